@@ -1,0 +1,97 @@
+"""Read one TOML file into a :class:`config.schema.Config`, with errors that name the key."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .schema import Config
+
+
+class ConfigError(Exception):
+    """The config file is missing, unreadable or invalid; ``problems`` lists each one."""
+
+    def __init__(self, path: Path | str, problems: list[str]):
+        self.path = Path(path)
+        self.problems = problems
+        super().__init__(f"{path}: " + "; ".join(problems))
+
+
+def _where(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out or "(top level)"
+
+
+def _problems(exc: ValidationError) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        # Skip the union-branch noise pydantic reports for before-validators.
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        where = _where(loc)
+        if err["type"] == "extra_forbidden":
+            problems.append(f"{where}: unknown key")
+        elif err["type"] == "missing":
+            problems.append(f"{where}: required key is missing")
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            if not loc:
+                problems.extend(msg.split("; "))
+            else:
+                problems.append(f"{where}: {msg}")
+    return problems
+
+
+def parse_config(data: Mapping, *, source: Path | None = None,
+                 env: Mapping[str, str] | None = None) -> Config:
+    """Validate already-parsed TOML data; relative ``data_dir`` is resolved against ``source``."""
+    env = os.environ if env is None else env
+    try:
+        config = Config.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ConfigError(source or "<config>", _problems(exc)) from None
+    base = source.parent if source else Path.cwd()
+    data_dir = env.get("MOTCUA_DATA_DIR") or config.centre.data_dir or "data"
+    data_path = (base / Path(data_dir).expanduser()).resolve()
+    centre = config.centre.model_copy(update={"data_dir": str(data_path)})
+    return config.model_copy(update={"centre": centre, "source": source})
+
+
+def load_config(path: str | os.PathLike, *, env: Mapping[str, str] | None = None) -> Config:
+    """Load and validate ``path``. Raises :class:`ConfigError` naming every bad key."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(path, ["file not found"]) from None
+    except OSError as exc:
+        raise ConfigError(path, [f"cannot read: {exc.strerror}"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
+    return parse_config(data, source=path.resolve(), env=env)
+
+
+DEFAULT_SYSTEM_CONFIG = Path("/etc/motcua/motcua.toml")
+DEMO_CONFIG = Path(__file__).resolve().parent / "demo.toml"
+
+
+def find_config(explicit: str | os.PathLike | None = None,
+                env: Mapping[str, str] | None = None) -> Path:
+    """``--config``, else ``$MOTCUA_CONFIG``, else /etc/motcua/motcua.toml, else the demo config."""
+    env = os.environ if env is None else env
+    if explicit:
+        return Path(explicit)
+    if env.get("MOTCUA_CONFIG"):
+        return Path(env["MOTCUA_CONFIG"])
+    if DEFAULT_SYSTEM_CONFIG.exists():
+        return DEFAULT_SYSTEM_CONFIG
+    return DEMO_CONFIG

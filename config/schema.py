@@ -1,0 +1,418 @@
+"""Typed, frozen description of one centre, validated from TOML by :mod:`config.loader`."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"),
+]
+"""Ids in config: lowercase letters, digits, '-' and '_', up to 40 characters."""
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_SPAN = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class TimeSpan(_Model):
+    """A half-open span of local wall time; ``end`` may be 24:00."""
+
+    start: time
+    end_minutes: int
+
+    def contains(self, t: time) -> bool:
+        minutes = t.hour * 60 + t.minute + t.second / 60
+        start = self.start.hour * 60 + self.start.minute
+        return start <= minutes < self.end_minutes
+
+    def __str__(self) -> str:
+        h, m = divmod(self.end_minutes, 60)
+        return f"{self.start:%H:%M}-{h:02d}:{m:02d}"
+
+
+def parse_span(text: str) -> TimeSpan:
+    m = _SPAN.match(text.strip())
+    if not m:
+        raise ValueError(f"{text!r} is not a time span like '07:00-11:15'")
+    h1, m1, h2, m2 = (int(x) for x in m.groups())
+    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2 != 0):
+        raise ValueError(f"{text!r} has an impossible time")
+    end = h2 * 60 + m2
+    if end <= h1 * 60 + m1:
+        raise ValueError(f"{text!r} ends before it starts")
+    return TimeSpan(start=time(h1, m1), end_minutes=end)
+
+
+class Hours(_Model):
+    """Ticket hours per weekday: a list of spans like "07:00-11:15"; an empty list is a day off."""
+
+    mon: tuple[TimeSpan, ...] = ()
+    tue: tuple[TimeSpan, ...] = ()
+    wed: tuple[TimeSpan, ...] = ()
+    thu: tuple[TimeSpan, ...] = ()
+    fri: tuple[TimeSpan, ...] = ()
+    sat: tuple[TimeSpan, ...] = ()
+    sun: tuple[TimeSpan, ...] = ()
+
+    @field_validator(*WEEKDAYS, mode="before")
+    @classmethod
+    def _spans(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list | tuple):
+            return tuple(parse_span(v) if isinstance(v, str) else v for v in value)
+        return value
+
+    def spans(self, weekday: int) -> tuple[TimeSpan, ...]:
+        """Spans for ``weekday`` (0 = Monday)."""
+        return getattr(self, WEEKDAYS[weekday])
+
+
+def _office_hours() -> Hours:
+    weekday = ("07:00-11:30", "13:30-17:00")
+    return Hours.model_validate({d: weekday for d in WEEKDAYS[:5]})
+
+
+class Numbering(_Model):
+    """Either a prefix with a zero-padded width (A001) or a number range (1001-1999)."""
+
+    prefix: str = Field(default="", max_length=3)
+    width: int | None = Field(default=None, ge=1, le=6)
+    range: str | None = None
+
+    @model_validator(mode="after")
+    def _one_format(self) -> Numbering:
+        if (self.width is None) == (self.range is None):
+            raise ValueError("give either 'width' (with an optional 'prefix') or 'range' like '1001-1999'")
+        if self.range is not None:
+            m = re.fullmatch(r"(\d{1,6})-(\d{1,6})", self.range)
+            if not m or int(m.group(1)) > int(m.group(2)) or int(m.group(1)) < 0:
+                raise ValueError(f"range {self.range!r} must look like '1001-1999' with start <= end")
+        return self
+
+    @property
+    def capacity(self) -> int:
+        """How many distinct numbers this format can give in one day."""
+        if self.range is not None:
+            start, end = (int(x) for x in self.range.split("-"))
+            return end - start + 1
+        return 10 ** (self.width or 0) - 1
+
+    def format(self, seq: int) -> str:
+        """The printed number of the ``seq``-th ticket of the day (1-based)."""
+        if not 1 <= seq <= self.capacity:
+            raise ValueError(f"sequence {seq} is outside this numbering's capacity")
+        if self.range is not None:
+            start = int(self.range.split("-")[0])
+            return str(start + seq - 1)
+        return f"{self.prefix}{seq:0{self.width}d}"
+
+
+class FieldConfig(_Model):
+    """A field (lĩnh vực) citizens pick on the kiosk."""
+
+    id: Id
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    numbering: Numbering
+    daily_cap: int = Field(default=0, ge=0, description="0 = no cap")
+    hours: Hours | None = None
+    icon: str = ""
+    procedures: tuple[str, ...] = ()
+
+
+class CounterConfig(_Model):
+    """A counter (quầy) and the fields it serves, in the order it serves them."""
+
+    id: Id
+    number: int = Field(ge=1, le=999)
+    name: str = ""
+    fields: tuple[Id, ...] = Field(min_length=1)
+
+
+class QueueConfig(_Model):
+    priority_policy: Literal["strict", "every_n"] = "strict"
+    priority_every: int = Field(default=3, ge=1, description="every_n: one priority after N normal")
+    call_order: Literal["field_order", "oldest"] = "oldest"
+    max_waiting: int = Field(default=0, ge=0, description="0 = no cap on people waiting in the hall")
+    calls_before_skip: int = Field(default=2, ge=1, le=10)
+    default_service_minutes: float = Field(default=5.0, gt=0, le=240)
+    target_wait_minutes: float = Field(default=30.0, gt=0)
+
+
+class RatingLevel(_Model):
+    id: Id
+    name: str
+    name_en: str = ""
+    dissatisfied: bool = False
+
+
+DEFAULT_LEVELS = (
+    RatingLevel(id="very_satisfied", name="Rất hài lòng", name_en="Very satisfied"),
+    RatingLevel(id="satisfied", name="Hài lòng", name_en="Satisfied"),
+    RatingLevel(id="dissatisfied", name="Không hài lòng", name_en="Dissatisfied", dissatisfied=True),
+)
+NEUTRAL_LEVEL = RatingLevel(id="neutral", name="Bình thường", name_en="Neutral")
+
+
+class RatingsConfig(_Model):
+    include_neutral: bool = False
+    levels: tuple[RatingLevel, ...] = ()
+
+    @property
+    def effective_levels(self) -> tuple[RatingLevel, ...]:
+        """Configured levels, else the three defaults (plus Bình thường when asked)."""
+        if self.levels:
+            return self.levels
+        if self.include_neutral:
+            return DEFAULT_LEVELS[:2] + (NEUTRAL_LEVEL,) + DEFAULT_LEVELS[2:]
+        return DEFAULT_LEVELS
+
+
+class ButtonConfig(_Model):
+    pin: int = Field(ge=0, le=40, description="BCM GPIO number")
+    counter: Id
+    level: Id
+
+
+class DeviceConfig(_Model):
+    id: Id
+    kind: Literal["kiosk", "rating_station"]
+    token: str = Field(min_length=16)
+    name: str = ""
+    buttons: tuple[ButtonConfig, ...] = ()
+    led_pin: int | None = Field(default=None, ge=0, le=40)
+    buzzer_pin: int | None = Field(default=None, ge=0, le=40)
+
+
+class PrinterConfig(_Model):
+    backend: Literal["preview", "usb", "network", "serial", "file", "none"] = "preview"
+    paper_width_mm: Literal[58, 80] = 80
+    usb_vendor_id: int | None = None
+    usb_product_id: int | None = None
+    host: str = ""
+    port: int = Field(default=9100, ge=1, le=65535)
+    device: str = "/dev/ttyUSB0"
+    baudrate: int = 19200
+    path: str = "/dev/usb/lp0"
+    preview_dir: str = "tickets"
+    font: str = ""
+    font_bold: str = ""
+    logo: str = ""
+    timeout_s: float = Field(default=2.0, gt=0, le=30)
+    cut: bool = True
+    footer: str = "Cảm ơn Quý khách!"
+
+    @field_validator("usb_vendor_id", "usb_product_id", mode="before")
+    @classmethod
+    def _hex(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return int(value, 0)
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is not a number like 0x0416") from exc
+        return value
+
+
+class VoiceConfig(_Model):
+    engine: Literal["espeak", "clips", "piper", "none"] = "espeak"
+    template: str = "Xin mời công dân có số thứ tự {number} đến quầy số {counter}"
+    number_reading: Literal["words", "digits"] = "words"
+    repeat: int = Field(default=2, ge=1, le=5)
+    chime: bool = True
+    espeak_voice: str = "vi"
+    speed_wpm: int = Field(default=140, ge=80, le=400)
+    clips_dir: str = ""
+    piper_model: str = ""
+    cache_dir: str = "voice-cache"
+
+    @field_validator("template")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        if "{number}" not in value:
+            raise ValueError("template must contain {number}")
+        try:
+            value.format(number="1", counter="1")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"template may use only {{number}} and {{counter}} ({exc})") from exc
+        return value
+
+
+class DisplayConfig(_Model):
+    language: Literal["vi", "en"] = "vi"
+    recent_calls: int = Field(default=6, ge=1, le=20)
+    notices: tuple[str, ...] = ()
+    announce: bool = True
+
+
+class KioskConfig(_Model):
+    device_id: str = ""
+    server_url: str = "http://127.0.0.1:8080"
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    fullscreen: bool = True
+    idle_seconds: int = Field(default=30, ge=5, le=600)
+    result_seconds: int = Field(default=8, ge=2, le=120)
+    admin_pin: str = Field(default="", pattern=r"^\d{0,12}$")
+    allow_priority: bool = True
+
+
+class ServerConfig(_Model):
+    host: str = "0.0.0.0"
+    port: int = Field(default=8080, ge=1, le=65535)
+    public_url: str = ""
+    threads: int = Field(default=64, ge=4, le=1000)
+    secret_key: str = ""
+
+
+class DatabaseConfig(_Model):
+    url: str = ""
+
+
+class CentreConfig(_Model):
+    name: str = Field(min_length=1)
+    commune: str = ""
+    province: str = ""
+    timezone: str = "Asia/Ho_Chi_Minh"
+    data_dir: str = ""
+    hours: Hours = Field(default_factory=_office_hours)
+    closed_dates: tuple[str, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (e.g. 'Asia/Ho_Chi_Minh')") from exc
+        return value
+
+    @field_validator("closed_dates")
+    @classmethod
+    def _dates(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for d in value:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", d):
+                raise ValueError(f"{d!r} is not a date like 2026-09-02")
+        return value
+
+
+class Config(_Model):
+    """One centre: the whole TOML file."""
+
+    centre: CentreConfig
+    queue: QueueConfig = QueueConfig()
+    fields: tuple[FieldConfig, ...] = Field(min_length=1)
+    counters: tuple[CounterConfig, ...] = Field(min_length=1)
+    ratings: RatingsConfig = RatingsConfig()
+    devices: tuple[DeviceConfig, ...] = ()
+    printer: PrinterConfig = PrinterConfig()
+    voice: VoiceConfig = VoiceConfig()
+    display: DisplayConfig = DisplayConfig()
+    kiosk: KioskConfig = KioskConfig()
+    server: ServerConfig = ServerConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    # Set by the loader, not read from TOML.
+    source: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Config:
+        problems: list[str] = []
+        _unique(problems, "fields", [f.id for f in self.fields])
+        _unique(problems, "counters", [c.id for c in self.counters])
+        _unique(problems, "counters", [c.number for c in self.counters], what="number")
+        _unique(problems, "devices", [d.id for d in self.devices])
+        _unique(problems, "devices", [d.token for d in self.devices], what="token")
+        levels = [lv.id for lv in self.ratings.effective_levels]
+        _unique(problems, "ratings.levels", levels)
+        field_ids = {f.id for f in self.fields}
+        for i, c in enumerate(self.counters):
+            for fid in c.fields:
+                if fid not in field_ids:
+                    problems.append(
+                        f"counters[{i}].fields: unknown field {fid!r} (known: {', '.join(sorted(field_ids))})"
+                    )
+        served = {fid for c in self.counters for fid in c.fields}
+        for i, f in enumerate(self.fields):
+            if f.id not in served:
+                problems.append(f"fields[{i}]: field {f.id!r} is served by no counter")
+            if f.daily_cap > f.numbering.capacity:
+                problems.append(
+                    f"fields[{i}].daily_cap: {f.daily_cap} is more than its numbering allows"
+                    f" ({f.numbering.capacity})"
+                )
+        counter_ids = {c.id for c in self.counters}
+        for i, d in enumerate(self.devices):
+            if d.kind == "kiosk" and d.buttons:
+                problems.append(f"devices[{i}].buttons: only a rating_station has buttons")
+            pins = [b.pin for b in d.buttons]
+            _unique(problems, f"devices[{i}].buttons", pins, what="pin")
+            for j, b in enumerate(d.buttons):
+                if b.counter not in counter_ids:
+                    problems.append(f"devices[{i}].buttons[{j}].counter: unknown counter {b.counter!r}")
+                if b.level not in levels:
+                    problems.append(
+                        f"devices[{i}].buttons[{j}].level: unknown level {b.level!r}"
+                        f" (known: {', '.join(levels)})"
+                    )
+        if self.kiosk.device_id and self.kiosk.device_id not in {
+            d.id for d in self.devices if d.kind == "kiosk"
+        }:
+            problems.append(f"kiosk.device_id: no kiosk device {self.kiosk.device_id!r} in [[devices]]")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # Look-ups -------------------------------------------------------------
+    def field(self, field_id: str) -> FieldConfig | None:
+        return next((f for f in self.fields if f.id == field_id), None)
+
+    def counter(self, counter_id: str) -> CounterConfig | None:
+        return next((c for c in self.counters if c.id == counter_id), None)
+
+    def device_by_token(self, token: str) -> DeviceConfig | None:
+        return next((d for d in self.devices if d.token == token), None)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.centre.timezone)
+
+    def field_hours(self, field: FieldConfig) -> Hours:
+        return field.hours or self.centre.hours
+
+    @property
+    def data_path(self) -> Path:
+        """Absolute data directory (the loader resolves it)."""
+        return Path(self.centre.data_dir or ".").resolve()
+
+    def resolve_path(self, value: str) -> Path:
+        """A path from config: absolute as is, relative to the data directory otherwise."""
+        p = Path(value).expanduser()
+        return p if p.is_absolute() else self.data_path / p
+
+    @property
+    def database_url(self) -> str:
+        return self.database.url or f"sqlite:///{self.data_path / 'motcua.db'}"
+
+
+def _unique(problems: list[str], where: str, values: list, what: str = "id") -> None:
+    seen: set = set()
+    for v in values:
+        if v in seen:
+            problems.append(f"{where}: duplicate {what} {v!r}")
+        seen.add(v)
