@@ -1,0 +1,727 @@
+"""The queue engine: issue, call, recall, skip, transfer, finish, pause, rate.
+
+Every operation is one database transaction that also appends its audit-log rows; the events are
+handed to the publishers only after the commit. Numbers come from a per-day, per-field sequence row
+updated inside the transaction, and a ticket is moved to a counter with a guarded
+``UPDATE ... WHERE state IN (waiting)``, so threads and processes sharing one database never produce
+a duplicate number nor give one ticket to two counters.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import time as _time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from config.schema import Config, CounterConfig, FieldConfig
+
+from ..storage import tables as t
+from ..storage.database import Database
+from ..storage.upsert import insert_ignore
+from .errors import QueueError
+from .events import Event, Publisher
+from .hours import is_open
+from .model import AT_COUNTER_STATES, WAITING_STATES, RatingRecord, Ticket
+
+log = logging.getLogger(__name__)
+
+RATING_WINDOW = timedelta(minutes=15)
+"""A press counts for the ticket finished at most this long before it."""
+SERVICE_SAMPLE = 20
+"""How many recent services of a field the wait estimate averages."""
+_ESTIMATE_TTL_S = 30.0
+
+
+class _Conflict(Exception):
+    """Another transaction won a race; the operation is run again."""
+
+
+@dataclass
+class _Tx:
+    conn: Connection
+    now: datetime  # naive UTC
+    local: datetime  # aware, centre time zone
+    day: str
+    events: list[Event] = field(default_factory=list)
+
+    def log(self, kind: str, actor: str, *, ticket_id: int | None = None,
+            counter_id: str | None = None, **data: object) -> Event:
+        result = self.conn.execute(
+            t.audit_log.insert().values(
+                at=self.now, actor=actor, kind=kind, ticket_id=ticket_id, counter_id=counter_id,
+                data=json.dumps(data, ensure_ascii=False, default=str),
+            )
+        )
+        ev = Event(id=result.inserted_primary_key[0], kind=kind, at=self.now, actor=actor,
+                   data={"ticket_id": ticket_id, "counter_id": counter_id, **data})
+        self.events.append(ev)
+        return ev
+
+
+class QueueEngine:
+    """The queue of one centre, over one :class:`Database`."""
+
+    def __init__(self, config: Config, db: Database, *,
+                 clock: Callable[[], datetime] | None = None,
+                 publish: Publisher | None = None):
+        self.config = config
+        self.db = db
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.publishers: list[Publisher] = [publish] if publish else []
+        self._fields = {f.id: f for f in config.fields}
+        self._counters = {c.id: c for c in config.counters}
+        self._levels = {lv.id for lv in config.ratings.effective_levels}
+        self._known_day: str | None = None
+        self._service_cache: dict[str, tuple[float, float]] = {}
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def _clock(self) -> tuple[datetime, datetime]:
+        aware = self.clock()
+        if aware.tzinfo is None:
+            aware = aware.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).replace(tzinfo=None), aware.astimezone(self.config.zone)
+
+    def today(self) -> str:
+        """The current local service day, YYYY-MM-DD."""
+        return self._clock()[1].date().isoformat()
+
+    @contextmanager
+    def _write(self) -> Iterator[_Tx]:
+        now, local = self._clock()
+        tx_events: list[Event] = []
+        with self.db.write() as conn:
+            tx = _Tx(conn, now, local, local.date().isoformat(), tx_events)
+            self._roll_day(tx)
+            yield tx
+        for ev in tx_events:
+            self._publish(ev)
+
+    def _run(self, op: Callable[[], object]):
+        for attempt in range(8):
+            try:
+                return op()
+            except _Conflict:
+                _time.sleep(0.002 * (attempt + 1))
+        raise RuntimeError("queue operation kept conflicting with other writers")
+
+    def _publish(self, ev: Event) -> None:
+        for fn in self.publishers:
+            try:
+                fn(ev)
+            except Exception:  # a broken subscriber must not undo a committed change
+                log.exception("event publisher failed for %s", ev.kind)
+
+    def _roll_day(self, tx: _Tx) -> None:
+        if self._known_day == tx.day:
+            return
+        conn = tx.conn
+        conn.execute(insert_ignore(conn, t.meta, {"key": "day", "value": tx.day}, ["key"]))
+        stored = conn.execute(
+            select(t.meta.c.value).where(t.meta.c.key == "day").with_for_update()
+        ).scalar_one()
+        if stored < tx.day:
+            expired = conn.execute(
+                update(t.tickets)
+                .where(t.tickets.c.day < tx.day,
+                       t.tickets.c.state.in_(WAITING_STATES + ("skipped",)))
+                .values(state="expired")
+            ).rowcount
+            closed = conn.execute(
+                update(t.tickets)
+                .where(t.tickets.c.day < tx.day, t.tickets.c.state.in_(AT_COUNTER_STATES))
+                .values(state="done")
+            ).rowcount
+            conn.execute(
+                update(t.counter_states).values(
+                    current_ticket_id=None, paused=False, pause_reason="",
+                    normals_since_priority=0, updated_at=tx.now,
+                )
+            )
+            conn.execute(update(t.meta).where(t.meta.c.key == "day").values(value=tx.day))
+            tx.log("day.reset", "system", day=tx.day, previous_day=stored,
+                   expired=expired, closed_at_counter=closed)
+            log.info("new service day %s: %d waiting tickets expired", tx.day, expired)
+        self._known_day = tx.day
+
+    # -- look-ups -----------------------------------------------------------------------------
+    def _field(self, service_id: str) -> FieldConfig:
+        f = self._fields.get(service_id)
+        if f is None:
+            raise QueueError("unknown_field", service_id=service_id)
+        return f
+
+    def _counter(self, counter_id: str) -> CounterConfig:
+        c = self._counters.get(counter_id)
+        if c is None:
+            raise QueueError("unknown_counter", counter_id=counter_id)
+        return c
+
+    def _counter_state(self, tx: _Tx, counter_id: str):
+        conn = tx.conn
+        conn.execute(insert_ignore(conn, t.counter_states, {
+            "counter_id": counter_id, "paused": False, "pause_reason": "",
+            "normals_since_priority": 0, "updated_at": tx.now,
+        }, ["counter_id"]))
+        return conn.execute(
+            select(t.counter_states).where(t.counter_states.c.counter_id == counter_id)
+            .with_for_update()
+        ).one()
+
+    def _current(self, tx: _Tx, counter_id: str):
+        state = self._counter_state(tx, counter_id)
+        if state.current_ticket_id is None:
+            raise QueueError("no_current_ticket", counter_id=counter_id)
+        row = tx.conn.execute(
+            select(t.tickets).where(t.tickets.c.id == state.current_ticket_id)
+        ).one()
+        if row.state not in AT_COUNTER_STATES:
+            raise QueueError("no_current_ticket", counter_id=counter_id)
+        return state, row
+
+    def _ticket_data(self, row, counter: CounterConfig | None = None) -> dict:
+        data = {"number": row.number, "service_id": row.service_id, "priority": bool(row.priority)}
+        if counter is not None:
+            data.update(counter_id=counter.id, counter_number=counter.number)
+        return data
+
+    # -- issuing ------------------------------------------------------------------------------
+    def issue(self, service_id: str, *, priority: bool = False, request_id: str | None = None,
+              device_id: str | None = None, actor: str = "system") -> tuple[Ticket, bool]:
+        """Issue the next ticket of ``service_id``; returns (ticket, created).
+
+        The same ``request_id`` again returns the ticket it first got, with ``created`` False.
+        Refuses with :class:`QueueError` ``closed``, ``daily_cap``, ``hall_full`` or
+        ``unknown_field``.
+        """
+        fld = self._field(service_id)
+
+        def op() -> tuple[Ticket, bool]:
+            try:
+                with self._write() as tx:
+                    return self._issue(tx, fld, priority, request_id, device_id, actor)
+            except IntegrityError as exc:
+                # A concurrent transaction (PostgreSQL) took this request_id or sequence slot.
+                raise _Conflict() from exc
+
+        return self._run(op)
+
+    def _issue(self, tx: _Tx, fld: FieldConfig, priority: bool, request_id: str | None,
+               device_id: str | None, actor: str) -> tuple[Ticket, bool]:
+        conn = tx.conn
+        if request_id is not None:
+            row = conn.execute(
+                select(t.tickets).where(t.tickets.c.request_id == request_id)
+            ).one_or_none()
+            if row is not None:
+                return self._with_position(conn, row), False
+        if not is_open(self.config, fld, tx.local.replace(tzinfo=None)):
+            raise QueueError("closed", service_id=fld.id)
+        cap = self.config.queue.max_waiting
+        if cap and self._count_waiting(conn, tx.day) >= cap:
+            raise QueueError("hall_full", max_waiting=cap)
+        conn.execute(insert_ignore(
+            conn, t.sequences, {"day": tx.day, "service_id": fld.id, "last_seq": 0},
+            ["day", "service_id"]))
+        last = conn.execute(
+            select(t.sequences.c.last_seq)
+            .where(t.sequences.c.day == tx.day, t.sequences.c.service_id == fld.id)
+            .with_for_update()
+        ).scalar_one()
+        seq = last + 1
+        limit = min(fld.daily_cap or fld.numbering.capacity, fld.numbering.capacity)
+        if seq > limit:
+            raise QueueError("daily_cap", service_id=fld.id, daily_cap=limit)
+        conn.execute(
+            update(t.sequences)
+            .where(t.sequences.c.day == tx.day, t.sequences.c.service_id == fld.id)
+            .values(last_seq=seq)
+        )
+        values = {
+            "day": tx.day, "origin_service_id": fld.id, "seq": seq,
+            "number": fld.numbering.format(seq), "service_id": fld.id, "priority": priority,
+            "transferred": False, "state": "waiting", "request_id": request_id,
+            "token": secrets.token_urlsafe(12), "device_id": device_id,
+            "issued_at": tx.now, "queued_at": tx.now, "call_count": 0,
+        }
+        ticket_id = conn.execute(t.tickets.insert().values(**values)).inserted_primary_key[0]
+        row = conn.execute(select(t.tickets).where(t.tickets.c.id == ticket_id)).one()
+        ticket = self._with_position(conn, row)
+        tx.log("ticket.issued", actor, ticket_id=ticket_id, **self._ticket_data(row),
+               waiting_before=ticket.waiting_before, device_id=device_id)
+        return ticket, True
+
+    # -- positions and estimates --------------------------------------------------------------
+    def _count_waiting(self, conn: Connection, day: str, service_id: str | None = None) -> int:
+        q = select(func.count()).select_from(t.tickets).where(
+            t.tickets.c.day == day, t.tickets.c.state.in_(WAITING_STATES))
+        if service_id is not None:
+            q = q.where(t.tickets.c.service_id == service_id)
+        return conn.execute(q).scalar_one()
+
+    def _ahead(self, conn: Connection, row) -> int:
+        """People who will be called before this waiting ticket (an estimate across policies)."""
+        c = t.tickets.c
+        q = select(func.count()).select_from(t.tickets).where(
+            c.day == row.day, c.state.in_(WAITING_STATES), c.service_id == row.service_id,
+            c.id != row.id,
+        )
+        if row.transferred:
+            q = q.where(c.transferred.is_(True), c.queued_at <= row.queued_at)
+        elif row.priority:
+            q = q.where(or_(c.transferred.is_(True),
+                            and_(c.priority.is_(True), c.queued_at <= row.queued_at)))
+        else:
+            q = q.where(or_(c.transferred.is_(True), c.priority.is_(True),
+                            c.queued_at < row.queued_at,
+                            and_(c.queued_at == row.queued_at, c.id < row.id)))
+        return conn.execute(q).scalar_one()
+
+    def _mean_service_s(self, conn: Connection, service_id: str) -> float:
+        cached = self._service_cache.get(service_id)
+        if cached and _time.monotonic() - cached[0] < _ESTIMATE_TTL_S:
+            return cached[1]
+        c = t.tickets.c
+        rows = conn.execute(
+            select(c.called_at, c.finished_at)
+            .where(c.service_id == service_id, c.state == "done", c.finished_at.is_not(None),
+                   c.called_at.is_not(None))
+            .order_by(c.finished_at.desc()).limit(SERVICE_SAMPLE)
+        ).all()
+        durations = [(r.finished_at - r.called_at).total_seconds() for r in rows]
+        durations = [d for d in durations if 0 < d < 4 * 3600]
+        mean = (sum(durations) / len(durations) if durations
+                else self.config.queue.default_service_minutes * 60)
+        self._service_cache[service_id] = (_time.monotonic(), mean)
+        return mean
+
+    def _open_counters(self, conn: Connection, service_id: str) -> int:
+        serving = [c.id for c in self.config.counters if service_id in c.fields]
+        cs = t.counter_states.c
+        n = conn.execute(
+            select(func.count()).select_from(t.counter_states).where(
+                cs.counter_id.in_(serving), cs.paused.is_(False), cs.officer_id.is_not(None))
+        ).scalar_one()
+        return max(1, n)
+
+    def _estimate(self, conn: Connection, service_id: str, ahead: int) -> int:
+        return int(ahead * self._mean_service_s(conn, service_id)
+                   / self._open_counters(conn, service_id))
+
+    def _with_position(self, conn: Connection, row) -> Ticket:
+        if row.state not in WAITING_STATES:
+            return Ticket.from_row(row)
+        ahead = self._ahead(conn, row)
+        return Ticket.from_row(row, waiting_before=ahead,
+                               estimated_wait_s=self._estimate(conn, row.service_id, ahead))
+
+    # -- calling ------------------------------------------------------------------------------
+    def call_next(self, counter_id: str, *, officer_id: int | None = None,
+                  actor: str = "system") -> Ticket | None:
+        """Call the next ticket for ``counter_id``; None when nobody waits for it.
+
+        The counter's current ticket, if any, is finished first; a paused counter resumes.
+        """
+        counter = self._counter(counter_id)
+
+        def op() -> Ticket | None:
+            with self._write() as tx:
+                state = self._leave_current(tx, counter, officer_id, actor)
+                row = self._choose(tx, counter, state)
+                if row is None:
+                    return None
+                return self._call(tx, counter, row, officer_id, actor, state)
+
+        return self._run(op)
+
+    def call_missed(self, counter_id: str, ticket_id: int, *, officer_id: int | None = None,
+                    actor: str = "system") -> Ticket:
+        """Call a skipped (no-show) ticket of today again at ``counter_id``."""
+        counter = self._counter(counter_id)
+
+        def op() -> Ticket:
+            with self._write() as tx:
+                row = tx.conn.execute(
+                    select(t.tickets).where(t.tickets.c.id == ticket_id)).one_or_none()
+                if row is None or row.day != tx.day or row.state != "skipped":
+                    raise QueueError("not_missed", ticket_id=ticket_id)
+                if row.service_id not in counter.fields:
+                    raise QueueError("not_missed", ticket_id=ticket_id)
+                state = self._leave_current(tx, counter, officer_id, actor)
+                return self._call(tx, counter, row, officer_id, actor, state, from_states=("skipped",))
+
+        return self._run(op)
+
+    def _leave_current(self, tx: _Tx, counter: CounterConfig, officer_id: int | None, actor: str):
+        state = self._counter_state(tx, counter.id)
+        if state.paused:
+            tx.conn.execute(update(t.counter_states)
+                            .where(t.counter_states.c.counter_id == counter.id)
+                            .values(paused=False, pause_reason="", updated_at=tx.now))
+            tx.log("counter.resumed", actor, counter_id=counter.id, counter_number=counter.number)
+        if state.current_ticket_id is not None:
+            row = tx.conn.execute(
+                select(t.tickets).where(t.tickets.c.id == state.current_ticket_id)).one()
+            if row.state in AT_COUNTER_STATES:
+                self._finish_row(tx, counter, row, actor)
+        return state
+
+    def _choose(self, tx: _Tx, counter: CounterConfig, state):
+        c = t.tickets.c
+        rows = tx.conn.execute(
+            select(c.id, c.service_id, c.priority, c.transferred, c.target_counter_id, c.queued_at)
+            .where(c.day == tx.day, c.state.in_(WAITING_STATES),
+                   or_(and_(c.service_id.in_(counter.fields), c.target_counter_id.is_(None)),
+                       c.target_counter_id == counter.id))
+            .order_by(c.queued_at, c.id)
+        ).all()
+        if not rows:
+            return None
+        pick = (
+            next((r for r in rows if r.target_counter_id == counter.id), None)
+            or next((r for r in rows if r.transferred), None)
+        )
+        if pick is None:
+            prio = [r for r in rows if r.priority]
+            normal = [r for r in rows if not r.priority]
+            q = self.config.queue
+            if q.priority_policy == "strict":
+                pool = prio or normal
+            elif prio and (not normal or state.normals_since_priority >= q.priority_every):
+                pool = prio
+            else:
+                pool = normal or prio
+            if self.config.queue.call_order == "field_order":
+                for f in counter.fields:
+                    pick = next((r for r in pool if r.service_id == f), None)
+                    if pick is not None:
+                        break
+            else:
+                pick = pool[0]
+        return tx.conn.execute(select(t.tickets).where(c.id == pick.id)).one()
+
+    def _call(self, tx: _Tx, counter: CounterConfig, row, officer_id: int | None, actor: str,
+              state, from_states: tuple[str, ...] = WAITING_STATES) -> Ticket:
+        c = t.tickets.c
+        moved = tx.conn.execute(
+            update(t.tickets).where(c.id == row.id, c.state.in_(from_states)).values(
+                state="called", counter_id=counter.id, officer_id=officer_id,
+                called_at=tx.now, finished_at=None, call_count=c.call_count + 1,
+                target_counter_id=None,
+            )
+        ).rowcount
+        if moved != 1:
+            raise _Conflict()
+        normals = 0 if (row.priority or row.transferred) else state.normals_since_priority + 1
+        if row.state == "skipped":
+            normals = state.normals_since_priority
+        tx.conn.execute(
+            update(t.counter_states).where(t.counter_states.c.counter_id == counter.id).values(
+                current_ticket_id=row.id, officer_id=officer_id, paused=False, pause_reason="",
+                normals_since_priority=normals, updated_at=tx.now,
+            )
+        )
+        new = tx.conn.execute(select(t.tickets).where(c.id == row.id)).one()
+        tx.log("ticket.called", actor, ticket_id=row.id, **self._ticket_data(new, counter),
+               officer_id=officer_id, call_count=new.call_count,
+               from_missed=row.state == "skipped")
+        return Ticket.from_row(new)
+
+    def recall(self, counter_id: str, *, actor: str = "system") -> Ticket:
+        """Announce the counter's current ticket again."""
+        counter = self._counter(counter_id)
+        with self._write() as tx:
+            _, row = self._current(tx, counter_id)
+            c = t.tickets.c
+            tx.conn.execute(update(t.tickets).where(c.id == row.id)
+                            .values(call_count=c.call_count + 1))
+            new = tx.conn.execute(select(t.tickets).where(c.id == row.id)).one()
+            tx.log("ticket.recalled", actor, ticket_id=row.id, **self._ticket_data(new, counter),
+                   call_count=new.call_count)
+            return Ticket.from_row(new)
+
+    def skip(self, counter_id: str, *, actor: str = "system") -> Ticket:
+        """Mark the current ticket a no-show; it goes to the missed list."""
+        counter = self._counter(counter_id)
+        with self._write() as tx:
+            _, row = self._current(tx, counter_id)
+            needed = self.config.queue.calls_before_skip
+            if row.call_count < needed:
+                raise QueueError(
+                    "too_early", f"Cần gọi đủ {needed} lần trước khi bỏ qua số này "
+                                 f"(đã gọi {row.call_count} lần).",
+                    calls_before_skip=needed, call_count=row.call_count)
+            return self._end_current(tx, counter, row, "skipped", "ticket.skipped", actor)
+
+    def finish(self, counter_id: str, *, actor: str = "system") -> Ticket:
+        """The current ticket has been served."""
+        counter = self._counter(counter_id)
+        with self._write() as tx:
+            _, row = self._current(tx, counter_id)
+            return self._finish_row(tx, counter, row, actor)
+
+    def _finish_row(self, tx: _Tx, counter: CounterConfig, row, actor: str) -> Ticket:
+        self._service_cache.pop(row.service_id, None)
+        return self._end_current(tx, counter, row, "done", "ticket.finished", actor)
+
+    def _end_current(self, tx: _Tx, counter: CounterConfig, row, new_state: str, kind: str,
+                     actor: str, **extra: object) -> Ticket:
+        c = t.tickets.c
+        values: dict = {"state": new_state}
+        if new_state in ("done", "skipped"):
+            values["finished_at"] = tx.now
+        values.update(extra.pop("_values", {}))
+        tx.conn.execute(update(t.tickets).where(c.id == row.id).values(**values))
+        tx.conn.execute(
+            update(t.counter_states).where(t.counter_states.c.counter_id == counter.id)
+            .values(current_ticket_id=None, updated_at=tx.now))
+        new = tx.conn.execute(select(t.tickets).where(c.id == row.id)).one()
+        tx.log(kind, actor, ticket_id=row.id, **self._ticket_data(row, counter), **extra)
+        return Ticket.from_row(new)
+
+    def transfer(self, counter_id: str, *, service_id: str | None = None,
+                 to_counter_id: str | None = None, actor: str = "system") -> Ticket:
+        """Send the current ticket to another field or counter; it keeps its number and goes
+        ahead of normal tickets there."""
+        counter = self._counter(counter_id)
+        if (service_id is None) == (to_counter_id is None):
+            raise QueueError("bad_transfer", "Chọn một lĩnh vực hoặc một quầy để chuyển đến.")
+        if service_id is not None:
+            self._field(service_id)
+        else:
+            target = self._counter(to_counter_id)
+            if target.id == counter.id:
+                raise QueueError("bad_transfer", "Không thể chuyển về chính quầy này.")
+        with self._write() as tx:
+            _, row = self._current(tx, counter_id)
+            values = {"transferred": True, "queued_at": tx.now, "called_at": None,
+                      "target_counter_id": to_counter_id}
+            if service_id is not None:
+                values["service_id"] = service_id
+            return self._end_current(
+                tx, counter, row, "transferred", "ticket.transferred", actor,
+                _values=values, to_service_id=service_id, to_counter_id=to_counter_id,
+                from_service_id=row.service_id)
+
+    # -- pause --------------------------------------------------------------------------------
+    def pause(self, counter_id: str, reason: str = "", *, actor: str = "system") -> None:
+        """Pause the counter (e.g. "Đi họp"); it calls nobody until it resumes or calls next."""
+        counter = self._counter(counter_id)
+        reason = (reason or "").strip()[:200]
+        with self._write() as tx:
+            self._counter_state(tx, counter_id)
+            tx.conn.execute(update(t.counter_states)
+                            .where(t.counter_states.c.counter_id == counter_id)
+                            .values(paused=True, pause_reason=reason, updated_at=tx.now))
+            tx.log("counter.paused", actor, counter_id=counter_id,
+                   counter_number=counter.number, reason=reason)
+
+    def resume(self, counter_id: str, *, actor: str = "system") -> bool:
+        """Resume a paused counter; False (and no event) when it was not paused."""
+        counter = self._counter(counter_id)
+        with self._write() as tx:
+            state = self._counter_state(tx, counter_id)
+            if not state.paused:
+                return False
+            tx.conn.execute(update(t.counter_states)
+                            .where(t.counter_states.c.counter_id == counter_id)
+                            .values(paused=False, pause_reason="", updated_at=tx.now))
+            tx.log("counter.resumed", actor, counter_id=counter_id, counter_number=counter.number)
+            return True
+
+    def sign_in(self, counter_id: str, officer_id: int | None) -> None:
+        """Record which officer sits at the counter (for ratings and wait estimates)."""
+        self._counter(counter_id)
+        with self._write() as tx:
+            self._counter_state(tx, counter_id)
+            tx.conn.execute(update(t.counter_states)
+                            .where(t.counter_states.c.counter_id == counter_id)
+                            .values(officer_id=officer_id, updated_at=tx.now))
+
+    # -- ratings ------------------------------------------------------------------------------
+    def record_rating(self, rating_id: str, counter_id: str, level: str, pressed_at: datetime,
+                      *, source: str = "", actor: str = "system") -> tuple[RatingRecord, bool]:
+        """Record one press; the same ``rating_id`` again is counted once (created False).
+
+        The rating is attributed to the ticket the counter was serving at ``pressed_at`` (or had
+        finished within :data:`RATING_WINDOW` before it), if that ticket has no rating yet.
+        """
+        self._counter(counter_id)
+        if level not in self._levels:
+            raise QueueError("unknown_level", level=level)
+        if pressed_at.tzinfo is None:
+            raise ValueError("pressed_at must carry a UTC offset")
+        pressed = pressed_at.astimezone(UTC).replace(tzinfo=None)
+
+        def op() -> tuple[RatingRecord, bool]:
+            try:
+                with self._write() as tx:
+                    return self._rate(tx, rating_id, counter_id, level, pressed, source, actor)
+            except IntegrityError as exc:
+                raise _Conflict() from exc
+
+        return self._run(op)
+
+    def _rate(self, tx: _Tx, rating_id: str, counter_id: str, level: str, pressed: datetime,
+              source: str, actor: str) -> tuple[RatingRecord, bool]:
+        conn = tx.conn
+        r = t.ratings.c
+        existing = conn.execute(select(t.ratings).where(r.rating_id == rating_id)).one_or_none()
+        if existing is not None:
+            return _rating(existing), False
+        c = t.tickets.c
+        ticket = conn.execute(
+            select(c.id, c.officer_id, c.service_id, c.number, c.finished_at, c.state)
+            .where(c.counter_id == counter_id, c.called_at <= pressed,
+                   or_(c.finished_at.is_(None), c.finished_at >= pressed - RATING_WINDOW))
+            .order_by(c.called_at.desc()).limit(1)
+        ).one_or_none()
+        if ticket is not None and conn.execute(
+                select(func.count()).select_from(t.ratings).where(r.ticket_id == ticket.id)
+        ).scalar_one():
+            ticket = None  # one rating per ticket: a second press is kept but not attributed
+        officer_id = ticket.officer_id if ticket is not None else conn.execute(
+            select(t.counter_states.c.officer_id)
+            .where(t.counter_states.c.counter_id == counter_id)).scalar_one_or_none()
+        row_id = conn.execute(t.ratings.insert().values(
+            rating_id=rating_id, counter_id=counter_id, level=level,
+            ticket_id=ticket.id if ticket else None, officer_id=officer_id,
+            service_id=ticket.service_id if ticket else None, pressed_at=pressed,
+            received_at=tx.now, source=source,
+        )).inserted_primary_key[0]
+        row = conn.execute(select(t.ratings).where(r.id == row_id)).one()
+        tx.log("rating.recorded", actor, ticket_id=row.ticket_id, counter_id=counter_id,
+               level=level, rating_id=rating_id, number=ticket.number if ticket else None,
+               officer_id=officer_id)
+        return _rating(row), True
+
+    # -- reading ------------------------------------------------------------------------------
+    def ticket(self, ticket_id: int) -> Ticket:
+        with self.db.read() as conn:
+            row = conn.execute(select(t.tickets).where(t.tickets.c.id == ticket_id)).one_or_none()
+            if row is None:
+                raise QueueError("unknown_ticket", ticket_id=ticket_id)
+            return self._with_position(conn, row)
+
+    def ticket_by_token(self, token: str) -> Ticket:
+        with self.db.read() as conn:
+            row = conn.execute(select(t.tickets).where(t.tickets.c.token == token)).one_or_none()
+            if row is None:
+                raise QueueError("unknown_ticket")
+            return self._with_position(conn, row)
+
+    def services(self) -> list[dict]:
+        """Per field: open now, people waiting, estimated wait for a new ticket."""
+        _, local = self._clock()
+        day = local.date().isoformat()
+        with self.db.read() as conn:
+            c = t.tickets.c
+            counts = dict(conn.execute(
+                select(c.service_id, func.count()).where(
+                    c.day == day, c.state.in_(WAITING_STATES), c.target_counter_id.is_(None))
+                .group_by(c.service_id)).all())
+            out = []
+            for f in self.config.fields:
+                waiting = counts.get(f.id, 0)
+                out.append({
+                    "id": f.id, "code": f.numbering.prefix or f.numbering.format(1),
+                    "name": f.name, "name_en": f.name_en,
+                    "open": is_open(self.config, f, local.replace(tzinfo=None)),
+                    "waiting": waiting,
+                    "estimated_wait_s": self._estimate(conn, f.id, waiting),
+                })
+            return out
+
+    def counters(self) -> list[dict]:
+        """Per counter: paused state and reason, officer, the ticket it serves now."""
+        day = self.today()
+        with self.db.read() as conn:
+            states = {r.counter_id: r for r in conn.execute(select(t.counter_states)).all()}
+            current_ids = [s.current_ticket_id for s in states.values() if s.current_ticket_id]
+            current = {r.id: r for r in conn.execute(
+                select(t.tickets).where(t.tickets.c.id.in_(current_ids))).all()} if current_ids else {}
+        out = []
+        for cc in self.config.counters:
+            s = states.get(cc.id)
+            row = current.get(s.current_ticket_id) if s else None
+            if row is not None and (row.day != day or row.state not in AT_COUNTER_STATES):
+                row = None
+            out.append({
+                "id": cc.id, "number": cc.number, "name": cc.name, "fields": list(cc.fields),
+                "paused": bool(s.paused) if s else False,
+                "pause_reason": s.pause_reason if s else "",
+                "officer_id": s.officer_id if s else None,
+                "ticket": Ticket.from_row(row) if row is not None else None,
+            })
+        return out
+
+    def waiting(self, service_id: str | None = None) -> list[Ticket]:
+        """Today's waiting tickets in queue order (oldest first)."""
+        day = self.today()
+        c = t.tickets.c
+        q = select(t.tickets).where(c.day == day, c.state.in_(WAITING_STATES))
+        if service_id is not None:
+            q = q.where(c.service_id == service_id)
+        with self.db.read() as conn:
+            return [Ticket.from_row(r) for r in conn.execute(q.order_by(c.queued_at, c.id))]
+
+    def missed(self, counter_id: str) -> list[Ticket]:
+        """Today's skipped tickets in the fields this counter serves."""
+        counter = self._counter(counter_id)
+        c = t.tickets.c
+        with self.db.read() as conn:
+            rows = conn.execute(
+                select(t.tickets).where(c.day == self.today(), c.state == "skipped",
+                                        c.service_id.in_(counter.fields))
+                .order_by(c.finished_at.desc())).all()
+        return [Ticket.from_row(r) for r in rows]
+
+    def recent_calls(self, limit: int = 10) -> list[Ticket]:
+        """Today's most recent calls, newest first."""
+        c = t.tickets.c
+        with self.db.read() as conn:
+            rows = conn.execute(
+                select(t.tickets).where(c.day == self.today(), c.called_at.is_not(None),
+                                        c.counter_id.is_not(None))
+                .order_by(c.called_at.desc(), c.id.desc()).limit(limit)).all()
+        return [Ticket.from_row(r) for r in rows]
+
+    def counts_today(self, counter_id: str | None = None) -> dict[str, int]:
+        """Today's tickets by state (for one counter, the ones it called)."""
+        c = t.tickets.c
+        q = select(c.state, func.count()).where(c.day == self.today()).group_by(c.state)
+        if counter_id is not None:
+            q = q.where(c.counter_id == counter_id)
+        with self.db.read() as conn:
+            return dict(conn.execute(q).all())
+
+    def events_after(self, event_id: int, limit: int = 500) -> list[Event]:
+        """Audit-log events with ids above ``event_id``, oldest first."""
+        a = t.audit_log.c
+        with self.db.read() as conn:
+            rows = conn.execute(select(t.audit_log).where(a.id > event_id)
+                                .order_by(a.id).limit(limit)).all()
+        return [_event(r) for r in rows]
+
+    def last_event_id(self) -> int:
+        with self.db.read() as conn:
+            return conn.execute(select(func.coalesce(func.max(t.audit_log.c.id), 0))).scalar_one()
+
+
+def _rating(row) -> RatingRecord:
+    return RatingRecord(id=row.id, rating_id=row.rating_id, counter_id=row.counter_id,
+                        level=row.level, ticket_id=row.ticket_id, officer_id=row.officer_id,
+                        pressed_at=row.pressed_at, received_at=row.received_at)
+
+
+def _event(row) -> Event:
+    data = json.loads(row.data or "{}")
+    return Event(id=row.id, kind=row.kind, at=row.at, actor=row.actor,
+                 data={"ticket_id": row.ticket_id, "counter_id": row.counter_id, **data})

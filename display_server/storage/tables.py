@@ -1,0 +1,128 @@
+"""The database schema (SQLAlchemy Core). Change it only together with a migration."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# All datetimes are naive UTC.
+
+officers = Table(
+    "officers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("full_name", String(200), nullable=False, default=""),
+    Column("password_hash", String(255), nullable=False),
+    Column("role", String(16), nullable=False, default="officer"),
+    Column("counters", Text, nullable=False, default=""),  # comma-separated ids; "" = all
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", String(10), nullable=False),  # local service day, YYYY-MM-DD
+    Column("origin_service_id", String(40), nullable=False),  # the field that numbered it
+    Column("seq", Integer, nullable=False),
+    Column("number", String(16), nullable=False),
+    Column("service_id", String(40), nullable=False),  # the field it waits in now
+    Column("target_counter_id", String(40)),  # set when transferred to one counter
+    Column("priority", Boolean, nullable=False, default=False),
+    Column("transferred", Boolean, nullable=False, default=False),
+    Column("state", String(12), nullable=False),
+    Column("request_id", String(64), unique=True),
+    Column("token", String(24), nullable=False, unique=True),
+    Column("device_id", String(40)),
+    Column("issued_at", DateTime, nullable=False),
+    Column("queued_at", DateTime, nullable=False),  # issue time, or transfer time
+    Column("called_at", DateTime),
+    Column("finished_at", DateTime),
+    Column("counter_id", String(40)),
+    Column("officer_id", Integer, ForeignKey("officers.id")),
+    Column("call_count", Integer, nullable=False, default=0),
+    Column("dossier_code", String(64)),
+    UniqueConstraint("day", "origin_service_id", "seq", name="uq_tickets_day_number"),
+    Index("ix_tickets_day_state", "day", "state"),
+    Index("ix_tickets_counter_called", "counter_id", "called_at"),
+)
+
+sequences = Table(
+    "sequences",
+    metadata,
+    Column("day", String(10), primary_key=True),
+    Column("service_id", String(40), primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+)
+
+counter_states = Table(
+    "counter_states",
+    metadata,
+    Column("counter_id", String(40), primary_key=True),
+    Column("officer_id", Integer, ForeignKey("officers.id")),
+    Column("current_ticket_id", Integer, ForeignKey("tickets.id")),
+    Column("paused", Boolean, nullable=False, default=False),
+    Column("pause_reason", String(200), nullable=False, default=""),
+    Column("normals_since_priority", Integer, nullable=False, default=0),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rating_id", String(36), nullable=False, unique=True),
+    Column("counter_id", String(40), nullable=False),
+    Column("level", String(40), nullable=False),
+    Column("ticket_id", Integer, ForeignKey("tickets.id")),
+    Column("officer_id", Integer, ForeignKey("officers.id")),
+    Column("service_id", String(40)),
+    Column("pressed_at", DateTime, nullable=False),
+    Column("received_at", DateTime, nullable=False),
+    Column("source", String(60), nullable=False, default=""),
+    Index("ix_ratings_pressed_at", "pressed_at"),
+    Index("ix_ratings_ticket", "ticket_id"),
+)
+
+# Append-only: every committed state change, who did it and when. Row ids are event ids.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("actor", String(80), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("ticket_id", Integer),
+    Column("counter_id", String(40)),
+    Column("data", Text, nullable=False, default="{}"),
+)
+
+# Small key/value facts the system keeps about itself (e.g. the current service day).
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)

@@ -1,0 +1,248 @@
+"""The ``motcua`` command: one console script, one subcommand per job."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from config import Config, ConfigError, find_config, load_config
+
+from . import __version__
+
+
+class Context:
+    """Shared by subcommands: finds and loads the config once, on first use."""
+
+    def __init__(self, config_path: str | None):
+        self.config_path = config_path
+        self._config: Config | None = None
+
+    def config(self) -> Config:
+        if self._config is None:
+            path = find_config(self.config_path)
+            try:
+                self._config = load_config(path)
+            except ConfigError as exc:
+                fail(f"config {exc.path}: {'; '.join(exc.problems)}")
+        return self._config
+
+    def database(self):
+        from display_server.storage import Database
+
+        return Database(self.config().database_url)
+
+
+def fail(message: str) -> None:
+    """Print a one-line error and exit 1 (user errors never show a traceback)."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _opened_database(ctx: Context):
+    """The database, migrated to the current schema, or a clear error."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from display_server.storage import upgrade
+
+    db = ctx.database()
+    try:
+        upgrade(db)
+    except (SQLAlchemyError, OSError) as exc:
+        fail(f"cannot open the database {db!r}: {exc.__class__.__name__}: {exc}".splitlines()[0])
+    return db
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", metavar="FILE", envvar="MOTCUA_CONFIG",
+              help="Centre config (default: $MOTCUA_CONFIG, /etc/motcua/motcua.toml, demo config).")
+@click.version_option(__version__, prog_name="motcua")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """motcua: queue and satisfaction system for one-stop public service centres."""
+    ctx.obj = Context(config_path)
+
+
+@cli.command()
+@click.pass_obj
+def init(ctx: Context) -> None:
+    """Create the data directory and create or upgrade the database."""
+    from display_server.storage.migrate import current_revision
+
+    cfg = ctx.config()
+    cfg.data_path.mkdir(parents=True, exist_ok=True)
+    db = ctx.database()
+    before = current_revision(db)
+    db = _opened_database(ctx)
+    after = current_revision(db)
+    state = "created" if before is None else ("upgraded" if before != after else "up to date")
+    click.echo(f"database {state}: {db.url.render_as_string(hide_password=True)} (schema {after})")
+    click.echo(f"data directory: {cfg.data_path}")
+    from display_server.accounts import Accounts
+
+    if not any(o.role == "admin" for o in Accounts(db).list()):
+        click.echo("next: create an admin with  motcua officer add admin --role admin")
+
+
+# -- config -------------------------------------------------------------------------------------
+@cli.group("config")
+def config_group() -> None:
+    """Check the centre config."""
+
+
+@config_group.command("check")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.pass_obj
+def config_check(ctx: Context, file: str | None) -> None:
+    """Validate FILE (default: the config in use); print each problem, or a summary."""
+    path = Path(file) if file else find_config(ctx.config_path)
+    try:
+        cfg = load_config(path)
+    except ConfigError as exc:
+        click.echo(f"{exc.path}: {len(exc.problems)} problem(s)", err=True)
+        for problem in exc.problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(1)
+    click.echo(summary(cfg))
+
+
+def summary(cfg: Config) -> str:
+    c = cfg.centre
+    kiosks = sum(d.kind == "kiosk" for d in cfg.devices)
+    stations = sum(d.kind == "rating_station" for d in cfg.devices)
+    lines = [
+        f"{cfg.source}: OK",
+        f"  centre: {c.name} ({', '.join(x for x in (c.commune, c.province) if x)}), {c.timezone}",
+        f"  fields: {len(cfg.fields)}; counters: {len(cfg.counters)}; "
+        f"kiosks: {kiosks}; rating stations: {stations}",
+        f"  rating levels: {', '.join(lv.name for lv in cfg.ratings.effective_levels)}",
+        f"  priority: {cfg.queue.priority_policy}; call order: {cfg.queue.call_order}; "
+        f"max waiting: {cfg.queue.max_waiting or 'no cap'}",
+        f"  database: {cfg.database.url or 'SQLite in ' + str(cfg.data_path)}",
+        f"  printer: {cfg.printer.backend} {cfg.printer.paper_width_mm} mm; voice: {cfg.voice.engine}",
+    ]
+    for f in cfg.fields:
+        fmt = f.numbering.range or f"{f.numbering.prefix}{'0' * (f.numbering.width or 0)}"
+        lines.append(f"    - {f.id}: {f.name} [{fmt}] cap {f.daily_cap or 'none'}")
+    return "\n".join(lines)
+
+
+# -- officers -----------------------------------------------------------------------------------
+@cli.group()
+def officer() -> None:
+    """Manage officer and admin accounts."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _accounts(ctx: Context):
+    from display_server.accounts import Accounts
+
+    return Accounts(_opened_database(ctx), {c.id for c in ctx.config().counters})
+
+
+@officer.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["officer", "admin"]), default="officer", show_default=True)
+@click.option("--full-name", default="", help="Shown on reports, e.g. 'Nguyễn Văn An'.")
+@click.option("--counters", default="", help="Comma-separated counter ids (default: all).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_obj
+def officer_add(ctx: Context, username: str, role: str, full_name: str, counters: str,
+                password_stdin: bool) -> None:
+    """Create an account."""
+    from display_server.accounts import AccountError
+
+    accounts = _accounts(ctx)
+    password = _read_password(password_stdin)
+    try:
+        o = accounts.add(username, password, full_name=full_name, role=role,
+                         counters=tuple(c.strip() for c in counters.split(",") if c.strip()))
+    except AccountError as exc:
+        fail(str(exc))
+    click.echo(f"added {o.role} {o.username} (counters: {', '.join(o.counters) or 'all'})")
+
+
+@officer.command("list")
+@click.pass_obj
+def officer_list(ctx: Context) -> None:
+    """List accounts."""
+    rows = _accounts(ctx).list()
+    if not rows:
+        click.echo("no accounts yet: motcua officer add USERNAME --role admin")
+        return
+    for o in rows:
+        state = "" if o.active else "  (disabled)"
+        click.echo(f"{o.username:<20} {o.role:<8} {o.full_name:<28} "
+                   f"counters: {', '.join(o.counters) or 'all'}{state}")
+
+
+@officer.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.pass_obj
+def officer_passwd(ctx: Context, username: str, password_stdin: bool) -> None:
+    """Set a new password."""
+    from display_server.accounts import AccountError
+
+    accounts = _accounts(ctx)
+    try:
+        accounts.set_password(username, _read_password(password_stdin))
+    except AccountError as exc:
+        fail(str(exc))
+    click.echo(f"password changed for {username}")
+
+
+@officer.command("disable")
+@click.argument("username")
+@click.pass_obj
+def officer_disable(ctx: Context, username: str) -> None:
+    """Stop an account from logging in (its history stays)."""
+    from display_server.accounts import AccountError
+
+    try:
+        _accounts(ctx).set_active(username, False)
+    except AccountError as exc:
+        fail(str(exc))
+    click.echo(f"disabled {username}")
+
+
+@officer.command("enable")
+@click.argument("username")
+@click.pass_obj
+def officer_enable(ctx: Context, username: str) -> None:
+    """Let a disabled account log in again."""
+    from display_server.accounts import AccountError
+
+    try:
+        _accounts(ctx).set_active(username, True)
+    except AccountError as exc:
+        fail(str(exc))
+    click.echo(f"enabled {username}")
+
+
+# -- demo ---------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--tickets", default=40, show_default=True, help="How many citizens arrive.")
+@click.option("--seed", default=1, show_default=True, help="Random seed of the simulated day.")
+@click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+              help="Where the demo database goes (default: a new temporary folder).")
+@click.pass_obj
+def demo(ctx: Context, tickets: int, seed: int, data_dir: str | None) -> None:
+    """Run a simulated queue day in the terminal with the real engine."""
+    from .demo_day import run_demo_day
+
+    run_demo_day(ctx.config(), tickets=tickets, seed=seed, data_dir=data_dir)
+
+
+def main() -> None:
+    cli(prog_name="motcua")
+
+
+if __name__ == "__main__":
+    main()
