@@ -33,7 +33,11 @@ def _where(loc: tuple) -> str:
 
 def _problems(exc: ValidationError) -> list[str]:
     problems = []
-    for err in exc.errors():
+    errors = exc.errors()
+    deeper = {tuple(e["loc"][:n]) for e in errors for n in range(1, len(e["loc"]))}
+    for err in errors:
+        if err["type"] == "too_short" and tuple(err["loc"]) in deeper:
+            continue  # a list that is short only because one of its items was invalid
         # Skip the union-branch noise pydantic reports for before-validators.
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         where = _where(loc)

@@ -1,0 +1,235 @@
+"""Loading and validating the centre config."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from pathlib import Path
+
+import pytest
+
+from config import ConfigError, load_config, parse_config
+from config.schema import Numbering, parse_span
+
+ROOT = Path(__file__).resolve().parents[2]
+
+MINIMAL = """
+[centre]
+name = "UBND xã Thử"
+
+[[fields]]
+id = "a"
+name = "Hộ tịch"
+numbering = { prefix = "A", width = 3 }
+
+[[counters]]
+id = "q1"
+number = 1
+fields = ["a"]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "motcua.toml"
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text), env={})
+    return info.value.problems
+
+
+@pytest.mark.parametrize("name", ["demo.toml", "province.toml"])
+def test_shipped_configs_are_valid(name: str, tmp_path: Path) -> None:
+    cfg = load_config(ROOT / "config" / name, env={"MOTCUA_DATA_DIR": str(tmp_path)})
+    assert cfg.fields and cfg.counters
+    assert cfg.centre.timezone == "Asia/Ho_Chi_Minh"
+    assert cfg.data_path == tmp_path.resolve()
+
+
+def test_demo_config_shape(config) -> None:
+    assert len(config.fields) == 6
+    assert len(config.counters) == 5
+    assert sum(d.kind == "kiosk" for d in config.devices) == 1
+    assert sum(d.kind == "rating_station" for d in config.devices) == 2
+    assert any(len(c.fields) > 1 for c in config.counters)
+    # open around the clock, every day
+    for weekday in range(7):
+        spans = config.centre.hours.spans(weekday)
+        assert [str(s) for s in spans] == ["00:00-24:00"]
+
+
+def test_province_config_shape(tmp_path: Path) -> None:
+    cfg = load_config(ROOT / "config" / "province.toml", env={"MOTCUA_DATA_DIR": str(tmp_path)})
+    assert len(cfg.counters) == 30
+    assert cfg.centre.hours.spans(6) == ()  # Sunday off
+    assert cfg.centre.closed_dates
+    assert all(f.daily_cap > 0 for f in cfg.fields)
+    assert [lv.id for lv in cfg.ratings.effective_levels] == [
+        "very_satisfied", "satisfied", "neutral", "dissatisfied"]
+
+
+def test_minimal_config_gets_defaults(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, MINIMAL), env={})
+    assert cfg.centre.timezone == "Asia/Ho_Chi_Minh"
+    assert [lv.name for lv in cfg.ratings.effective_levels] == [
+        "Rất hài lòng", "Hài lòng", "Không hài lòng"]
+    assert cfg.queue.max_waiting == 0
+    assert cfg.printer.backend == "preview"
+    assert cfg.voice.template == "Xin mời công dân có số thứ tự {number} đến quầy số {counter}"
+    # data dir defaults to "data" next to the config file; database in it
+    assert cfg.data_path == (tmp_path / "data").resolve()
+    assert cfg.database_url == f"sqlite:///{tmp_path.resolve() / 'data' / 'motcua.db'}"
+    # office hours by default: weekdays only
+    assert cfg.centre.hours.spans(5) == ()
+    assert cfg.centre.hours.spans(0)
+
+
+def test_env_overrides_data_dir(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, MINIMAL), env={"MOTCUA_DATA_DIR": str(tmp_path / "x")})
+    assert cfg.data_path == (tmp_path / "x").resolve()
+
+
+def test_config_is_frozen(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, MINIMAL), env={})
+    with pytest.raises(Exception):  # noqa: B017 - pydantic raises ValidationError
+        cfg.centre.name = "other"  # type: ignore[misc]
+
+
+def test_unknown_key_is_named(tmp_path: Path) -> None:
+    got = problems(tmp_path, MINIMAL.replace('name = "UBND xã Thử"', 'name = "X"\ncolour = "red"'))
+    assert got == ["centre.colour: unknown key"]
+
+
+def test_unknown_nested_key_is_named(tmp_path: Path) -> None:
+    got = problems(tmp_path, MINIMAL.replace("width = 3 }", "width = 3, start = 5 }"))
+    assert got == ["fields[0].numbering.start: unknown key"]
+
+
+def test_missing_required_key(tmp_path: Path) -> None:
+    got = problems(tmp_path, MINIMAL.replace('name = "UBND xã Thử"', ""))
+    assert got == ["centre.name: required key is missing"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ('[centre]', '[centre]\ntimezone = "Asia/Saigon_x"', "centre.timezone: unknown time zone"),
+        ('width = 3 }', 'width = 3, range = "1-9" }', "fields[0].numbering: give either"),
+        ('{ prefix = "A", width = 3 }', '{ range = "9-1" }', "fields[0].numbering: range '9-1'"),
+        ('fields = ["a"]', 'fields = ["a", "b"]', "counters[0].fields: unknown field 'b'"),
+        ('number = 1', 'number = 0', "counters[0].number: Input should be greater than or equal to 1"),
+        ('[centre]', '[queue]\npriority_policy = "random"\n[centre]', "queue.priority_policy: Input should be"),
+        ('id = "a"', 'id = "A B"', "fields[0].id: String should match pattern"),
+        ('[centre]', '[voice]\ntemplate = "Mời số"\n[centre]', "voice.template: template must contain {number}"),
+    ],
+)
+def test_bad_values_are_named(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    text = MINIMAL.replace(old, new, 1)
+    assert text != MINIMAL
+    got = problems(tmp_path, text)
+    assert any(p.startswith(expected) for p in got), got
+
+
+def test_bad_hours_are_named(tmp_path: Path) -> None:
+    text = MINIMAL + '\n[centre.hours]\nmon = "11:00-07:00"\ntue = "25:00-26:00"\n'
+    got = problems(tmp_path, text.replace("[centre]\n", "[centre]\n", 1))
+    assert "centre.hours.mon: '11:00-07:00' ends before it starts" in got
+    assert "centre.hours.tue: '25:00-26:00' has an impossible time" in got
+
+
+def test_cross_reference_problems(tmp_path: Path) -> None:
+    text = MINIMAL + """
+[[fields]]
+id = "b"
+name = "B"
+numbering = { range = "1-50" }
+daily_cap = 60
+
+[[counters]]
+id = "q1"
+number = 2
+fields = ["a"]
+
+[[devices]]
+id = "kiosk-1"
+kind = "kiosk"
+token = "0123456789abcdef0"
+
+[[devices]]
+id = "r1"
+kind = "rating_station"
+token = "0123456789abcdef0"
+buttons = [{ pin = 5, counter = "q9", level = "great" }, { pin = 5, counter = "q1", level = "satisfied" }]
+"""
+    got = problems(tmp_path, text)
+    assert "counters: duplicate id 'q1'" in got
+    assert "fields[1]: field 'b' is served by no counter" in got
+    assert "fields[1].daily_cap: 60 is more than its numbering allows (50)" in got
+    assert "devices: duplicate token '0123456789abcdef0'" in got
+    assert "devices[1].buttons: duplicate pin 5" in got
+    assert "devices[1].buttons[0].counter: unknown counter 'q9'" in got
+    assert any(p.startswith("devices[1].buttons[0].level: unknown level 'great'") for p in got)
+
+
+def test_short_token_rejected(tmp_path: Path) -> None:
+    text = MINIMAL + '\n[[devices]]\nid = "k"\nkind = "kiosk"\ntoken = "short"\n'
+    assert any(p.startswith("devices[0].token:") for p in problems(tmp_path, text))
+
+
+def test_file_problems(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path / "nope.toml")
+    assert info.value.problems == ["file not found"]
+    bad = write(tmp_path, "[centre\nname=")
+    with pytest.raises(ConfigError) as info:
+        load_config(bad)
+    assert info.value.problems[0].startswith("not valid TOML")
+
+
+def test_parse_span() -> None:
+    span = parse_span("07:00-11:15")
+    assert span.contains(time(7, 0)) and span.contains(time(11, 14, 59))
+    assert not span.contains(time(11, 15)) and not span.contains(time(6, 59))
+    assert str(parse_span("00:00-24:00")) == "00:00-24:00"
+    assert parse_span("13:15-24:00").contains(time(23, 59, 59))
+    for bad in ("7:00-11:00", "07:00-07:00", "07:60-08:00", "24:00-24:30", "x"):
+        with pytest.raises(ValueError):
+            parse_span(bad)
+
+
+@pytest.mark.parametrize(
+    ("numbering", "seq", "expected"),
+    [
+        ({"prefix": "A", "width": 3}, 1, "A001"),
+        ({"prefix": "A", "width": 3}, 999, "A999"),
+        ({"prefix": "", "width": 4}, 42, "0042"),
+        ({"range": "1001-1999"}, 1, "1001"),
+        ({"range": "1001-1999"}, 5, "1005"),
+        ({"range": "1001-1999"}, 999, "1999"),
+        ({"range": "101-199"}, 10, "110"),
+    ],
+)
+def test_numbering_format(numbering: dict, seq: int, expected: str) -> None:
+    assert Numbering(**numbering).format(seq) == expected
+
+
+def test_numbering_capacity() -> None:
+    assert Numbering(prefix="A", width=3).capacity == 999
+    assert Numbering(range="1001-1999").capacity == 999
+    with pytest.raises(ValueError):
+        Numbering(range="1001-1999").format(1000)
+    with pytest.raises(ValueError):
+        Numbering(prefix="A", width=2).format(0)
+
+
+def test_parse_config_in_memory(tmp_path: Path) -> None:
+    import tomllib
+
+    cfg = parse_config(tomllib.loads(MINIMAL), env={"MOTCUA_DATA_DIR": str(tmp_path)})
+    assert cfg.field("a").name == "Hộ tịch"
+    assert cfg.counter("q1").number == 1
+    assert cfg.field("zz") is None
+    assert cfg.zone.key == "Asia/Ho_Chi_Minh"
+    assert datetime(2026, 1, 1, tzinfo=cfg.zone).utcoffset().total_seconds() == 7 * 3600

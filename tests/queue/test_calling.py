@@ -1,0 +1,261 @@
+"""Calling: order and priority policies, recall, skip and the missed list, transfer, pause."""
+
+from __future__ import annotations
+
+import pytest
+
+from display_server.queue import QueueError
+
+
+def numbers(engine, counter: str, n: int) -> list[str]:
+    out = []
+    for _ in range(n):
+        t = engine.call_next(counter)
+        out.append(t.number if t else None)
+    return out
+
+
+def test_call_next_when_nobody_waits(engine, events) -> None:
+    assert engine.call_next("quay-1") is None
+    assert [e.kind for e in events] == []
+
+
+def test_call_next_calls_oldest_of_its_fields(engine, events, clock) -> None:
+    engine.issue("chung-thuc")
+    clock.advance(seconds=1)
+    engine.issue("ho-tich")
+    engine.issue("dat-dai")  # quay-1 does not serve Đất đai
+    t = engine.call_next("quay-1", officer_id=None, actor="officer:an")
+    assert (t.number, t.state, t.counter_id, t.call_count) == ("2001", "called", "quay-1", 1)
+    ev = events[-1]
+    assert ev.kind == "ticket.called" and ev.actor == "officer:an"
+    assert ev.data["counter_number"] == 1 and ev.data["number"] == "2001"
+    # calling next finishes the current ticket first
+    t2 = engine.call_next("quay-1")
+    assert t2.number == "1001"
+    assert engine.ticket(t.id).state == "done"
+    assert [e.kind for e in events[-2:]] == ["ticket.finished", "ticket.called"]
+    assert engine.call_next("quay-1") is None
+
+
+def test_field_order(make_engine, make_config, clock) -> None:
+    engine = make_engine(make_config(queue={"call_order": "field_order"}))
+    engine.issue("chung-thuc")
+    clock.advance(seconds=1)
+    engine.issue("ho-tich")
+    # quay-1 serves ho-tich first, quay-2 chung-thuc first
+    assert engine.call_next("quay-1").number == "1001"
+    assert engine.call_next("quay-2").number == "2001"
+
+
+def test_strict_priority(make_engine, make_config, clock) -> None:
+    engine = make_engine(make_config(queue={"priority_policy": "strict"}))
+    for i in range(3):
+        engine.issue("dat-dai")
+        clock.advance(seconds=1)
+    engine.issue("dat-dai", priority=True)
+    assert numbers(engine, "quay-3", 5) == ["3004", "3001", "3002", "3003", None]
+
+
+def test_one_priority_after_every_n_normal(make_engine, make_config, clock) -> None:
+    engine = make_engine(make_config(queue={"priority_policy": "every_n", "priority_every": 2}))
+    for i in range(5):
+        engine.issue("dat-dai")
+        clock.advance(seconds=1)
+    for i in range(3):
+        engine.issue("dat-dai", priority=True)
+        clock.advance(seconds=1)
+    # normal 3001..3005, priority 3006..3008
+    got = numbers(engine, "quay-3", 9)
+    assert got == ["3001", "3002", "3006", "3003", "3004", "3007", "3005", "3008", None]
+
+
+def test_priority_served_when_no_normal_waits(make_engine, make_config) -> None:
+    engine = make_engine(make_config(queue={"priority_policy": "every_n", "priority_every": 5}))
+    engine.issue("dat-dai", priority=True)
+    assert engine.call_next("quay-3").number == "3001"
+
+
+def test_recall_counts_calls(engine, events) -> None:
+    engine.issue("dat-dai")
+    engine.call_next("quay-3")
+    t = engine.recall("quay-3")
+    assert t.call_count == 2 and t.state == "called"
+    assert events[-1].kind == "ticket.recalled" and events[-1].data["call_count"] == 2
+
+
+def test_no_current_ticket(engine) -> None:
+    for op in (engine.recall, engine.skip, engine.finish):
+        with pytest.raises(QueueError) as info:
+            op("quay-3")
+        assert info.value.code == "no_current_ticket"
+    with pytest.raises(QueueError) as info:
+        engine.transfer("quay-3", service_id="ho-tich")
+    assert info.value.code == "no_current_ticket"
+
+
+def test_unknown_counter(engine) -> None:
+    with pytest.raises(QueueError) as info:
+        engine.call_next("quay-99")
+    assert info.value.code == "unknown_counter"
+
+
+def test_skip_needs_enough_calls_then_goes_to_missed_list(engine, events) -> None:
+    t, _ = engine.issue("dat-dai")
+    engine.issue("dat-dai")
+    engine.call_next("quay-3")
+    with pytest.raises(QueueError) as info:
+        engine.skip("quay-3")  # calls_before_skip = 2 in the demo config
+    assert info.value.code == "too_early" and "2 lần" in info.value.message
+    engine.recall("quay-3")
+    skipped = engine.skip("quay-3")
+    assert skipped.state == "skipped" and events[-1].kind == "ticket.skipped"
+    assert [m.number for m in engine.missed("quay-3")] == ["3001"]
+    assert engine.missed("quay-1") == []  # quay-1 does not serve Đất đai
+    assert engine.call_next("quay-3").number == "3002"
+    # the citizen comes back: called again from the missed list
+    again = engine.call_missed("quay-3", t.id)
+    assert again.state == "called" and again.number == "3001" and again.call_count == 3
+    assert engine.ticket(again.id).counter_id == "quay-3"
+    assert engine.missed("quay-3") == []
+    with pytest.raises(QueueError) as info:
+        engine.call_missed("quay-3", t.id)
+    assert info.value.code == "not_missed"
+
+
+def test_call_missed_refuses_other_fields(engine) -> None:
+    t, _ = engine.issue("dat-dai")
+    engine.call_next("quay-3")
+    engine.recall("quay-3")
+    engine.skip("quay-3")
+    with pytest.raises(QueueError):
+        engine.call_missed("quay-1", t.id)
+
+
+def test_transfer_to_field_keeps_number_and_goes_ahead(engine, events, clock) -> None:
+    engine.issue("ho-tich")  # 1001 waits at quay-1/2/5
+    clock.advance(seconds=1)
+    t, _ = engine.issue("dat-dai")  # 3001
+    engine.call_next("quay-3")
+    clock.advance(minutes=3)
+    moved = engine.transfer("quay-3", service_id="ho-tich", actor="officer:binh")
+    assert (moved.number, moved.state, moved.service_id) == ("3001", "transferred", "ho-tich")
+    ev = events[-1]
+    assert ev.kind == "ticket.transferred"
+    assert ev.data["to_service_id"] == "ho-tich" and ev.data["from_service_id"] == "dat-dai"
+    assert engine.counters()[2]["ticket"] is None  # quay-3 is free
+    # at the new field the transferred ticket goes ahead of the normal 1001
+    assert engine.ticket(t.id).waiting_before == 0
+    assert engine.call_next("quay-1").number == "3001"
+    assert engine.call_next("quay-1").number == "1001"
+
+
+def test_transfer_to_counter_only_that_counter_calls_it(engine) -> None:
+    engine.issue("ho-tich")  # 1001
+    engine.issue("ho-tich")  # 1002
+    engine.call_next("quay-1")
+    engine.transfer("quay-1", to_counter_id="quay-2")
+    # quay-5 also serves ho-tich but the ticket waits for quay-2 alone
+    assert engine.call_next("quay-5").number == "1002"
+    assert engine.call_next("quay-5") is None
+    t = engine.call_next("quay-2")
+    assert (t.number, t.counter_id, t.target_counter_id) == ("1001", "quay-2", None)
+
+
+def test_transfer_to_counter_of_another_field(engine) -> None:
+    engine.issue("ho-tich")
+    engine.call_next("quay-1")
+    engine.transfer("quay-1", to_counter_id="quay-3")  # quay-3 serves only Đất đai
+    assert engine.call_next("quay-3").number == "1001"
+
+
+def test_bad_transfers(engine) -> None:
+    engine.issue("ho-tich")
+    engine.call_next("quay-1")
+    for kwargs in ({}, {"service_id": "ho-tich", "to_counter_id": "quay-2"},
+                   {"to_counter_id": "quay-1"}):
+        with pytest.raises(QueueError) as info:
+            engine.transfer("quay-1", **kwargs)
+        assert info.value.code == "bad_transfer"
+    with pytest.raises(QueueError) as info:
+        engine.transfer("quay-1", service_id="nope")
+    assert info.value.code == "unknown_field"
+    assert engine.counters()[0]["ticket"].number == "1001"  # nothing changed
+
+
+def test_finish(engine, events, clock) -> None:
+    engine.issue("dat-dai")
+    engine.call_next("quay-3")
+    clock.advance(minutes=4)
+    t = engine.finish("quay-3")
+    assert t.state == "done"
+    assert (t.finished_at - t.called_at).total_seconds() == 240
+    assert events[-1].kind == "ticket.finished"
+    assert engine.counts_today() == {"done": 1}
+    assert engine.counts_today("quay-3") == {"done": 1}
+
+
+def test_pause_and_resume(engine, events) -> None:
+    engine.pause("quay-3", "Đi họp", actor="officer:an")
+    c = engine.counters()[2]
+    assert c["paused"] and c["pause_reason"] == "Đi họp"
+    assert events[-1].kind == "counter.paused" and events[-1].data["reason"] == "Đi họp"
+    assert engine.resume("quay-3") is True
+    assert events[-1].kind == "counter.resumed"
+    assert engine.resume("quay-3") is False  # not paused: nothing happens
+    assert events[-1].kind == "counter.resumed" and len(events) == 2
+    assert not engine.counters()[2]["paused"]
+
+
+def test_call_next_resumes_a_paused_counter(engine, events) -> None:
+    engine.issue("dat-dai")
+    engine.pause("quay-3", "Nghỉ trưa")
+    assert engine.call_next("quay-3").number == "3001"
+    assert [e.kind for e in events[-2:]] == ["counter.resumed", "ticket.called"]
+    assert not engine.counters()[2]["paused"]
+
+
+def test_counters_view_and_recent_calls(engine, clock) -> None:
+    engine.issue("dat-dai")
+    engine.issue("ho-tich")
+    engine.sign_in("quay-3", None)
+    engine.call_next("quay-3")
+    clock.advance(seconds=5)
+    engine.call_next("quay-1")
+    view = {c["id"]: c for c in engine.counters()}
+    assert view["quay-3"]["ticket"].number == "3001"
+    assert view["quay-1"]["ticket"].number == "1001"
+    assert view["quay-2"]["ticket"] is None and view["quay-2"]["number"] == 2
+    assert [t.number for t in engine.recent_calls()] == ["1001", "3001"]
+    assert engine.waiting() == []
+
+
+def test_audit_log_records_everything_in_order(engine) -> None:
+    engine.issue("dat-dai", actor="device:kiosk-1")
+    engine.call_next("quay-3", actor="officer:an")
+    engine.recall("quay-3", actor="officer:an")
+    engine.finish("quay-3", actor="officer:an")
+    log = engine.events_after(0)
+    assert [(e.kind, e.actor) for e in log] == [
+        ("ticket.issued", "device:kiosk-1"), ("ticket.called", "officer:an"),
+        ("ticket.recalled", "officer:an"), ("ticket.finished", "officer:an")]
+    ids = [e.id for e in log]
+    assert ids == sorted(ids) and engine.last_event_id() == ids[-1]
+    assert engine.events_after(ids[1]) == log[2:]
+
+
+def test_publisher_failure_does_not_undo_the_change(db, config, clock) -> None:
+    from display_server.queue import QueueEngine
+
+    def broken(_event):
+        raise RuntimeError("subscriber down")
+
+    engine = QueueEngine(config, db, clock=clock, publish=broken)
+    t, _ = engine.issue("dat-dai")
+    assert engine.ticket(t.id).state == "waiting"
+
+
+def test_failed_operation_publishes_nothing(engine, events) -> None:
+    with pytest.raises(QueueError):
+        engine.finish("quay-3")
+    assert events == [] and engine.events_after(0) == []
