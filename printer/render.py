@@ -7,6 +7,7 @@ a word wider than the paper is broken between letters. Nothing is ever clipped.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -116,25 +117,59 @@ def _break_word(word: str, font: ImageFont.FreeTypeFont, max_width: int) -> list
     return pieces
 
 
-def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
-    """Split ``text`` into lines no wider than ``max_width`` dots, by words where possible."""
+def _greedy(words: list[str], font: ImageFont.FreeTypeFont,
+            max_width: int) -> tuple[list[str], bool]:
+    """Lines filled word by word, and whether a too-long word had to be broken."""
     lines: list[str] = []
-    for paragraph in unicodedata.normalize("NFC", text).splitlines() or [""]:
-        current = ""
-        for word in paragraph.split():
-            candidate = f"{current} {word}" if current else word
-            if text_width(candidate, font) <= max_width:
-                current = candidate
-                continue
-            if current:
-                lines.append(current)
-            if text_width(word, font) <= max_width:
-                current = word
-            else:
-                *full, current = _break_word(word, font, max_width)
-                lines.extend(full)
+    broken = False
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate, font) <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        if text_width(word, font) <= max_width:
+            current = word
+        else:
+            broken = True
+            *full, current = _break_word(word, font, max_width)
+            lines.extend(full)
+    if current:
         lines.append(current)
-    return [line for line in lines if line] or [""]
+    return lines, broken
+
+
+_SPACES = re.compile(r"[^\S\u00a0]+")  # whitespace other than the no-break space
+
+
+@lru_cache(maxsize=512)
+def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> tuple[str, ...]:
+    """Split ``text`` into lines no wider than ``max_width`` dots.
+
+    Lines break at spaces (never at no-break spaces) and are balanced, so a title wraps as
+    two even lines rather than a full line and an orphan; a word wider than ``max_width``
+    is broken between letters. Explicit newlines are kept.
+    """
+    lines: list[str] = []
+    for paragraph in unicodedata.normalize("NFC", text).splitlines():
+        words = _SPACES.sub(" ", paragraph).split(" ")
+        words = [w for w in words if w]
+        best, broken = _greedy(words, font, max_width)
+        if len(best) > 1 and not broken:
+            lo = max(text_width(w, font) for w in words)
+            hi = max_width
+            while lo < hi:  # the narrowest width that still needs no more lines
+                mid = (lo + hi) // 2
+                trial, _ = _greedy(words, font, mid)
+                if len(trial) <= len(best):
+                    hi = mid
+                else:
+                    lo = mid + 1
+            best, _ = _greedy(words, font, lo)
+        lines.extend(best)
+    return tuple(lines) or ("",)
 
 
 @lru_cache(maxsize=256)
@@ -225,7 +260,7 @@ def _bar(text: str, font: ImageFont.FreeTypeFont, width: int) -> _Box:
 
 def _lines_of(text: str, font: ImageFont.FreeTypeFont, max_width: int,
               y: int) -> list[tuple[int, _Line]]:
-    out = []
+    out: list[tuple[int, _Line]] = []
     for t in wrap(text, font, max_width):
         ln = _measure(t, font)
         out.append((y, ln))

@@ -8,7 +8,7 @@ serial printers and can be tested against a fake.
 from __future__ import annotations
 
 import time
-from enum import Enum
+from enum import StrEnum
 from typing import Protocol
 
 from .errors import CoverOpen, PaperOut, PrinterError, PrinterOffline
@@ -27,7 +27,7 @@ _PAPER_NEAR_END = 0x0C
 _PAPER_END = 0x60
 
 
-class PrinterStatus(str, Enum):
+class PrinterStatus(StrEnum):
     """What the printer says about itself."""
 
     OK = "ok"
@@ -36,9 +36,6 @@ class PrinterStatus(str, Enum):
     COVER_OPEN = "cover_open"
     OFFLINE = "offline"
     UNKNOWN = "unknown"  # reachable, but did not answer the status query
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def can_print(self) -> bool:

@@ -53,24 +53,24 @@ LABELS: dict[str, dict[str, str]] = {
     "vi": {
         "title": "SỐ THỨ TỰ",
         "priority": "ƯU TIÊN",
-        "ahead": "Trước bạn còn {n} người",
-        "wait": "Thời gian chờ dự kiến: khoảng {t}",
-        "issued": "In lúc {time} ngày {date}",
+        "ahead": "Trước bạn còn\u00a0{n}\u00a0người",
+        "wait": "Thời\u00a0gian\u00a0chờ\u00a0dự\u00a0kiến: khoảng\u00a0{t}",
+        "issued": "In lúc\u00a0{time} ngày\u00a0{date}",
         "scan": "Quét mã QR để theo dõi lượt gọi và đánh giá",
-        "minutes": "{m} phút",
-        "hours": "{h} giờ",
-        "hours_minutes": "{h} giờ {m} phút",
+        "minutes": "{m}\u00a0phút",
+        "hours": "{h}\u00a0giờ",
+        "hours_minutes": "{h}\u00a0giờ\u00a0{m}\u00a0phút",
     },
     "en": {
         "title": "YOUR NUMBER",
         "priority": "PRIORITY",
-        "ahead": "People ahead of you: {n}",
-        "wait": "Estimated wait: about {t}",
-        "issued": "Issued at {time} on {date}",
+        "ahead": "People ahead of you:\u00a0{n}",
+        "wait": "Estimated\u00a0wait: about\u00a0{t}",
+        "issued": "Issued at\u00a0{time} on\u00a0{date}",
         "scan": "Scan the QR code to follow your turn and rate our service",
-        "minutes": "{m} min",
-        "hours": "{h} h",
-        "hours_minutes": "{h} h {m} min",
+        "minutes": "{m}\u00a0min",
+        "hours": "{h}\u00a0h",
+        "hours_minutes": "{h}\u00a0h\u00a0{m}\u00a0min",
     },
 }
 
@@ -97,13 +97,16 @@ _LABEL = re.compile(r"^(.*\S)\s+(\d+)$")
 
 
 def format_counters(counters: Sequence[str]) -> str:
-    """["Quầy 1", "Quầy 2"] -> "Quầy 1, 2"; labels without a shared prefix are just joined."""
+    """["Quầy 1", "Quầy 2"] -> "Quầy 1, 2"; labels without a shared prefix are just joined.
+
+    The words around numbers are joined by no-break spaces so they never wrap apart.
+    """
     if not counters:
         return ""
     parts = [_LABEL.match(c) for c in counters]
     prefixes = {m.group(1) for m in parts if m}
     if all(parts) and len(prefixes) == 1:
-        return f"{prefixes.pop()} " + ", ".join(m.group(2) for m in parts if m)
+        return f"{prefixes.pop()}\u00a0" + ", ".join(m.group(2) for m in parts if m)
     return ", ".join(counters)
 
 
