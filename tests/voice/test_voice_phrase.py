@@ -95,3 +95,16 @@ def test_missing_clips(tmp_path):
     assert missing_clips(tmp_path, TEMPLATE) == []
     (tmp_path / "lam.wav").unlink()
     assert missing_clips(tmp_path, TEMPLATE, ["B"]) == ["lam.wav", "chu-b.wav"]
+
+
+def test_docs_list_every_clip():
+    import re
+    from pathlib import Path
+
+    from display_server.voice.numbers import LETTER_NAMES
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "voice-clips.md"
+    listed = set(re.findall(r"`([a-z0-9-]+)\.wav`", doc.read_text(encoding="utf-8")))
+    needed = set(required_clips(TEMPLATE, ["".join(LETTER_NAMES)[i:i + 3]
+                                           for i in range(0, len(LETTER_NAMES), 3)]))
+    assert needed <= listed, sorted(needed - listed)
