@@ -31,7 +31,10 @@ class Context:
     def database(self):
         from display_server.storage import Database
 
-        return Database(self.config().database_url)
+        try:
+            return Database(self.config().database_url)
+        except OSError as exc:
+            fail(f"cannot create the data directory {self.config().data_path}: {exc.strerror}")
 
 
 def fail(message: str) -> None:
@@ -238,6 +241,15 @@ def demo(ctx: Context, tickets: int, seed: int, data_dir: str | None) -> None:
     from .demo_day import run_demo_day
 
     run_demo_day(ctx.config(), tickets=tickets, seed=seed, data_dir=data_dir)
+
+
+def _add_subsystem_commands() -> None:
+    from display_server.voice.cli import voice
+
+    cli.add_command(voice)
+
+
+_add_subsystem_commands()
 
 
 def main() -> None:
