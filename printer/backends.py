@@ -227,7 +227,7 @@ class EscposPrinter(TicketPrinter):
                 return PrinterStatus.UNKNOWN
             result = query_status(channel, deadline)
             if result is PrinterStatus.UNKNOWN:
-                self.last_detail = "connected, but no answer to the status query (DLE EOT)"
+                self.last_detail = "connected, but no valid answer to DLE EOT status queries"
             return result
         except OSError as exc:
             self.last_detail = f"connection to {self.describe()} broke: {_one_line(exc)}"

@@ -15,7 +15,7 @@ from escpos.printer import Dummy
 from PIL import Image
 
 FRAGMENT_ROWS = 256  # rows per GS v 0 command: small enough for cheap printers' buffers
-MIN_FEED_ROWS = 8  # blank runs shorter than this stay in the raster
+MIN_FEED_ROWS = 4  # blank runs shorter than this stay in the raster
 FEED_LINES_BEFORE_CUT = 4  # ESC d n: brings the end of the ticket past the cutter
 
 

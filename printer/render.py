@@ -426,4 +426,5 @@ class TicketRenderer:
         if beside:
             text = _stack([*lines, _gap(s.gap), scan], col, align="left")
             return _row(text, qr_box, w)
-        return _stack([*lines, _gap(s.gap + 2 * s.qr_module), qr_box, _gap(s.gap), scan], w)
+        quiet = _gap(4 * s.qr_module)
+        return _stack([*lines, quiet, qr_box, quiet, scan], w)
