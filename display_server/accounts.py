@@ -90,6 +90,12 @@ class Accounts:
                 select(t.officers).where(t.officers.c.username == username)).one_or_none()
         return _officer(row) if row else None
 
+    def password_hash(self, officer_id: int) -> str:
+        """The stored hash (tokens and sessions carry its tail, so a new password ends them)."""
+        with self.db.read() as conn:
+            return conn.execute(select(t.officers.c.password_hash)
+                                .where(t.officers.c.id == officer_id)).scalar_one_or_none() or ""
+
     def list(self) -> list[Officer]:
         with self.db.read() as conn:
             rows = conn.execute(select(t.officers).order_by(t.officers.c.username)).all()

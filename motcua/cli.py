@@ -229,6 +229,25 @@ def officer_enable(ctx: Context, username: str) -> None:
     click.echo(f"enabled {username}")
 
 
+# -- server -------------------------------------------------------------------------------------
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on (default: from the config).")
+@click.option("--port", type=int, default=None, help="Port (default: from the config).")
+@click.option("--threads", type=int, default=None, help="Worker threads (each screen holds one).")
+@click.pass_obj
+def server(ctx: Context, host: str | None, port: int | None, threads: int | None) -> None:
+    """Run the display server: API, hall and counter screens, officer pages."""
+    from display_server.serve import serve, setup_logging
+
+    setup_logging()
+    cfg = ctx.config()
+    _opened_database(ctx)
+    try:
+        serve(cfg, host=host, port=port, threads=threads)
+    except OSError as exc:
+        fail(f"cannot listen on {host or cfg.server.host}:{port or cfg.server.port}: {exc.strerror}")
+
+
 # -- demo ---------------------------------------------------------------------------------------
 @cli.command()
 @click.option("--tickets", default=40, show_default=True, help="How many citizens arrive.")

@@ -1,0 +1,222 @@
+"""The OpenAPI 3 document of API v1, built from the same body models the routes validate with."""
+
+from __future__ import annotations
+
+from config.schema import Config
+from motcua import __version__
+
+from . import bodies
+
+_STR = {"type": "string"}
+_INT = {"type": "integer"}
+_BOOL = {"type": "boolean"}
+_TIME = {"type": ["string", "null"], "format": "date-time"}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+SCHEMAS: dict = {
+    "Error": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message"],
+                                 "properties": {"code": _STR, "message": _STR}}},
+    },
+    "Health": {"type": "object", "required": ["status", "db", "version"],
+               "properties": {"status": {"enum": ["ok", "degraded"]}, "db": _STR, "version": _STR}},
+    "Service": {
+        "type": "object",
+        "required": ["id", "code", "name", "open", "waiting", "estimated_wait_s"],
+        "properties": {"id": _STR, "code": _STR, "name": _STR, "name_en": _STR, "open": _BOOL,
+                       "waiting": _INT, "estimated_wait_s": _INT},
+    },
+    "CounterRef": {"type": "object", "required": ["id", "number"],
+                   "properties": {"id": _STR, "number": _INT, "name": _STR}},
+    "Ticket": {
+        "type": "object",
+        "required": ["id", "number", "service_id", "state", "priority", "issued_at"],
+        "properties": {
+            "id": _INT, "number": _STR, "service_id": _STR, "service_name": _STR,
+            "service_name_en": _STR,
+            "state": {"enum": ["waiting", "called", "serving", "done", "skipped", "transferred",
+                               "expired"]},
+            "priority": _BOOL, "transferred": _BOOL, "issued_at": {"type": "string", "format": "date-time"},
+            "called_at": _TIME, "finished_at": _TIME, "call_count": _INT,
+            "counter": _nullable(_ref("CounterRef")),
+            "waiting_before": {"type": ["integer", "null"]},
+            "position": {"type": ["integer", "null"]},
+            "estimated_wait_s": {"type": ["integer", "null"]},
+            "track_url": _STR,
+        },
+    },
+    "TicketReply": {"type": "object", "required": ["ticket"],
+                    "properties": {"ticket": _nullable(_ref("Ticket"))}},
+    "Rating": {
+        "type": "object", "required": ["id", "rating_id", "counter_id", "level", "created"],
+        "properties": {"id": _INT, "rating_id": _STR, "counter_id": _STR, "level": _STR,
+                       "ticket_id": {"type": ["integer", "null"]}, "pressed_at": _STR,
+                       "created": _BOOL},
+    },
+    "Officer": {"type": "object", "required": ["id", "username", "role", "counters"],
+                "properties": {"id": _INT, "username": _STR, "full_name": _STR,
+                               "role": {"enum": ["officer", "admin"]},
+                               "counters": {"type": "array", "items": _STR}}},
+    "Login": {"type": "object", "required": ["token", "officer"],
+              "properties": {"token": _STR, "officer": _ref("Officer")}},
+    "Display": {
+        "type": "object",
+        "required": ["centre", "day", "last_event_id", "counters", "recent_calls", "services",
+                     "notices"],
+        "properties": {
+            "centre": {"type": "object"}, "day": _STR, "server_time": _STR, "last_event_id": _INT,
+            "counters": {"type": "array", "items": {
+                "type": "object", "required": ["id", "number", "paused", "ticket"]}},
+            "recent_calls": {"type": "array", "items": {"type": "object"}},
+            "services": {"type": "array", "items": _ref("Service")},
+            "notices": {"type": "array", "items": _STR},
+        },
+    },
+    "CounterView": {"type": "object", "required": ["counter", "ticket", "waiting", "missed", "today"]},
+    "Ok": {"type": "object"},
+}
+
+_BODIES = {
+    "IssueBody": bodies.IssueBody, "TransferBody": bodies.TransferBody,
+    "PauseBody": bodies.PauseBody, "CallMissedBody": bodies.CallMissedBody,
+    "RatingBody": bodies.RatingBody, "LoginBody": bodies.LoginBody,
+    "HeartbeatBody": bodies.HeartbeatBody,
+}
+
+
+def _body_schemas() -> dict:
+    out = {}
+    for name, model in _BODIES.items():
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema.pop("title", None)
+        out[name] = schema
+    return out
+
+
+def _json(schema_name: str, description: str = "OK") -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": _ref(schema_name)}}}
+
+
+def _errors(*statuses: int) -> dict:
+    return {str(s): _json("Error", "Error") for s in statuses}
+
+
+def _op(summary: str, responses: dict, *, body: str | None = None, security: list | None = None,
+        params: list | None = None, tag: str = "queue") -> dict:
+    op: dict = {"summary": summary, "tags": [tag], "responses": responses}
+    if body:
+        op["requestBody"] = {"required": True,
+                             "content": {"application/json": {"schema": _ref(body)}}}
+    if security is not None:
+        op["security"] = security
+    if params:
+        op["parameters"] = params
+    return op
+
+
+DEVICE = [{"bearer": []}]
+OFFICER = [{"bearer": []}, {"session": []}]
+PUBLIC: list = []
+COUNTER_PARAM = [{"name": "counter_id", "in": "path", "required": True, "schema": _STR}]
+
+
+def _counter_action(summary: str, body: str | None = None, reply: str = "TicketReply") -> dict:
+    return {"post": _op(summary, {"200": _json(reply), **_errors(400, 401, 403, 404, 409)},
+                        body=body, security=OFFICER, params=COUNTER_PARAM, tag="counter")}
+
+
+def document(config: Config) -> dict:
+    """The whole document; the ids in examples come from ``config``."""
+    paths = {
+        "/health": {"get": _op("Liveness and database check", {
+            "200": _json("Health"), "503": _json("Health", "Database unavailable")},
+            security=PUBLIC, tag="public")},
+        "/services": {"get": _op("Fields with people waiting and estimated wait", {
+            "200": {"description": "OK", "content": {"application/json": {
+                "schema": {"type": "array", "items": _ref("Service")}}}}},
+            security=PUBLIC, tag="public")},
+        "/tickets": {"post": _op(
+            "Issue a ticket (kiosk). The same request_id returns the same ticket with 200.",
+            {"201": _json("Ticket", "Created"), "200": _json("Ticket", "Already issued"),
+             **_errors(400, 401, 403, 409)}, body="IssueBody", security=DEVICE)},
+        "/tickets/{ticket_id}": {"get": _op("A ticket's state and position", {
+            "200": _json("Ticket"), **_errors(404)}, security=PUBLIC, tag="public",
+            params=[{"name": "ticket_id", "in": "path", "required": True, "schema": _INT}])},
+        "/track/{token}": {"get": _op("A ticket by its tracking token (phone page)", {
+            "200": _json("Ticket"), **_errors(404)}, security=PUBLIC, tag="public",
+            params=[{"name": "token", "in": "path", "required": True, "schema": _STR}])},
+        "/display": {"get": _op("Snapshot for hall and counter screens", {
+            "200": _json("Display")}, security=PUBLIC, tag="public")},
+        "/events": {"get": _op(
+            "Server-Sent Events: a snapshot (or a replay after Last-Event-ID), then every event",
+            {"200": {"description": "text/event-stream",
+                     "content": {"text/event-stream": {"schema": _STR}}}},
+            security=PUBLIC, tag="public",
+            params=[{"name": "Last-Event-ID", "in": "header", "required": False, "schema": _STR}])},
+        "/announcements/{event_id}.wav": {"get": _op("Voice announcement of a call event", {
+            "200": {"description": "WAV", "content": {"audio/wav": {"schema": _STR}}},
+            **_errors(404, 503)}, security=PUBLIC, tag="public",
+            params=[{"name": "event_id", "in": "path", "required": True, "schema": _INT}])},
+        "/ratings": {"post": _op(
+            "Record a rating press; the same rating_id again is counted once (200)",
+            {"201": _json("Rating", "Created"), "200": _json("Rating", "Already recorded"),
+             **_errors(400, 401, 403, 404)}, body="RatingBody", security=DEVICE, tag="ratings")},
+        "/devices/heartbeat": {"post": _op("Device heartbeat with printer status", {
+            "200": _json("Ok"), **_errors(400, 401, 403)}, body="HeartbeatBody", security=DEVICE,
+            tag="devices")},
+        "/auth/login": {"post": _op("Officer login: a bearer token", {
+            "200": _json("Login"), **_errors(400, 401, 429)}, body="LoginBody", security=PUBLIC,
+            tag="auth")},
+        "/auth/me": {"get": _op("The logged-in officer", {"200": {"description": "OK"},
+                                                            **_errors(401)},
+                                security=OFFICER, tag="auth")},
+        "/counters/{counter_id}": {"get": _op(
+            "Officer view of a counter: current ticket, waiting, missed, today's counts",
+            {"200": _json("CounterView"), **_errors(401, 403, 404)}, security=OFFICER,
+            params=COUNTER_PARAM, tag="counter")},
+        "/counters/{counter_id}/sign-in": _counter_action("Sit at the counter", reply="Ok"),
+        "/counters/{counter_id}/sign-out": _counter_action("Leave the counter", reply="Ok"),
+        "/counters/{counter_id}/call-next": _counter_action(
+            "Call the next ticket (finishes the current one); ticket null when nobody waits"),
+        "/counters/{counter_id}/call-missed": _counter_action(
+            "Call a skipped ticket again", body="CallMissedBody"),
+        "/counters/{counter_id}/recall": _counter_action("Announce the current ticket again"),
+        "/counters/{counter_id}/skip": _counter_action("Mark the current ticket a no-show"),
+        "/counters/{counter_id}/finish": _counter_action("Finish the current ticket"),
+        "/counters/{counter_id}/transfer": _counter_action(
+            "Transfer the current ticket to a field (service_id) or a counter (counter_id)",
+            body="TransferBody"),
+        "/counters/{counter_id}/pause": _counter_action("Pause with a reason", body="PauseBody",
+                                                         reply="Ok"),
+        "/counters/{counter_id}/resume": _counter_action("Resume", reply="Ok"),
+        "/openapi.json": {"get": _op("This document", {"200": {"description": "OK"}},
+                                     security=PUBLIC, tag="public")},
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "motcua API", "version": f"1 ({__version__})",
+                 "description": f"Queue API of {config.centre.name}. Errors are "
+                                "{\"error\": {\"code\", \"message\"}} with a Vietnamese message."},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {
+            "schemas": {**SCHEMAS, **_body_schemas()},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer",
+                           "description": "A device token from the config, or an officer token "
+                                          "from /auth/login"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "session",
+                            "description": "Pages: session cookie plus the X-CSRFToken header"},
+            },
+        },
+    }

@@ -1,0 +1,72 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask, jsonify
+
+from config.schema import Config
+
+from .api import bp as api_bp
+from .api.errors import install as install_errors
+from .auth import csrf
+from .services import Services
+from .storage import Database, upgrade
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: Config, *, db: Database | None = None, clock=None,
+               settings: dict | None = None) -> Flask:
+    """Build the app for one centre. ``settings`` override Flask config (tests)."""
+    app = Flask(__name__)
+    db = db or Database(config.database_url)
+    upgrade(db)
+    app.secret_key = config.server.secret_key or _stored_secret(config.data_path)
+    app.config.update(
+        SSE_KEEPALIVE_S=5.0,
+        WTF_CSRF_CHECK_DEFAULT=False,  # checked where a cookie authenticates a change
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=64 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.config.update(settings or {})
+    app.extensions["motcua"] = Services.build(config, db, clock=clock)
+    csrf.init_app(app)
+    install_errors(app)
+    app.register_blueprint(api_bp)
+    _register_pages(app)
+    return app
+
+
+def _register_pages(app: Flask) -> None:
+    try:
+        from .pages import register
+    except ImportError:  # pages not built yet: keep the API usable
+        @app.get("/")
+        def index():
+            return jsonify({"api": "/api/v1/openapi.json"})
+        return
+    register(app)
+
+
+def _stored_secret(data_dir: Path) -> str:
+    """A secret key kept in the data directory, made on first start (mode 0600)."""
+    path = data_dir / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.touch(mode=0o600)
+    path.write_text(key)
+    log.info("created a new secret key in %s", path)
+    return key

@@ -1,0 +1,180 @@
+"""Who is asking: a device (config token), an officer (API bearer token or page session).
+
+Devices send ``Authorization: Bearer <token>`` from the config. Officers log in for a signed
+bearer token (API) or a session cookie (pages); requests authenticated by the cookie must also
+carry the CSRF token when they change anything.
+"""
+
+from __future__ import annotations
+
+import hmac
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import current_app, g, request, session
+from flask_wtf.csrf import CSRFProtect
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from config.schema import DeviceConfig
+
+from .accounts import Officer
+from .api.errors import ApiError
+
+TOKEN_MAX_AGE_S = 12 * 3600
+csrf = CSRFProtect()
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: str  # "device" or "officer"
+    device: DeviceConfig | None = None
+    officer: Officer | None = None
+    via_session: bool = False
+
+    @property
+    def actor(self) -> str:
+        if self.device is not None:
+            return f"device:{self.device.id}"
+        return f"officer:{self.officer.username}" if self.officer else "anonymous"
+
+
+def _services():
+    return current_app.extensions["motcua"]
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="motcua-api-token")
+
+
+def issue_token(officer: Officer, password_hash: str) -> str:
+    """A bearer token for ``officer``; it dies when the password changes or after 12 hours."""
+    return _serializer().dumps({"o": officer.id, "h": password_hash[-12:]})
+
+
+def _officer_from_token(token: str) -> Officer | None:
+    try:
+        data = _serializer().loads(token, max_age=TOKEN_MAX_AGE_S)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("o"), int):
+        return None
+    accounts = _services().accounts
+    officer = accounts.get(data["o"])
+    if officer is None or not officer.active:
+        return None
+    if accounts.password_hash(officer.id)[-12:] != data.get("h"):
+        return None
+    return officer
+
+
+def current_principal() -> Principal | None:
+    """The authenticated caller of this request, or None."""
+    if "principal" in g:
+        return g.principal
+    principal = None
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        token = header[7:].strip()
+        device = _device_by_token(token)
+        if device is not None:
+            principal = Principal("device", device=device)
+        else:
+            officer = _officer_from_token(token)
+            if officer is not None:
+                principal = Principal("officer", officer=officer)
+    elif session.get("officer_id"):
+        officer = _services().accounts.get(session["officer_id"])
+        if officer is not None and officer.active and session.get("h") == \
+                _services().accounts.password_hash(officer.id)[-12:]:
+            principal = Principal("officer", officer=officer, via_session=True)
+    g.principal = principal
+    return principal
+
+
+def _device_by_token(token: str) -> DeviceConfig | None:
+    found = None
+    for device in _services().config.devices:
+        if hmac.compare_digest(device.token.encode(), token.encode()):
+            found = device
+    return found
+
+
+def check_csrf(principal: Principal) -> None:
+    """Cookie-authenticated changes need the CSRF token (header X-CSRFToken or form field)."""
+    if principal.via_session and request.method not in ("GET", "HEAD", "OPTIONS"):
+        csrf.protect()
+
+
+def require(*, device_kinds: tuple[str, ...] = (), officer: bool = False, admin: bool = False):
+    """Allow devices of ``device_kinds`` and/or officers (admins only when ``admin``)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            principal = current_principal()
+            if principal is None:
+                raise ApiError(401)
+            if principal.device is not None:
+                if principal.device.kind not in device_kinds:
+                    raise ApiError(403)
+            elif principal.officer is not None:
+                if not (officer or admin):
+                    raise ApiError(403)
+                if admin and principal.officer.role != "admin":
+                    raise ApiError(403)
+                check_csrf(principal)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def officer_for_counter(counter_id: str) -> Principal:
+    """The current officer, if allowed to act on ``counter_id`` (404 for an unknown counter)."""
+    principal = current_principal()
+    if _services().config.counter(counter_id) is None:
+        raise ApiError(404, "unknown_counter", "Quầy không tồn tại.")
+    if principal is None or principal.officer is None:
+        raise ApiError(401)
+    if not principal.officer.may_use(counter_id):
+        raise ApiError(403, "counter_not_allowed", "Bạn không được phân công ở quầy này.")
+    return principal
+
+
+class LoginThrottle:
+    """Refuses logins for a while after repeated failures from one address or for one user."""
+
+    def __init__(self, max_failures: int = 5, window_s: float = 600.0):
+        self.max_failures = max_failures
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        q = self._failures.setdefault(key, deque())
+        while q and now - q[0] > self.window_s:
+            q.popleft()
+        return q
+
+    def retry_after(self, *keys: str) -> int:
+        """Seconds until a login may be tried again (0 = now)."""
+        now = time.monotonic()
+        with self._lock:
+            waits = [int(self.window_s - (now - q[0])) + 1 for k in keys
+                     if len(q := self._recent(k, now)) >= self.max_failures]
+        return max(waits, default=0)
+
+    def failed(self, *keys: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for k in keys:
+                self._recent(k, now).append(now)
+
+    def succeeded(self, *keys: str) -> None:
+        with self._lock:
+            for k in keys:
+                self._failures.pop(k, None)

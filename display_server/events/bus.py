@@ -1,0 +1,124 @@
+"""In-process event bus: the engine publishes after commit; a dispatcher thread renders each
+message once (with a fresh display snapshot) and hands it to every subscriber's queue."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import queue
+import threading
+from collections.abc import Callable
+
+from ..queue.events import Event
+
+log = logging.getLogger(__name__)
+
+SUBSCRIBER_BACKLOG = 1000
+"""Messages a subscriber may fall behind by before it is dropped (its client reconnects)."""
+
+
+def format_sse(event: str, data: str, event_id: int | None = None) -> bytes:
+    """One SSE message."""
+    lines = []
+    if event_id is not None:
+        lines.append(f"id: {event_id}")
+    lines.append(f"event: {event}")
+    lines.extend(f"data: {line}" for line in data.split("\n"))
+    return ("\n".join(lines) + "\n\n").encode("utf-8")
+
+
+def event_message(ev: Event, display: dict | None) -> bytes:
+    payload = {"id": ev.id, "kind": ev.kind, "at": ev.at.isoformat() + "Z", "data": ev.data,
+               "display": display}
+    return format_sse(ev.kind, json.dumps(payload, ensure_ascii=False, default=str), ev.id)
+
+
+class Subscription:
+    """One connected client's queue of rendered messages."""
+
+    def __init__(self, bus: EventBus):
+        self.bus = bus
+        self.queue: queue.Queue[tuple[int, bytes] | None] = queue.Queue(SUBSCRIBER_BACKLOG)
+        self.closed = False
+
+    def get(self, timeout: float) -> tuple[int, bytes] | None:
+        """The next (event id, message), or None after ``timeout`` seconds."""
+        try:
+            return self.queue.get(timeout=timeout)
+        except queue.Empty:
+            return None
+
+    def close(self) -> None:
+        self.bus.unsubscribe(self)
+
+
+class EventBus:
+    """Subscribers get every event published after they subscribed, in order."""
+
+    def __init__(self, snapshot: Callable[[], dict] | None = None):
+        self.snapshot = snapshot
+        self._subs: set[Subscription] = set()
+        self._lock = threading.Lock()
+        self._inbox: queue.Queue[Event] = queue.Queue()
+        self._thread: threading.Thread | None = None
+
+    # called by the engine (any thread) after a commit
+    def publish(self, ev: Event) -> None:
+        self._ensure_thread()
+        self._inbox.put(ev)
+
+    def subscribe(self) -> Subscription:
+        self._ensure_thread()
+        sub = Subscription(self)
+        with self._lock:
+            self._subs.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        sub.closed = True
+        with self._lock:
+            self._subs.discard(sub)
+
+    @property
+    def subscriber_count(self) -> int:
+        with self._lock:
+            return len(self._subs)
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="event-bus", daemon=True)
+                    self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._inbox.get()]
+            while True:  # events committed together share one snapshot
+                try:
+                    batch.append(self._inbox.get_nowait())
+                except queue.Empty:
+                    break
+            batch.sort(key=lambda e: e.id)
+            display = None
+            if self.snapshot is not None:
+                try:
+                    display = self.snapshot()
+                except Exception:
+                    log.exception("display snapshot failed")
+            for i, ev in enumerate(batch):
+                msg = event_message(ev, display if i == len(batch) - 1 else None)
+                self._fan_out(ev.id, msg)
+
+    def _fan_out(self, event_id: int, msg: bytes) -> None:
+        with self._lock:
+            subs = list(self._subs)
+        for sub in subs:
+            try:
+                sub.queue.put_nowait((event_id, msg))
+            except queue.Full:
+                log.warning("dropping a slow event subscriber")
+                self.unsubscribe(sub)
+                with contextlib.suppress(queue.Full):
+                    sub.queue.put_nowait(None)

@@ -1,0 +1,46 @@
+"""The body of ``GET /api/v1/events``: snapshot or replay, then live events and keepalives."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+
+from ..queue.events import Event
+from .bus import EventBus, event_message, format_sse
+
+REPLAY_LIMIT = 500
+"""A client further behind than this gets a fresh snapshot instead of a replay."""
+
+
+def sse_stream(bus: EventBus, *, snapshot: Callable[[], dict],
+               events_after: Callable[[int, int], list[Event]], last_event_id: int | None,
+               keepalive_s: float, retry_ms: int = 2000) -> Iterator[bytes]:
+    """Yield SSE messages until the client goes away (the server's write then fails)."""
+    sub = bus.subscribe()  # subscribe first, so nothing committed after the snapshot is missed
+    try:
+        yield f"retry: {retry_ms}\n\n".encode()
+        missed = events_after(last_event_id, REPLAY_LIMIT + 1) if last_event_id is not None else None
+        if missed is not None and len(missed) <= REPLAY_LIMIT:
+            sent = last_event_id
+            for i, ev in enumerate(missed):
+                last = i == len(missed) - 1
+                yield event_message(ev, snapshot() if last else None)
+                sent = ev.id
+        else:
+            snap = snapshot()
+            sent = snap["last_event_id"]
+            yield format_sse("snapshot", json.dumps(snap, ensure_ascii=False, default=str), sent)
+        while True:
+            item = sub.get(timeout=keepalive_s)
+            if item is None:
+                if sub.closed:
+                    return  # dropped as too slow: the client reconnects and resumes
+                yield b": keepalive\n\n"
+                continue
+            event_id, msg = item
+            if event_id <= sent:
+                continue  # already in the snapshot or replay
+            sent = event_id
+            yield msg
+    finally:
+        sub.close()

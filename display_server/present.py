@@ -1,0 +1,81 @@
+"""JSON shapes the API and screens share: tickets, counters, the public display snapshot."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from config.schema import Config
+
+from .queue import QueueEngine, Ticket
+
+
+def local_iso(dt: datetime | None, zone: ZoneInfo) -> str | None:
+    """A naive-UTC datetime as ISO 8601 in the centre's time zone, with its offset."""
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=UTC).astimezone(zone).isoformat(timespec="seconds")
+
+
+def ticket_json(t: Ticket, config: Config, *, track_url: str | None = None) -> dict:
+    """A ticket as the API shows it; no token unless ``track_url`` is given (to its holder)."""
+    zone = config.zone
+    fld = config.field(t.service_id)
+    counter = config.counter(t.counter_id) if t.counter_id else None
+    out = {
+        "id": t.id,
+        "number": t.number,
+        "service_id": t.service_id,
+        "service_name": fld.name if fld else t.service_id,
+        "service_name_en": fld.name_en if fld else "",
+        "state": t.state,
+        "priority": t.priority,
+        "transferred": t.transferred,
+        "issued_at": local_iso(t.issued_at, zone),
+        "called_at": local_iso(t.called_at, zone),
+        "finished_at": local_iso(t.finished_at, zone),
+        "call_count": t.call_count,
+        "counter": {"id": counter.id, "number": counter.number, "name": counter.name}
+        if counter and t.state in ("called", "serving", "done", "skipped") else None,
+        "waiting_before": t.waiting_before,
+        "position": t.waiting_before + 1 if t.waiting_before is not None else None,
+        "estimated_wait_s": t.estimated_wait_s,
+    }
+    if track_url is not None:
+        out["track_url"] = track_url
+    return out
+
+
+def display_snapshot(engine: QueueEngine, notices: list[str] | None = None) -> dict:
+    """Everything a hall or counter screen shows; public (numbers only, nobody's identity)."""
+    config = engine.config
+    zone = config.zone
+    last_id = engine.last_event_id()  # read first: the snapshot is at least this new
+    counters = []
+    for c in engine.counters():
+        t = c["ticket"]
+        counters.append({
+            "id": c["id"], "number": c["number"], "name": c["name"], "fields": c["fields"],
+            "paused": c["paused"], "pause_reason": c["pause_reason"],
+            "open": c["officer_id"] is not None or t is not None,
+            "ticket": {"number": t.number, "service_id": t.service_id, "state": t.state,
+                       "called_at": local_iso(t.called_at, zone), "call_count": t.call_count}
+            if t else None,
+        })
+    recent = []
+    for t in engine.recent_calls(config.display.recent_calls):
+        c = config.counter(t.counter_id)
+        recent.append({"number": t.number, "service_id": t.service_id, "counter_id": t.counter_id,
+                       "counter_number": c.number if c else None,
+                       "called_at": local_iso(t.called_at, zone), "state": t.state})
+    return {
+        "centre": {"name": config.centre.name, "commune": config.centre.commune,
+                   "province": config.centre.province},
+        "day": engine.today(),
+        "server_time": datetime.now(UTC).astimezone(zone).isoformat(timespec="seconds"),
+        "last_event_id": last_id,
+        "counters": counters,
+        "recent_calls": recent,
+        "services": engine.services(),
+        "notices": list(config.display.notices if notices is None else notices),
+    }

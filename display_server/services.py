@@ -1,0 +1,57 @@
+"""What the Flask app holds for its requests: config, database, engine, accounts, events, voice."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from config.schema import Config
+
+from .accounts import Accounts
+from .events import EventBus
+from .present import display_snapshot
+from .queue import QueueEngine
+from .storage import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    config: Config
+    db: Database
+    engine: QueueEngine
+    accounts: Accounts
+    bus: EventBus
+    notices: list[str]
+    devices_seen: dict[str, dict] = field(default_factory=dict)
+    _voice: object | None = None
+    _voice_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @classmethod
+    def build(cls, config: Config, db: Database, clock=None) -> Services:
+        engine = QueueEngine(config, db, clock=clock)
+        services = cls(config=config, db=db, engine=engine,
+                       accounts=Accounts(db, {c.id for c in config.counters}),
+                       bus=EventBus(), notices=list(config.display.notices))
+        services.bus.snapshot = services.snapshot
+        engine.publishers.append(services.bus.publish)
+        return services
+
+    def snapshot(self) -> dict:
+        return display_snapshot(self.engine, self.notices)
+
+    @property
+    def announcer(self):
+        """The voice announcer, built on first use (None when voice is off)."""
+        with self._voice_lock:
+            if self._voice is None:
+                from .voice import Announcer
+
+                self._voice = Announcer.from_config(self.config)
+            return self._voice
+
+    def heartbeat(self, device_id: str, info: dict) -> None:
+        self.devices_seen[device_id] = {**info, "last_seen": datetime.now(UTC).isoformat()}
