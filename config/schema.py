@@ -279,6 +279,7 @@ class ServerConfig(_Model):
     public_url: str = ""
     threads: int = Field(default=64, ge=4, le=1000)
     secret_key: str = ""
+    sse_keepalive_s: float = Field(default=5.0, ge=0.2, le=60)
 
 
 class DatabaseConfig(_Model):

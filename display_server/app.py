@@ -27,7 +27,7 @@ def create_app(config: Config, *, db: Database | None = None, clock=None,
     upgrade(db)
     app.secret_key = config.server.secret_key or _stored_secret(config.data_path)
     app.config.update(
-        SSE_KEEPALIVE_S=5.0,
+        SSE_KEEPALIVE_S=config.server.sse_keepalive_s,
         WTF_CSRF_CHECK_DEFAULT=False,  # checked where a cookie authenticates a change
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
         SESSION_COOKIE_HTTPONLY=True,

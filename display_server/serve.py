@@ -14,6 +14,7 @@ def setup_logging(level: int = logging.INFO) -> None:
     """Log lines to stdout (journald picks them up under systemd)."""
     logging.basicConfig(level=level, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def serve(config: Config, *, host: str | None = None, port: int | None = None,

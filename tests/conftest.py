@@ -101,3 +101,111 @@ def engine(make_engine, config: Config) -> QueueEngine:
 
 def utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC)
+
+
+# -- a real server process on 127.0.0.1 ------------------------------------------------------------
+import os  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+KIOSK_TOKEN = "demo-kiosk-1-token-not-secret"
+RATING_TOKEN = "demo-rating-1-token-not-secret"  # buttons of quay-1 and quay-2
+RATING2_TOKEN = "demo-rating-2-token-not-secret"  # quay-3..quay-5
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """``motcua server`` running as a child process on 127.0.0.1."""
+
+    url: str
+    port: int
+    data_dir: Path
+    config_path: Path
+    process: subprocess.Popen
+    env: dict
+
+    def api(self, path: str) -> str:
+        return f"{self.url}/api/v1{path}"
+
+    def motcua(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "motcua", *args], input=stdin, env=self.env,
+                              capture_output=True, text=True, timeout=60)
+
+    def add_officer(self, username: str, password: str = "matkhau-123", *, role: str = "officer",
+                    counters: str = "", full_name: str = "") -> None:
+        args = ["officer", "add", username, "--role", role, "--password-stdin"]
+        if counters:
+            args += ["--counters", counters]
+        if full_name:
+            args += ["--full-name", full_name]
+        r = self.motcua(*args, stdin=password + "\n")
+        assert r.returncode == 0, r.stderr
+
+    def start(self) -> None:
+        self.process = _spawn_server(self.port, self.env)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+
+
+def _spawn_server(port: int, env: dict) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "motcua", "server", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    import urllib.request
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited: {proc.stderr.read()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("server did not start in 30 s")
+
+
+def make_live_server(tmp: Path, *, config_text: str | None = None, keepalive_s: float = 1.0) -> LiveServer:
+    """Start a server on a free port with the demo config (or ``config_text``) in ``tmp``."""
+    data = tmp / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    text = config_text if config_text is not None else DEMO_CONFIG.read_text(encoding="utf-8")
+    text = text.replace("port = 8080", f"port = {port}").replace(
+        "threads = 64", f"threads = 64\nsse_keepalive_s = {keepalive_s}")
+    text = text.replace("http://127.0.0.1:8080", f"http://127.0.0.1:{port}")
+    config_path = tmp / "motcua.toml"
+    config_path.write_text(text, encoding="utf-8")
+    env = {**os.environ, "MOTCUA_CONFIG": str(config_path), "MOTCUA_DATA_DIR": str(data)}
+    proc = _spawn_server(port, env)
+    return LiveServer(f"http://127.0.0.1:{port}", port, data, config_path, proc, env)
+
+
+@pytest.fixture
+def live_server(tmp_path: Path):
+    """A fresh server (own database) per test, with officer ``an`` (quay-1, quay-2) and admin
+    ``admin``; passwords ``matkhau-123``."""
+    server = make_live_server(tmp_path)
+    try:
+        server.add_officer("an", counters="quay-1,quay-2", full_name="Nguyễn Văn An")
+        server.add_officer("admin", role="admin", full_name="Trần Thị Bình")
+        yield server
+    finally:
+        server.stop()
