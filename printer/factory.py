@@ -17,6 +17,7 @@ from .backends import (
     TicketPrinter,
     UsbPrinter,
 )
+from .errors import PrinterError
 from .fonts import find_fonts
 from .render import TicketRenderer
 
@@ -30,15 +31,20 @@ def _resolve(value: str, data_dir: Path) -> Path:
 
 def renderer_from_config(cfg: PrinterConfig, *, data_dir: Path,
                          paper_width_mm: int | None = None) -> TicketRenderer:
-    """The ticket renderer for ``cfg``. Raises FontMissing; a missing logo is only logged."""
+    """The ticket renderer for ``cfg``. Raises FontMissing; a bad logo is logged and left out."""
     fonts = find_fonts(cfg.font, cfg.font_bold, base_dir=data_dir)
-    logo: Path | None = None
+    fonts.regular_at(20), fonts.bold_at(20)  # a broken font file fails now, not mid-ticket
+    width = paper_width_mm or cfg.paper_width_mm
     if cfg.logo:
         logo = _resolve(cfg.logo, data_dir)
         if not logo.is_file():
             log.warning("printer.logo %s not found; printing tickets without a logo", logo)
-            logo = None
-    return TicketRenderer(fonts, paper_width_mm or cfg.paper_width_mm, logo=logo)
+        else:
+            try:
+                return TicketRenderer(fonts, width, logo=logo)
+            except PrinterError as exc:
+                log.warning("%s; printing tickets without a logo", exc)
+    return TicketRenderer(fonts, width)
 
 
 def open_printer(cfg: PrinterConfig, *, data_dir: Path) -> TicketPrinter:

@@ -39,7 +39,7 @@ class FontSet:
         return load_font(self.bold, size)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=128)
 def load_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
     """The font at ``path`` in pixel ``size`` (cached: loading costs more than drawing)."""
     try:

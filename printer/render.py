@@ -323,13 +323,18 @@ def qr_image(data: str, module: int, max_width: int) -> Image.Image:
 
 
 def load_logo(path: Path, max_width: int, max_height: int) -> Image.Image:
-    """The logo scaled to fit, dithered to black and white, as a greyscale image."""
+    """The logo file, ready to paste: see :func:`prepare_logo`."""
     try:
         with Image.open(path) as src:
             src.load()
-            logo = src.convert("RGBA")
+            return prepare_logo(src, max_width, max_height)
     except OSError as exc:
         raise PrinterError(f"cannot read logo {path}: {exc}") from None
+
+
+def prepare_logo(image: Image.Image, max_width: int, max_height: int) -> Image.Image:
+    """The logo on white, scaled to fit, dithered to black and white, as a greyscale image."""
+    logo = image.convert("RGBA")
     white = Image.new("RGBA", logo.size, (255, 255, 255, 255))
     logo = Image.alpha_composite(white, logo).convert("L")
     logo.thumbnail((max_width, max_height), Image.Resampling.LANCZOS)
@@ -351,12 +356,11 @@ class TicketRenderer:
         self.width = PAPER_DOTS[paper_width_mm]
         self.style = STYLES[paper_width_mm]
         self.content_width = self.width - 2 * self.style.margin
+        size = (self.content_width, self.style.logo_max_height)
         if isinstance(logo, Path):
-            logo = load_logo(logo, self.content_width, self.style.logo_max_height)
+            logo = load_logo(logo, *size)
         elif isinstance(logo, Image.Image):
-            logo = logo.copy()
-            logo.thumbnail((self.content_width, self.style.logo_max_height))
-            logo = logo.convert("L")
+            logo = prepare_logo(logo, *size)
         self.logo = logo
 
     def render(self, ticket: TicketInfo) -> Image.Image:

@@ -162,6 +162,12 @@ def test_missing_configured_font_names_the_key(tmp_path: Path) -> None:
         open_printer(PrinterConfig(font="fonts/Roboto.ttf"), data_dir=tmp_path)
 
 
+def test_broken_font_file_fails_when_opening(tmp_path: Path) -> None:
+    (tmp_path / "broken.ttf").write_bytes(b"not a font")
+    with pytest.raises(FontMissing, match="cannot load font .*broken.ttf"):
+        open_printer(PrinterConfig(font="broken.ttf"), data_dir=tmp_path)
+
+
 def test_configured_font_relative_to_data_dir(tmp_path: Path, fonts: FontSet) -> None:
     (tmp_path / "fonts").mkdir()
     (tmp_path / "fonts" / "my.ttf").write_bytes(fonts.regular.read_bytes())
@@ -176,6 +182,10 @@ def test_missing_logo_is_skipped(tmp_path: Path, fonts: FontSet, ticket: TicketI
     printer = open_printer(PrinterConfig(logo="logo.png"), data_dir=tmp_path)
     assert printer.renderer is not None and printer.renderer.logo is None
     assert "logo.png not found" in caplog.text
+    (tmp_path / "logo.png").write_bytes(b"not a picture")
+    printer = open_printer(PrinterConfig(logo="logo.png"), data_dir=tmp_path)
+    assert printer.renderer is not None and printer.renderer.logo is None
+    assert "cannot read logo" in caplog.text
     Image.new("RGB", (300, 100), "black").save(tmp_path / "logo.png")
     printer = open_printer(PrinterConfig(logo="logo.png"), data_dir=tmp_path)
     assert printer.renderer is not None and printer.renderer.logo is not None
