@@ -264,8 +264,10 @@ def demo(ctx: Context, tickets: int, seed: int, data_dir: str | None) -> None:
 
 def _add_subsystem_commands() -> None:
     from display_server.voice.cli import voice
+    from printer.cli import printer
 
     cli.add_command(voice)
+    cli.add_command(printer)
 
 
 _add_subsystem_commands()

@@ -209,3 +209,23 @@ def live_server(tmp_path: Path):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def start_server(tmp_path: Path):
+    """Start servers with a config of the test's own: ``start_server(config_text)``."""
+    started: list[LiveServer] = []
+
+    def start(config_text: str | None = None) -> LiveServer:
+        server = make_live_server(tmp_path / f"s{len(started)}", config_text=config_text)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def demo_config_text() -> str:
+    return DEMO_CONFIG.read_text(encoding="utf-8")

@@ -141,7 +141,9 @@ def rate():
         raise ApiError(403, "counter_not_allowed", "Bạn không được phân công ở quầy này.")
     now = datetime.now(UTC)
     if body.pressed_at > now + timedelta(minutes=10):
-        raise ApiError(400, "invalid_body", "Thời điểm bấm nút ở tương lai: kiểm tra đồng hồ thiết bị.",
+        raise ApiError(400, "invalid_body",
+                       "Dữ liệu không hợp lệ ở trường: pressed_at (thời điểm bấm nút ở tương lai: "
+                       "kiểm tra đồng hồ thiết bị).",
                        fields=[{"field": "pressed_at", "problem": "in the future"}])
     record, created = s.engine.record_rating(str(body.rating_id), body.counter_id, body.level,
                                              body.pressed_at, source=principal.actor,
