@@ -427,8 +427,8 @@ class TicketRenderer:
             return _stack(lines, w, align=align)
         scan = _text_box(words["scan"], reg(s.small), col, kind="scan", align=align)
         qr_box = _image_box(qr, "qr")
+        quiet = _gap(4 * s.qr_module)
         if beside:
             text = _stack([*lines, _gap(s.gap), scan], col, align="left")
-            return _row(text, qr_box, w)
-        quiet = _gap(4 * s.qr_module)
+            return _row(text, _stack([quiet, qr_box, quiet], qr.width), w)
         return _stack([*lines, quiet, qr_box, quiet, scan], w)

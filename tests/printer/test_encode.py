@@ -24,10 +24,10 @@ FONT_SHA256 = {
 }
 FREETYPE = "2.14.3"
 EXPECTED_SHA256 = {
-    58: "3b60a0cc092b6038ec241767f6231bf5c131fc874a760793340502eb75a659ba",
-    80: "ecaf592e422495536d44352f9796f4d6a23f5ff7f6340e26c20f11281346f848",
+    58: "5e787dd21f5bc54085b86bfec417c144c25f01a961c695691b1ebe7ca2ed10a8",
+    80: "d2e22a6978d2d9fbeee4287bfd7e492d871def758f6b259ccfecc328f4b643ce",
 }
-EXPECTED_SIZE = {58: (384, 663), 80: (576, 659)}
+EXPECTED_SIZE = {58: (384, 639), 80: (576, 661)}
 
 
 def decode(data: bytes) -> tuple[Image.Image, dict]:
