@@ -1,0 +1,164 @@
+"""Server-Sent Events: snapshot on connect, live events, Last-Event-ID resume, keepalive."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+
+import requests
+
+
+class SseReader:
+    """Reads an event stream message by message (comments are reported as keepalives)."""
+
+    def __init__(self, url: str, headers: dict | None = None):
+        self.response = requests.get(url, headers=headers or {}, stream=True, timeout=(5, 10))
+        assert self.response.status_code == 200
+        assert self.response.headers["Content-Type"].startswith("text/event-stream")
+        self.lines = self.response.iter_lines(decode_unicode=True)
+
+    def next(self) -> dict:
+        msg: dict = {"data": []}
+        for line in self.lines:
+            if line == "":
+                if msg.get("comment") or msg["data"] or "retry" in msg:
+                    msg["data"] = "\n".join(msg["data"])
+                    return msg
+                continue
+            if line.startswith(":"):
+                msg["comment"] = line[1:].strip()
+            else:
+                key, _, value = line.partition(":")
+                value = value.removeprefix(" ")
+                if key == "data":
+                    msg["data"].append(value)
+                else:
+                    msg[key] = value
+        raise EOFError
+
+    def next_event(self) -> dict:
+        """The next message that carries an event (skips retry hints and keepalives)."""
+        while True:
+            msg = self.next()
+            if "event" in msg:
+                msg["json"] = json.loads(msg["data"])
+                return msg
+
+    def close(self) -> None:
+        self.response.close()
+
+
+def test_snapshot_then_live_events(api) -> None:
+    api.issue("ho-tich")
+    sse = SseReader(api.server.api("/events"))
+    try:
+        first = sse.next()
+        assert first.get("retry") == "2000"
+        snap = sse.next_event()
+        assert snap["event"] == "snapshot"
+        assert snap["json"]["last_event_id"] == int(snap["id"]) == 1
+        assert snap["json"]["services"][0]["waiting"] == 1
+        api.act("quay-1", "call-next")
+        ev = sse.next_event()
+        assert ev["event"] == "ticket.called" and int(ev["id"]) == 2
+        body = ev["json"]
+        assert body["data"]["number"] == "1001" and body["data"]["counter_number"] == 1
+        q1 = next(c for c in body["display"]["counters"] if c["id"] == "quay-1")
+        assert q1["ticket"]["number"] == "1001"
+    finally:
+        sse.close()
+
+
+def test_resume_with_last_event_id(api) -> None:
+    api.issue("ho-tich")  # event 1
+    api.issue("ho-tich")  # event 2
+    api.act("quay-1", "call-next")  # event 3
+    api.act("quay-1", "recall")  # event 4
+    sse = SseReader(api.server.api("/events"), headers={"Last-Event-ID": "2"})
+    try:
+        got = [sse.next_event(), sse.next_event()]
+        assert [(m["id"], m["event"]) for m in got] == [("3", "ticket.called"), ("4", "ticket.recalled")]
+        assert got[0]["json"]["display"] is None and got[1]["json"]["display"] is not None
+        api.act("quay-1", "finish")
+        live = sse.next_event()
+        assert (live["id"], live["event"]) == ("5", "ticket.finished")
+    finally:
+        sse.close()
+
+
+def test_resume_when_nothing_was_missed(api) -> None:
+    api.issue("ho-tich")
+    sse = SseReader(api.server.api("/events"), headers={"Last-Event-ID": "1"})
+    try:
+        api.issue("chung-thuc")
+        ev = sse.next_event()
+        assert (ev["id"], ev["event"]) == ("2", "ticket.issued")
+    finally:
+        sse.close()
+
+
+def test_keepalive_comes_every_few_seconds(api) -> None:
+    # the test server sends a keepalive every second (sse_keepalive_s = 1)
+    sse = SseReader(api.server.api("/events"))
+    try:
+        sse.next_event()
+        msg = sse.next()
+        assert msg.get("comment") == "keepalive"
+        assert sse.next().get("comment") == "keepalive"
+    finally:
+        sse.close()
+
+
+def test_every_change_is_published_in_order(api) -> None:
+    sse = SseReader(api.server.api("/events"))
+    try:
+        sse.next_event()
+        api.issue("ho-tich")
+        api.act("quay-1", "call-next")
+        api.act("quay-1", "recall")
+        api.act("quay-1", "recall")
+        api.act("quay-1", "skip")
+        api.act("quay-1", "pause", reason="Đi họp")
+        api.act("quay-1", "resume")
+        api.rate("quay-1", "satisfied")
+        kinds = [sse.next_event()["event"] for _ in range(8)]
+        assert kinds == ["ticket.issued", "ticket.called", "ticket.recalled", "ticket.recalled",
+                         "ticket.skipped", "counter.paused", "counter.resumed", "rating.recorded"]
+    finally:
+        sse.close()
+
+
+def test_vanished_clients_free_their_threads(api) -> None:
+    """Open many streams, drop them without a goodbye: the server keeps serving."""
+    host, port = "127.0.0.1", api.server.port
+    for _ in range(3):
+        socks = []
+        for _ in range(40):
+            s = socket.create_connection((host, port), timeout=5)
+            s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+            socks.append(s)
+        for s in socks:
+            assert s.recv(64).startswith(b"HTTP/1.1 200")
+        for s in socks:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+            s.close()  # reset: the client vanished
+    # threads freed: 64 threads, 120 streams opened in total; new requests and streams still work
+    time.sleep(2.5)  # a keepalive (1 s) later every dropped stream has noticed
+    results = []
+
+    def hit():
+        results.append(requests.get(api.server.api("/health"), timeout=5).status_code)
+
+    workers = [threading.Thread(target=hit) for _ in range(20)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert results == [200] * 20
+    sse = SseReader(api.server.api("/events"))
+    try:
+        assert sse.next_event()["event"] == "snapshot"
+    finally:
+        sse.close()
