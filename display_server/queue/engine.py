@@ -18,14 +18,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, func, literal, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 
 from config.schema import Config, CounterConfig, FieldConfig
 
 from ..storage import tables as t
 from ..storage.database import Database
-from ..storage.upsert import insert_ignore
+from ..storage.upsert import insert_ignore, upsert_increment
 from .errors import QueueError
 from .events import Event, Publisher
 from .hours import is_open
@@ -40,6 +40,44 @@ SERVICE_SAMPLE = 20
 _ESTIMATE_TTL_S = 30.0
 
 
+# Statements built once (building one costs more than running it on SQLite).
+_INSERT_AUDIT = t.audit_log.insert()
+_TICKET_BY_ID = select(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
+_LOCK_COUNTER = (select(t.counter_states)
+                 .where(t.counter_states.c.counter_id == bindparam("b_cid")).with_for_update())
+_UPDATE_COUNTER = update(t.counter_states).where(t.counter_states.c.counter_id == bindparam("b_cid"))
+_UPDATE_TICKET = (update(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
+                  .returning(*t.tickets.c))
+_CALL_TICKET = {
+    states: update(t.tickets)
+    .where(t.tickets.c.id == bindparam("b_id"), t.tickets.c.state.in_(states))
+    .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c)
+    for states in (WAITING_STATES, ("skipped",))
+}
+_SEQ = {}  # filled lazily per dialect by _next_seq
+
+
+def _ahead_statements() -> dict:
+    c = t.tickets.c
+    base = select(func.count()).where(
+        c.day == bindparam("b_day"), c.state.in_(WAITING_STATES),
+        c.service_id == bindparam("b_service"), c.id != bindparam("b_id"))
+    queued = bindparam("b_queued")
+    return {
+        "transferred": base.where(c.transferred.is_(True), c.queued_at <= queued),
+        "priority": base.where(or_(c.transferred.is_(True),
+                                   and_(c.priority.is_(True), c.queued_at <= queued))),
+        "normal": base.where(or_(c.transferred.is_(True), c.priority.is_(True), c.queued_at < queued,
+                                 and_(c.queued_at == queued, c.id < bindparam("b_id")))),
+    }
+
+
+_AHEAD = _ahead_statements()
+_INSERT_TICKET = t.tickets.insert().returning(*t.tickets.c)
+_RECALL_TICKET = (update(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
+                  .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c))
+
+
 class _Conflict(Exception):
     """Another transaction won a race; the operation is run again."""
 
@@ -51,15 +89,14 @@ class _Tx:
     local: datetime  # aware, centre time zone
     day: str
     events: list[Event] = field(default_factory=list)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def log(self, kind: str, actor: str, *, ticket_id: int | None = None,
             counter_id: str | None = None, **data: object) -> Event:
-        result = self.conn.execute(
-            t.audit_log.insert().values(
-                at=self.now, actor=actor, kind=kind, ticket_id=ticket_id, counter_id=counter_id,
-                data=json.dumps(data, ensure_ascii=False, default=str),
-            )
-        )
+        result = self.conn.execute(_INSERT_AUDIT, {
+            "at": self.now, "actor": actor, "kind": kind, "ticket_id": ticket_id,
+            "counter_id": counter_id, "data": json.dumps(data, ensure_ascii=False, default=str),
+        })
         ev = Event(id=result.inserted_primary_key[0], kind=kind, at=self.now, actor=actor,
                    data={"ticket_id": ticket_id, "counter_id": counter_id, **data})
         self.events.append(ev)
@@ -80,6 +117,9 @@ class QueueEngine:
         self._counters = {c.id: c for c in config.counters}
         self._levels = {lv.id for lv in config.ratings.effective_levels}
         self._known_day: str | None = None
+        self._counter_rows: set[str] = set()
+        self._choose_stmts: dict[str, object] = {}
+        self._open_stmts: dict[str, object] = {}
         self._service_cache: dict[str, tuple[float, float]] = {}
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -101,6 +141,8 @@ class QueueEngine:
             tx = _Tx(conn, now, local, local.date().isoformat(), tx_events)
             self._roll_day(tx)
             yield tx
+        for fn in tx.after_commit:
+            fn()
         for ev in tx_events:
             self._publish(ev)
 
@@ -149,7 +191,8 @@ class QueueEngine:
             tx.log("day.reset", "system", day=tx.day, previous_day=stored,
                    expired=expired, closed_at_counter=closed)
             log.info("new service day %s: %d waiting tickets expired", tx.day, expired)
-        self._known_day = tx.day
+        day = tx.day
+        tx.after_commit.append(lambda: setattr(self, "_known_day", day))  # not if rolled back
 
     # -- look-ups -----------------------------------------------------------------------------
     def _field(self, service_id: str) -> FieldConfig:
@@ -166,22 +209,19 @@ class QueueEngine:
 
     def _counter_state(self, tx: _Tx, counter_id: str):
         conn = tx.conn
-        conn.execute(insert_ignore(conn, t.counter_states, {
-            "counter_id": counter_id, "paused": False, "pause_reason": "",
-            "normals_since_priority": 0, "updated_at": tx.now,
-        }, ["counter_id"]))
-        return conn.execute(
-            select(t.counter_states).where(t.counter_states.c.counter_id == counter_id)
-            .with_for_update()
-        ).one()
+        if counter_id not in self._counter_rows:  # rows are never deleted: insert once
+            conn.execute(insert_ignore(conn, t.counter_states, {
+                "counter_id": counter_id, "paused": False, "pause_reason": "",
+                "normals_since_priority": 0, "updated_at": tx.now,
+            }, ["counter_id"]))
+            tx.after_commit.append(lambda: self._counter_rows.add(counter_id))
+        return conn.execute(_LOCK_COUNTER, {"b_cid": counter_id}).one()
 
     def _current(self, tx: _Tx, counter_id: str):
         state = self._counter_state(tx, counter_id)
         if state.current_ticket_id is None:
             raise QueueError("no_current_ticket", counter_id=counter_id)
-        row = tx.conn.execute(
-            select(t.tickets).where(t.tickets.c.id == state.current_ticket_id)
-        ).one()
+        row = tx.conn.execute(_TICKET_BY_ID, {"b_id": state.current_ticket_id}).one()
         if row.state not in AT_COUNTER_STATES:
             raise QueueError("no_current_ticket", counter_id=counter_id)
         return state, row
@@ -227,23 +267,15 @@ class QueueEngine:
         cap = self.config.queue.max_waiting
         if cap and self._count_waiting(conn, tx.day) >= cap:
             raise QueueError("hall_full", max_waiting=cap)
-        conn.execute(insert_ignore(
-            conn, t.sequences, {"day": tx.day, "service_id": fld.id, "last_seq": 0},
-            ["day", "service_id"]))
-        last = conn.execute(
-            select(t.sequences.c.last_seq)
-            .where(t.sequences.c.day == tx.day, t.sequences.c.service_id == fld.id)
-            .with_for_update()
-        ).scalar_one()
-        seq = last + 1
+        stmt = _SEQ.get(conn.dialect.name)
+        if stmt is None:
+            stmt = _SEQ[conn.dialect.name] = upsert_increment(
+                conn, t.sequences, {"day": bindparam("b_day"), "service_id": bindparam("b_service")},
+                "last_seq")
+        seq = conn.execute(stmt, {"b_day": tx.day, "b_service": fld.id}).scalar_one()
         limit = min(fld.daily_cap or fld.numbering.capacity, fld.numbering.capacity)
-        if seq > limit:
+        if seq > limit:  # raising rolls the increment back
             raise QueueError("daily_cap", service_id=fld.id, daily_cap=limit)
-        conn.execute(
-            update(t.sequences)
-            .where(t.sequences.c.day == tx.day, t.sequences.c.service_id == fld.id)
-            .values(last_seq=seq)
-        )
         values = {
             "day": tx.day, "origin_service_id": fld.id, "seq": seq,
             "number": fld.numbering.format(seq), "service_id": fld.id, "priority": priority,
@@ -251,8 +283,8 @@ class QueueEngine:
             "token": secrets.token_urlsafe(12), "device_id": device_id,
             "issued_at": tx.now, "queued_at": tx.now, "call_count": 0,
         }
-        ticket_id = conn.execute(t.tickets.insert().values(**values)).inserted_primary_key[0]
-        row = conn.execute(select(t.tickets).where(t.tickets.c.id == ticket_id)).one()
+        row = conn.execute(_INSERT_TICKET, values).one()
+        ticket_id = row.id
         ticket = self._with_position(conn, row)
         tx.log("ticket.issued", actor, ticket_id=ticket_id, **self._ticket_data(row),
                waiting_before=ticket.waiting_before, device_id=device_id)
@@ -268,21 +300,9 @@ class QueueEngine:
 
     def _ahead(self, conn: Connection, row) -> int:
         """People who will be called before this waiting ticket (an estimate across policies)."""
-        c = t.tickets.c
-        q = select(func.count()).select_from(t.tickets).where(
-            c.day == row.day, c.state.in_(WAITING_STATES), c.service_id == row.service_id,
-            c.id != row.id,
-        )
-        if row.transferred:
-            q = q.where(c.transferred.is_(True), c.queued_at <= row.queued_at)
-        elif row.priority:
-            q = q.where(or_(c.transferred.is_(True),
-                            and_(c.priority.is_(True), c.queued_at <= row.queued_at)))
-        else:
-            q = q.where(or_(c.transferred.is_(True), c.priority.is_(True),
-                            c.queued_at < row.queued_at,
-                            and_(c.queued_at == row.queued_at, c.id < row.id)))
-        return conn.execute(q).scalar_one()
+        kind = "transferred" if row.transferred else "priority" if row.priority else "normal"
+        return conn.execute(_AHEAD[kind], {"b_day": row.day, "b_service": row.service_id,
+                                           "b_id": row.id, "b_queued": row.queued_at}).scalar_one()
 
     def _mean_service_s(self, conn: Connection, service_id: str) -> float:
         cached = self._service_cache.get(service_id)
@@ -303,13 +323,13 @@ class QueueEngine:
         return mean
 
     def _open_counters(self, conn: Connection, service_id: str) -> int:
-        serving = [c.id for c in self.config.counters if service_id in c.fields]
-        cs = t.counter_states.c
-        n = conn.execute(
-            select(func.count()).select_from(t.counter_states).where(
+        stmt = self._open_stmts.get(service_id)
+        if stmt is None:
+            serving = [c.id for c in self.config.counters if service_id in c.fields]
+            cs = t.counter_states.c
+            stmt = self._open_stmts[service_id] = select(func.count()).where(
                 cs.counter_id.in_(serving), cs.paused.is_(False), cs.officer_id.is_not(None))
-        ).scalar_one()
-        return max(1, n)
+        return max(1, conn.execute(stmt).scalar_one())
 
     def _estimate(self, conn: Connection, service_id: str, ahead: int) -> int:
         return int(ahead * self._mean_service_s(conn, service_id)
@@ -362,73 +382,76 @@ class QueueEngine:
     def _leave_current(self, tx: _Tx, counter: CounterConfig, officer_id: int | None, actor: str):
         state = self._counter_state(tx, counter.id)
         if state.paused:
-            tx.conn.execute(update(t.counter_states)
-                            .where(t.counter_states.c.counter_id == counter.id)
-                            .values(paused=False, pause_reason="", updated_at=tx.now))
+            tx.conn.execute(_UPDATE_COUNTER, {"b_cid": counter.id, "paused": False,
+                                              "pause_reason": "", "updated_at": tx.now})
             tx.log("counter.resumed", actor, counter_id=counter.id, counter_number=counter.number)
         if state.current_ticket_id is not None:
-            row = tx.conn.execute(
-                select(t.tickets).where(t.tickets.c.id == state.current_ticket_id)).one()
+            row = tx.conn.execute(_TICKET_BY_ID, {"b_id": state.current_ticket_id}).one()
             if row.state in AT_COUNTER_STATES:
                 self._finish_row(tx, counter, row, actor)
         return state
 
     def _choose(self, tx: _Tx, counter: CounterConfig, state):
-        c = t.tickets.c
-        rows = tx.conn.execute(
-            select(c.id, c.service_id, c.priority, c.transferred, c.target_counter_id, c.queued_at)
-            .where(c.day == tx.day, c.state.in_(WAITING_STATES),
-                   or_(and_(c.service_id.in_(counter.fields), c.target_counter_id.is_(None)),
-                       c.target_counter_id == counter.id))
-            .order_by(c.queued_at, c.id)
-        ).all()
-        if not rows:
-            return None
-        pick = (
-            next((r for r in rows if r.target_counter_id == counter.id), None)
-            or next((r for r in rows if r.transferred), None)
-        )
+        """The ticket this counter calls next, or None.
+
+        One query fetches the head of each queue class: tickets transferred to this counter,
+        tickets transferred to its fields, priority and normal tickets; the policy picks among them.
+        """
+        stmt = self._choose_stmts.get(counter.id)
+        if stmt is None:
+            stmt = self._choose_stmts[counter.id] = self._choose_stmt(counter)
+        head = {r.grp: r for r in tx.conn.execute(stmt, {"day": tx.day})}
+        pick = head.get("targeted") or head.get("transferred")
         if pick is None:
-            prio = [r for r in rows if r.priority]
-            normal = [r for r in rows if not r.priority]
+            prio, normal = head.get("priority"), head.get("normal")
             q = self.config.queue
             if q.priority_policy == "strict":
-                pool = prio or normal
-            elif prio and (not normal or state.normals_since_priority >= q.priority_every):
-                pool = prio
+                pick = prio or normal
+            elif prio is not None and (normal is None
+                                       or state.normals_since_priority >= q.priority_every):
+                pick = prio
             else:
-                pool = normal or prio
-            if self.config.queue.call_order == "field_order":
-                for f in counter.fields:
-                    pick = next((r for r in pool if r.service_id == f), None)
-                    if pick is not None:
-                        break
-            else:
-                pick = pool[0]
-        return tx.conn.execute(select(t.tickets).where(c.id == pick.id)).one()
+                pick = normal or prio
+        return pick
+
+    def _choose_stmt(self, counter: CounterConfig):
+        c = t.tickets.c
+        mine = and_(c.service_id.in_(counter.fields), c.target_counter_id.is_(None))
+        order = [c.queued_at, c.id]
+        if self.config.queue.call_order == "field_order":
+            rank = {f: i for i, f in enumerate(counter.fields)}
+            order.insert(0, case(rank, value=c.service_id, else_=len(rank)))
+        groups = {
+            "targeted": c.target_counter_id == counter.id,
+            "transferred": and_(mine, c.transferred.is_(True)),
+            "priority": and_(mine, c.transferred.is_(False), c.priority.is_(True)),
+            "normal": and_(mine, c.transferred.is_(False), c.priority.is_(False)),
+        }
+        heads = [
+            select(c.id, c.number, c.state, c.service_id, c.priority, c.transferred,
+                   literal(name).label("grp"))
+            .where(c.day == bindparam("day"), c.state.in_(WAITING_STATES), cond)
+            .order_by(*order).limit(1).subquery()
+            for name, cond in groups.items()
+        ]
+        return union_all(*(select(h) for h in heads))
 
     def _call(self, tx: _Tx, counter: CounterConfig, row, officer_id: int | None, actor: str,
               state, from_states: tuple[str, ...] = WAITING_STATES) -> Ticket:
-        c = t.tickets.c
-        moved = tx.conn.execute(
-            update(t.tickets).where(c.id == row.id, c.state.in_(from_states)).values(
-                state="called", counter_id=counter.id, officer_id=officer_id,
-                called_at=tx.now, finished_at=None, call_count=c.call_count + 1,
-                target_counter_id=None,
-            )
-        ).rowcount
-        if moved != 1:
+        new = tx.conn.execute(_CALL_TICKET[from_states], {
+            "b_id": row.id, "state": "called", "counter_id": counter.id, "officer_id": officer_id,
+            "called_at": tx.now, "finished_at": None, "target_counter_id": None,
+        }).one_or_none()
+        if new is None:  # another counter took it first
             raise _Conflict()
         normals = 0 if (row.priority or row.transferred) else state.normals_since_priority + 1
         if row.state == "skipped":
             normals = state.normals_since_priority
-        tx.conn.execute(
-            update(t.counter_states).where(t.counter_states.c.counter_id == counter.id).values(
-                current_ticket_id=row.id, officer_id=officer_id, paused=False, pause_reason="",
-                normals_since_priority=normals, updated_at=tx.now,
-            )
-        )
-        new = tx.conn.execute(select(t.tickets).where(c.id == row.id)).one()
+        tx.conn.execute(_UPDATE_COUNTER, {
+            "b_cid": counter.id, "current_ticket_id": row.id, "officer_id": officer_id,
+            "paused": False, "pause_reason": "", "normals_since_priority": normals,
+            "updated_at": tx.now,
+        })
         tx.log("ticket.called", actor, ticket_id=row.id, **self._ticket_data(new, counter),
                officer_id=officer_id, call_count=new.call_count,
                from_missed=row.state == "skipped")
@@ -439,10 +462,7 @@ class QueueEngine:
         counter = self._counter(counter_id)
         with self._write() as tx:
             _, row = self._current(tx, counter_id)
-            c = t.tickets.c
-            tx.conn.execute(update(t.tickets).where(c.id == row.id)
-                            .values(call_count=c.call_count + 1))
-            new = tx.conn.execute(select(t.tickets).where(c.id == row.id)).one()
+            new = tx.conn.execute(_RECALL_TICKET, {"b_id": row.id}).one()
             tx.log("ticket.recalled", actor, ticket_id=row.id, **self._ticket_data(new, counter),
                    call_count=new.call_count)
             return Ticket.from_row(new)
@@ -473,16 +493,13 @@ class QueueEngine:
 
     def _end_current(self, tx: _Tx, counter: CounterConfig, row, new_state: str, kind: str,
                      actor: str, **extra: object) -> Ticket:
-        c = t.tickets.c
         values: dict = {"state": new_state}
         if new_state in ("done", "skipped"):
             values["finished_at"] = tx.now
         values.update(extra.pop("_values", {}))
-        tx.conn.execute(update(t.tickets).where(c.id == row.id).values(**values))
-        tx.conn.execute(
-            update(t.counter_states).where(t.counter_states.c.counter_id == counter.id)
-            .values(current_ticket_id=None, updated_at=tx.now))
-        new = tx.conn.execute(select(t.tickets).where(c.id == row.id)).one()
+        new = tx.conn.execute(_UPDATE_TICKET, {"b_id": row.id, **values}).one()
+        tx.conn.execute(_UPDATE_COUNTER, {"b_cid": counter.id, "current_ticket_id": None,
+                                          "updated_at": tx.now})
         tx.log(kind, actor, ticket_id=row.id, **self._ticket_data(row, counter), **extra)
         return Ticket.from_row(new)
 
