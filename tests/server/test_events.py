@@ -42,7 +42,7 @@ class SseReader:
         """The next message that carries an event (skips retry hints and keepalives)."""
         while True:
             msg = self.next()
-            if "event" in msg:
+            if "event" in msg and msg["event"] != "keepalive":
                 msg["json"] = json.loads(msg["data"])
                 return msg
 
