@@ -21,6 +21,7 @@ Imported by the tests (by path), it offers :func:`consistency_problems` and the 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -142,10 +143,8 @@ def parse_lines(lines: Iterable[str]) -> list[dict]:
         line = line.strip()
         if not line:
             continue
-        try:
+        with contextlib.suppress(json.JSONDecodeError):
             out.append(json.loads(line))
-        except json.JSONDecodeError:
-            pass
     return out
 
 
