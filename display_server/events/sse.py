@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
 from ..queue.events import Event
 from .bus import EventBus, event_message, format_sse
 
 REPLAY_LIMIT = 500
 """A client further behind than this gets a fresh snapshot instead of a replay."""
+
+
+def keepalive_message() -> bytes:
+    """A comment line plus a ``keepalive`` event: browsers' EventSource sees only events, so a
+    screen can tell a silent, half-open connection from a quiet one (and keep the server time)."""
+    data = json.dumps({"server_time": datetime.now(UTC).isoformat(timespec="seconds")})
+    return b": keepalive\n" + format_sse("keepalive", data)
 
 
 def sse_stream(bus: EventBus, *, snapshot: Callable[[], dict],
@@ -35,7 +43,7 @@ def sse_stream(bus: EventBus, *, snapshot: Callable[[], dict],
             if item is None:
                 if sub.closed:
                     return  # dropped as too slow: the client reconnects and resumes
-                yield b": keepalive\n\n"
+                yield keepalive_message()
                 continue
             event_id, msg = item
             if event_id <= sent:
