@@ -1,0 +1,29 @@
+"""HTML pages: hall and counter screens (``display``), the officer page (``counter``), the
+phone tracking page (``track``) and an admin placeholder (``admin``)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import admin, counter, display, track
+from .common import asset, config, lang_url
+from .i18n import LANGS, current_lang, remember_lang, t
+
+BLUEPRINTS = (display.bp, counter.bp, track.bp, admin.bp)
+
+
+def register(app: Flask) -> None:
+    """Add the page blueprints, the language cookie and the template helpers to ``app``."""
+    for bp in BLUEPRINTS:
+        bp.after_request(remember_lang)
+        app.register_blueprint(bp)
+
+    @app.context_processor
+    def _page_context() -> dict:
+        from flask import request
+
+        if request.path.startswith("/api/"):
+            return {}
+        lang = current_lang()
+        return {"lang": lang, "other_lang": next(x for x in LANGS if x != lang), "t": t,
+                "asset": asset, "lang_url": lang_url, "centre": config().centre}

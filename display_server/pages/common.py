@@ -1,0 +1,91 @@
+"""Helpers the page blueprints share: services, the logged-in officer, error pages, assets."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template, request, url_for
+
+from config.schema import Config, CounterConfig, FieldConfig
+
+from ..accounts import Officer
+from ..auth import current_principal
+from ..services import Services
+from .i18n import current_lang, t
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def svc() -> Services:
+    return current_app.extensions["motcua"]
+
+
+def config() -> Config:
+    return svc().config
+
+
+def page_officer() -> Officer | None:
+    """The officer logged in with the page session cookie (not a bearer token)."""
+    principal = current_principal()
+    if principal is None or principal.officer is None or not principal.via_session:
+        return None
+    return principal.officer
+
+
+def allowed_counters(officer: Officer) -> list[CounterConfig]:
+    return [c for c in config().counters if officer.may_use(c.id)]
+
+
+def field_name(f: FieldConfig, lang: str | None = None) -> str:
+    return (f.name_en or f.name) if (lang or current_lang()) == "en" else f.name
+
+
+def field_names() -> dict[str, str]:
+    """Field id -> name in the request's language."""
+    return {f.id: field_name(f) for f in config().fields}
+
+
+def error_page(status: int, title: str, text: str = ""):
+    """A friendly HTML error page with ``status``."""
+    return render_template("error.html", status=status, title=title, text=text), status
+
+
+def not_found(title: str | None = None, text: str = ""):
+    return error_page(404, title or t("not_found"), text)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """``target`` if it is a path on this site, else ``default`` (no open redirects)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
+            or "\\" in target:
+        return default
+    return target
+
+
+@cache
+def _file_version(name: str) -> str:
+    try:
+        return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:10]
+    except OSError:
+        return "0"
+
+
+def asset(name: str) -> str:
+    """URL of a static file with a content hash, so screens never run stale scripts."""
+    version = "dev" if current_app.debug else _file_version(name)
+    return url_for("static", filename=name, v=version)
+
+
+def lang_url(lang: str) -> str:
+    """This page's URL with ``?lang=`` set to ``lang``."""
+    args = request.args.to_dict()
+    args["lang"] = lang
+    if request.endpoint is None:
+        return f"{request.path}?lang={lang}"
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -1,0 +1,112 @@
+"""The officer page: log in and out, choose a counter, then the work screen (which drives the
+JSON API with the session cookie and the CSRF token)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
+
+from ..auth import csrf
+from ..queue.events import KINDS
+from .common import (
+    allowed_counters,
+    config,
+    error_page,
+    field_names,
+    not_found,
+    page_officer,
+    safe_next,
+    svc,
+)
+from .i18n import PAUSE_REASONS, STRINGS, current_lang, t
+
+bp = Blueprint("counter", __name__, url_prefix="/counter")
+
+WORK_STRINGS = (
+    "counter_n", "no_current", "called_times", "skip_after", "nobody_waiting", "called_ok",
+    "no_missed", "call_again", "count_done", "count_skipped", "count_transferred",
+    "rating_received", "rating_received_nonumber", "paused_banner", "pause", "resume",
+    "priority", "error_generic", "error_network", "session_expired", "transfer_title",
+    "people",
+)
+
+
+def _login_page(error: str = "", status: int = 200, username: str = ""):
+    nxt = safe_next(request.values.get("next"), "")
+    return render_template("counter/login.html", error=error, username=username,
+                           next=nxt), status
+
+
+@bp.get("")
+def index():
+    officer = page_officer()
+    if officer is None:
+        return _login_page()
+    return render_template("counter/choose.html", officer=officer,
+                           counters=allowed_counters(officer), fields=field_names())
+
+
+@bp.post("/login")
+def login():
+    try:
+        csrf.protect()
+    except CSRFError:
+        return _login_page(t("csrf_failed"), 400)
+    from ..api.routes import throttle  # the API's throttle: page and API failures add up
+
+    username = request.form.get("username", "").strip().lower()[:64]
+    password = request.form.get("password", "")[:256]
+    keys = (f"ip:{request.remote_addr}", f"user:{username}")
+    wait = throttle.retry_after(*keys)
+    if wait:
+        return _login_page(t("too_many_attempts", n=wait // 60 + 1), 429, username)
+    accounts = svc().accounts
+    officer = accounts.authenticate(username, password) if username and password else None
+    if officer is None:
+        throttle.failed(*keys)
+        return _login_page(t("bad_credentials"), 401, username)
+    throttle.succeeded(*keys)
+    session.clear()
+    session["officer_id"] = officer.id
+    session["h"] = accounts.password_hash(officer.id)[-12:]
+    return redirect(safe_next(request.form.get("next"), url_for("counter.index")))
+
+
+@bp.post("/logout")
+def logout():
+    try:
+        csrf.protect()
+    except CSRFError:
+        return error_page(400, t("csrf_failed"))
+    session.clear()
+    return redirect(url_for("counter.index"))
+
+
+@bp.get("/<counter_id>")
+def work(counter_id: str):
+    cfg = config()
+    counter = cfg.counter(counter_id)
+    if counter is None:
+        return not_found(t("counter_not_found"), t("counter_not_found_text", id=counter_id))
+    officer = page_officer()
+    if officer is None:
+        return redirect(url_for("counter.index", next=request.path))
+    if not officer.may_use(counter_id):
+        return error_page(403, t("forbidden"), t("no_counter_allowed"))
+    lang = current_lang()
+    levels = {lv.id: (lv.name_en or lv.name) if lang == "en" else lv.name
+              for lv in cfg.ratings.effective_levels}
+    boot = {
+        "lang": lang,
+        "tz": cfg.centre.timezone,
+        "keepalive_s": current_app.config["SSE_KEEPALIVE_S"],
+        "kinds": list(KINDS),
+        "counter": {"id": counter.id, "number": counter.number},
+        "fields": field_names(),
+        "levels": levels,
+        "strings": {k: STRINGS[lang][k] for k in WORK_STRINGS},
+    }
+    others = [c for c in cfg.counters if c.id != counter.id]
+    return render_template("counter/work.html", officer=officer, counter=counter, boot=boot,
+                           fields=field_names(), others=others,
+                           reasons=[t(r) for r in PAUSE_REASONS])

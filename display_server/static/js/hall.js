@@ -1,0 +1,165 @@
+/* The hall screen: newest call (big), open counters, recent calls, people waiting, notices. */
+(function () {
+  "use strict";
+  var boot = Motcua.boot();
+  var S = boot.strings;
+  var fmt = Motcua.fmt;
+  var highlight = null; // {number, counter, at}: the newest call
+  var snap = null;
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  function fieldName(id) { return boot.fields[id] || id; }
+
+  /** Shrink an element's font until its text fits its width (long prefixes, narrow tiles). */
+  function fit(e) {
+    e.style.fontSize = "";
+    var size = parseFloat(getComputedStyle(e).fontSize);
+    for (var i = 0; i < 15 && e.scrollWidth > e.clientWidth + 1; i++) {
+      size *= 0.92;
+      e.style.fontSize = size + "px";
+    }
+  }
+
+  function render(s) {
+    snap = s;
+    var first = s.recent_calls[0];
+    if (!first) {
+      highlight = null;
+    } else {
+      var at = Motcua.parseTime(first.called_at);
+      // called_at has whole seconds: only a clearly newer call replaces one set by an event
+      if (!highlight || at > highlight.at + 1000) {
+        highlight = { number: first.number, counter: first.counter_number, at: at };
+      }
+    }
+    renderCall();
+    renderRecent();
+    renderCounters();
+    renderWaiting();
+    renderNotices();
+  }
+
+  function renderCall() {
+    var has = !!highlight;
+    $("call-number").textContent = has ? highlight.number : "";
+    $("call-counter").textContent = has ? highlight.counter : "";
+    document.querySelector(".call").classList.toggle("empty", !has);
+    $("call-empty").hidden = has;
+    if (has) fit($("call-number"));
+  }
+
+  function renderRecent() {
+    var list = $("recent");
+    list.textContent = "";
+    if (!snap) return;
+    var skipped = false;
+    snap.recent_calls.forEach(function (c) {
+      if (!skipped && highlight && c.number === highlight.number && c.counter_number === highlight.counter) {
+        skipped = true; // already shown big
+        return;
+      }
+      var li = el("li", "recent-row");
+      li.appendChild(el("span", "recent-number num", c.number));
+      li.appendChild(el("span", "recent-arrow", "→"));
+      li.appendChild(el("span", "recent-counter", fmt(S.counter_n, { n: c.counter_number })));
+      list.appendChild(li);
+    });
+  }
+
+  function renderCounters() {
+    var grid = $("counters");
+    grid.textContent = "";
+    var shown = snap.counters.filter(function (c) { return c.open || c.ticket || c.paused; });
+    var n = shown.length;
+    grid.dataset.density = n <= 4 ? "l" : n <= 9 ? "m" : n <= 16 ? "s" : n <= 30 ? "xs" : "xxs";
+    if (!n) {
+      grid.appendChild(el("p", "counters-none", S.no_counter_open));
+      return;
+    }
+    shown.forEach(function (c) {
+      var tile = el("div", "tile" + (c.paused ? " paused" : "") + (c.ticket ? "" : " idle"));
+      tile.dataset.counter = c.id;
+      tile.appendChild(el("div", "tile-label", fmt(S.counter_n, { n: c.number })));
+      if (c.paused) {
+        tile.appendChild(el("div", "tile-paused", S.paused));
+        tile.appendChild(el("div", "tile-reason", c.pause_reason || ""));
+      } else if (c.ticket) {
+        tile.appendChild(el("div", "tile-number num", c.ticket.number));
+      } else {
+        tile.appendChild(el("div", "tile-idle", S.idle));
+      }
+      grid.appendChild(tile);
+    });
+    grid.querySelectorAll(".tile-number").forEach(fit);
+  }
+
+  function renderWaiting() {
+    var list = $("waiting");
+    list.textContent = "";
+    list.dataset.density = snap.services.length <= 6 ? "l" : snap.services.length <= 12 ? "m" : "s";
+    snap.services.forEach(function (f) {
+      var li = el("li", "waiting-row" + (f.open ? "" : " closed"));
+      li.appendChild(el("span", "waiting-name", fieldName(f.id)));
+      if (f.open || f.waiting) {
+        li.appendChild(el("span", "waiting-count num", String(f.waiting)));
+      } else {
+        li.appendChild(el("span", "waiting-closed", S.field_closed));
+      }
+      list.appendChild(li);
+    });
+  }
+
+  function renderNotices() {
+    var box = $("notices");
+    box.textContent = "";
+    (snap.notices || []).slice(0, 3).forEach(function (text) {
+      box.appendChild(el("p", "notice", text));
+    });
+    box.hidden = !(snap.notices || []).length;
+  }
+
+  // -- clock (server time, centre time zone) --------------------------------------------------
+  var weekdays = S.weekdays.split(",");
+  var timeFmt = new Intl.DateTimeFormat("en-GB", { timeZone: boot.tz, hour: "2-digit", minute: "2-digit", hour12: false });
+  var dateFmt = new Intl.DateTimeFormat("en-GB", { timeZone: boot.tz, day: "2-digit", month: "2-digit", year: "numeric" });
+  var dayFmt = new Intl.DateTimeFormat("en-US", { timeZone: boot.tz, weekday: "short" });
+  var dayIndex = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+  function tick() {
+    var d = new Date(Motcua.now());
+    $("clock-time").textContent = timeFmt.format(d);
+    $("clock-date").textContent = weekdays[dayIndex[dayFmt.format(d)]] + ", " + dateFmt.format(d);
+  }
+
+  // -- wiring --------------------------------------------------------------------------------
+  var announcer = boot.announce ? Motcua.announcer({
+    onBlocked: function (blocked) {
+      $("sound").hidden = !blocked;
+      document.body.classList.toggle("sound-blocked", blocked);
+    },
+  }) : null;
+
+  function onEvent(ev) {
+    if (ev.kind === "ticket.called" || ev.kind === "ticket.recalled") {
+      highlight = { number: ev.data.number, counter: ev.data.counter_number, at: Motcua.parseTime(ev.at) };
+      renderCall();
+      if (snap) renderRecent();
+      if (announcer) announcer.announce(ev);
+    }
+  }
+
+  if (boot.snapshot) {
+    Motcua.syncClock(boot.snapshot.server_time);
+    render(boot.snapshot);
+  }
+  tick();
+  setInterval(tick, 1000);
+  Motcua.live({ kinds: boot.kinds, keepaliveS: boot.keepalive_s, onSnapshot: render, onEvent: onEvent });
+  window.__hall = { get highlight() { return highlight; }, get announcer() { return announcer; } };
+})();

@@ -1,0 +1,172 @@
+/* Live connection to GET /api/v1/events (Server-Sent Events) shared by every screen.
+ *
+ * Motcua.live({kinds, keepaliveS, onSnapshot, onEvent, onOnline}) keeps an EventSource open:
+ * the first message is a full snapshot (or, after a reconnect, the events missed since the last
+ * id seen: the browser sends Last-Event-ID by itself). The connection counts as lost on an
+ * error or when nothing (not even a keepalive) came for 3 keepalive periods; the page is told
+ * through onOnline(false) so it can hide stale numbers. It also keeps the server's clock, so
+ * screens show the centre's time even when their own clock is wrong (a Pi has no RTC).
+ */
+(function () {
+  "use strict";
+  var Motcua = (window.Motcua = window.Motcua || {});
+
+  Motcua.boot = function () {
+    var el = document.getElementById("boot");
+    return el ? JSON.parse(el.textContent) : {};
+  };
+
+  /** "Quầy {n}" + {n: 3} -> "Quầy 3". */
+  Motcua.fmt = function (text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (m, k) {
+      return values && values[k] !== undefined && values[k] !== null ? values[k] : m;
+    });
+  };
+
+  /** Date.parse that accepts microseconds ("...:18.320549Z"). */
+  Motcua.parseTime = function (iso) {
+    if (!iso) return NaN;
+    return Date.parse(String(iso).replace(/(\.\d{3})\d+/, "$1"));
+  };
+
+  var clockOffset = 0; // server time - local time, in ms
+  Motcua.now = function () {
+    return Date.now() + clockOffset;
+  };
+  Motcua.syncClock = function (serverIso) {
+    var t = Motcua.parseTime(serverIso);
+    if (!isNaN(t)) clockOffset = t - Date.now();
+  };
+
+  Motcua.live = function (opts) {
+    var url = opts.url || "/api/v1/events";
+    var keepaliveMs = Math.max(1000, (opts.keepaliveS || 5) * 1000);
+    var staleMs = 3 * keepaliveMs + 1000;
+    var es = null;
+    var lastId = null;
+    var lastMessageAt = Date.now();
+    var online = null;
+    var hadError = false;
+    var renderedId = -1;
+
+    function setOnline(value) {
+      if (value === online) return;
+      online = value;
+      document.body.classList.toggle("offline", !value);
+      document.body.dataset.live = value ? "online" : "offline";
+      var banner = document.getElementById("offline");
+      if (banner) banner.hidden = value;
+      if (opts.onOnline) opts.onOnline(value);
+    }
+
+    function seen(e) {
+      lastMessageAt = Date.now();
+      if (e && e.lastEventId) lastId = e.lastEventId;
+      setOnline(true);
+    }
+
+    function snapshot(snap) {
+      if (typeof snap.last_event_id === "number") {
+        if (snap.last_event_id < renderedId) return; // an older copy than what is shown
+        renderedId = snap.last_event_id;
+      }
+      Motcua.syncClock(snap.server_time);
+      opts.onSnapshot(snap);
+    }
+
+    function resync() {
+      // After a reconnect nothing may be replayed (nothing was missed, or the server's history
+      // was reset): fetch the current snapshot so the screen is right either way.
+      var before = renderedId;
+      fetch("/api/v1/display", { cache: "no-store" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (snap) {
+          if (!snap) return;
+          if (snap.last_event_id < before) {
+            // The server's history restarted (a new database): follow it from here.
+            renderedId = -1;
+            lastId = String(snap.last_event_id);
+            snapshot(snap);
+            close();
+            open();
+            return;
+          }
+          snapshot(snap);
+        })
+        .catch(function () {});
+    }
+
+    function open() {
+      var target = url;
+      if (lastId !== null) target += (url.indexOf("?") < 0 ? "?" : "&") + "last_event_id=" + encodeURIComponent(lastId);
+      es = new EventSource(target);
+      lastMessageAt = Date.now();
+      es.addEventListener("open", function () {
+        seen(null);
+        if (hadError) {
+          hadError = false;
+          resync();
+        }
+      });
+      es.addEventListener("snapshot", function (e) {
+        seen(e);
+        snapshot(JSON.parse(e.data));
+      });
+      es.addEventListener("keepalive", function (e) {
+        seen(e);
+        try {
+          var data = JSON.parse(e.data || "{}");
+          if (data.server_time) Motcua.syncClock(data.server_time);
+        } catch (err) { /* an old server sends no data */ }
+      });
+      (opts.kinds || []).forEach(function (kind) {
+        es.addEventListener(kind, function (e) {
+          seen(e);
+          var ev = JSON.parse(e.data);
+          if (opts.onEvent) opts.onEvent(ev);
+          if (ev.display) snapshot(ev.display);
+        });
+      });
+      es.addEventListener("error", function () {
+        hadError = true;
+        setOnline(false);
+        if (es.readyState === EventSource.CLOSED) reopenSoon();
+      });
+    }
+
+    var reopenTimer = null;
+    function reopenSoon() {
+      if (reopenTimer) return;
+      reopenTimer = setTimeout(function () {
+        reopenTimer = null;
+        close();
+        open();
+      }, 2000);
+    }
+
+    function close() {
+      if (es) es.close();
+      es = null;
+    }
+
+    // Watchdog: a half-open connection (cable pulled, router restarted) shows no error; only
+    // the missing keepalives tell.
+    setInterval(function () {
+      if (!es) return;
+      if (Date.now() - lastMessageAt > staleMs) {
+        hadError = true;
+        setOnline(false);
+        close();
+        open();
+      }
+    }, 1000);
+
+    var api = {
+      get online() { return online; },
+      stop: function () { close(); },
+      start: function () { if (!es) { hadError = true; open(); } },
+    };
+    open();
+    return api;
+  };
+})();

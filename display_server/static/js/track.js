@@ -1,0 +1,88 @@
+/* The phone page: refetch this ticket (GET /api/v1/track/<token>) when live events arrive.
+ * The live connection is closed while the page is hidden and once the ticket is finished, so
+ * phones in pockets do not hold server connections. */
+(function () {
+  "use strict";
+  var boot = Motcua.boot();
+  var S = boot.strings;
+  var fmt = Motcua.fmt;
+  var ticket = boot.ticket;
+  var live = null;
+  var FINAL = { done: true, expired: true };
+
+  function $(id) { return document.getElementById(id); }
+  function show(id, text) {
+    $(id).textContent = text || "";
+    $(id).hidden = !text;
+  }
+
+  function waitText(seconds) {
+    if (seconds === null || seconds === undefined) return "";
+    var m = Math.round(seconds / 60);
+    return m >= 1 ? fmt(S.minutes, { n: m }) : S.under_minute;
+  }
+
+  function render() {
+    var st = ticket.state;
+    var state = "", ahead = "", estimate = "", help = "";
+    if (st === "waiting" || st === "transferred") {
+      state = S["state_" + st];
+      var n = ticket.waiting_before || 0;
+      ahead = n ? fmt(S.ahead, { n: n }) : S.ahead_none;
+      if (n) estimate = fmt(S.estimate, { t: waitText(ticket.estimated_wait_s) });
+    } else if (st === "called" || st === "serving") {
+      state = fmt(S.state_called, { n: ticket.counter ? ticket.counter.number : "?" });
+    } else if (S["state_" + st]) {
+      state = S["state_" + st];
+      help = st === "done" ? S.done_help : st === "skipped" ? S.skipped_help : "";
+    } else {
+      state = st;
+    }
+    $("card").className = "track-card state-" + st;
+    $("field").textContent = boot.fields[ticket.service_id] || ticket.service_name;
+    $("state").textContent = state;
+    show("ahead", ahead);
+    show("estimate", estimate);
+    show("help", help);
+    var d = new Date(Motcua.now());
+    $("updated").textContent = fmt(S.updated_at, {
+      t: new Intl.DateTimeFormat("en-GB", { timeZone: boot.tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }).format(d),
+    });
+    if (FINAL[st]) stop();
+  }
+
+  function refetch() {
+    fetch("/api/v1/track/" + encodeURIComponent(boot.token), { cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (t) { if (t) { ticket = t; render(); } })
+      .catch(function () {});
+  }
+
+  var timer = null;
+  function refetchSoon() {
+    clearTimeout(timer);
+    timer = setTimeout(refetch, 400);
+  }
+
+  function start() {
+    if (live || FINAL[ticket.state]) return;
+    live = Motcua.live({
+      kinds: boot.kinds, keepaliveS: boot.keepalive_s,
+      onSnapshot: refetchSoon,
+      onEvent: function (ev) { if (ev.kind.indexOf("ticket.") === 0 || ev.kind === "day.reset") refetchSoon(); },
+    });
+  }
+  function stop() {
+    if (live) live.stop();
+    live = null;
+    document.body.classList.remove("offline");
+    $("offline").hidden = true;
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) stop();
+    else { refetch(); start(); }
+  });
+  render();
+  if (!document.hidden) start();
+})();
