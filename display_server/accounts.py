@@ -90,6 +90,12 @@ class Accounts:
                 select(t.officers).where(t.officers.c.username == username)).one_or_none()
         return _officer(row) if row else None
 
+    def get_with_hash(self, officer_id: int) -> tuple[Officer, str] | None:
+        """The officer and the stored password hash, in one query (for each API request)."""
+        with self.db.read() as conn:
+            row = conn.execute(select(t.officers).where(t.officers.c.id == officer_id)).one_or_none()
+        return (_officer(row), row.password_hash) if row else None
+
     def password_hash(self, officer_id: int) -> str:
         """The stored hash (tokens and sessions carry its tail, so a new password ends them)."""
         with self.db.read() as conn:

@@ -61,13 +61,17 @@ def _officer_from_token(token: str) -> Officer | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("o"), int):
         return None
-    accounts = _services().accounts
-    officer = accounts.get(data["o"])
-    if officer is None or not officer.active:
+    return _active_officer(data["o"], data.get("h"))
+
+
+def _active_officer(officer_id: object, hash_tail: object) -> Officer | None:
+    """The officer if still active and with the same password as when the token was made."""
+    if not isinstance(officer_id, int):
         return None
-    if accounts.password_hash(officer.id)[-12:] != data.get("h"):
+    found = _services().accounts.get_with_hash(officer_id)
+    if found is None or not found[0].active or found[1][-12:] != hash_tail:
         return None
-    return officer
+    return found[0]
 
 
 def current_principal() -> Principal | None:
@@ -86,9 +90,8 @@ def current_principal() -> Principal | None:
             if officer is not None:
                 principal = Principal("officer", officer=officer)
     elif session.get("officer_id"):
-        officer = _services().accounts.get(session["officer_id"])
-        if officer is not None and officer.active and session.get("h") == \
-                _services().accounts.password_hash(officer.id)[-12:]:
+        officer = _active_officer(session["officer_id"], session.get("h"))
+        if officer is not None:
             principal = Principal("officer", officer=officer, via_session=True)
     g.principal = principal
     return principal

@@ -37,8 +37,24 @@ class Services:
                        accounts=Accounts(db, {c.id for c in config.counters}),
                        bus=EventBus(), notices=list(config.display.notices))
         services.bus.snapshot = services.snapshot
-        engine.publishers.append(services.bus.publish)
+        engine.publishers.append(services.publish)
         return services
+
+    def publish(self, event) -> None:
+        """Hand a committed event to the bus; inside a request, only once the response has been
+        sent, so pushing it to every screen does not delay the officer's answer."""
+        from flask import after_this_request, g, has_request_context
+
+        if not has_request_context():
+            self.bus.publish(event)
+            return
+        pending = g.setdefault("pending_events", [])
+        if not pending:
+            @after_this_request
+            def _send_later(response):
+                response.call_on_close(lambda: [self.bus.publish(e) for e in pending])
+                return response
+        pending.append(event)
 
     def snapshot(self) -> dict:
         return display_snapshot(self.engine, self.notices)

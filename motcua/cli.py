@@ -262,15 +262,29 @@ def demo(ctx: Context, tickets: int, seed: int, data_dir: str | None) -> None:
     run_demo_day(ctx.config(), tickets=tickets, seed=seed, data_dir=data_dir)
 
 
-def _add_subsystem_commands() -> None:
-    from display_server.voice.cli import voice
-    from printer.cli import printer
+class _LazyCommand(click.Group):
+    """A group whose real commands live in another package, imported only when used (so the
+    server does not load the printer stack, and ``motcua --help`` stays quick)."""
 
-    cli.add_command(voice)
-    cli.add_command(printer)
+    def __init__(self, name: str, target: str, help_text: str):
+        super().__init__(name, help=help_text)
+        self.target = target
+
+    def _real(self) -> click.Group:
+        module, attr = self.target.split(":")
+        return getattr(__import__(module, fromlist=[attr]), attr)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._real().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str):
+        return self._real().get_command(ctx, name)
 
 
-_add_subsystem_commands()
+cli.add_command(_LazyCommand("voice", "display_server.voice.cli:voice",
+                             "Voice announcements of calls (say, check)."))
+cli.add_command(_LazyCommand("printer", "printer.cli:printer",
+                             "The ticket printer (test, status, preview)."))
 
 
 def main() -> None:

@@ -638,23 +638,27 @@ class QueueEngine:
         """Per field: open now, people waiting, estimated wait for a new ticket."""
         _, local = self._clock()
         day = local.date().isoformat()
+        c, cs = t.tickets.c, t.counter_states.c
         with self.db.read() as conn:
-            c = t.tickets.c
             counts = dict(conn.execute(
                 select(c.service_id, func.count()).where(
                     c.day == day, c.state.in_(WAITING_STATES), c.target_counter_id.is_(None))
                 .group_by(c.service_id)).all())
-            out = []
-            for f in self.config.fields:
-                waiting = counts.get(f.id, 0)
-                out.append({
-                    "id": f.id, "code": f.numbering.prefix or f.numbering.format(1),
-                    "name": f.name, "name_en": f.name_en,
-                    "open": is_open(self.config, f, local.replace(tzinfo=None)),
-                    "waiting": waiting,
-                    "estimated_wait_s": self._estimate(conn, f.id, waiting),
-                })
-            return out
+            staffed = {r.counter_id for r in conn.execute(
+                select(cs.counter_id).where(cs.paused.is_(False), cs.officer_id.is_not(None)))}
+            means = {f.id: self._mean_service_s(conn, f.id) for f in self.config.fields}
+        out = []
+        for f in self.config.fields:
+            waiting = counts.get(f.id, 0)
+            serving = sum(1 for cc in self.config.counters if f.id in cc.fields and cc.id in staffed)
+            out.append({
+                "id": f.id, "code": f.numbering.prefix or f.numbering.format(1),
+                "name": f.name, "name_en": f.name_en,
+                "open": is_open(self.config, f, local.replace(tzinfo=None)),
+                "waiting": waiting,
+                "estimated_wait_s": int(waiting * means[f.id] / max(1, serving)),
+            })
+        return out
 
     def counters(self) -> list[dict]:
         """Per counter: paused state and reason, officer, the ticket it serves now."""

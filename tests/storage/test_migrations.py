@@ -35,3 +35,9 @@ def test_sqlite_settings(db) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_head_constant_matches_the_scripts() -> None:
+    from display_server.storage.migrate import HEAD
+
+    assert HEAD == head_revision()
