@@ -41,6 +41,8 @@ def ticket_json(t: Ticket, config: Config, *, track_url: str | None = None) -> d
         "position": t.waiting_before + 1 if t.waiting_before is not None else None,
         "estimated_wait_s": t.estimated_wait_s,
     }
+    if t.dossier_code:
+        out["dossier_code"] = t.dossier_code
     if track_url is not None:
         out["track_url"] = track_url
     return out

@@ -36,6 +36,10 @@ class PauseBody(_Body):
     reason: Annotated[str, Field(max_length=200)] = ""
 
 
+class DossierBody(_Body):
+    dossier_code: Annotated[str, Field(max_length=64)] = ""
+
+
 class CallMissedBody(_Body):
     ticket_id: StrictInt
 

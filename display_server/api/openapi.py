@@ -51,7 +51,7 @@ SCHEMAS: dict = {
             "waiting_before": {"type": ["integer", "null"]},
             "position": {"type": ["integer", "null"]},
             "estimated_wait_s": {"type": ["integer", "null"]},
-            "track_url": _STR,
+            "track_url": _STR, "dossier_code": _STR,
         },
     },
     "TicketReply": {"type": "object", "required": ["ticket"],
@@ -87,7 +87,7 @@ SCHEMAS: dict = {
 
 _BODIES = {
     "IssueBody": bodies.IssueBody, "TransferBody": bodies.TransferBody,
-    "PauseBody": bodies.PauseBody, "CallMissedBody": bodies.CallMissedBody,
+    "PauseBody": bodies.PauseBody, "DossierBody": bodies.DossierBody, "CallMissedBody": bodies.CallMissedBody,
     "RatingBody": bodies.RatingBody, "LoginBody": bodies.LoginBody,
     "HeartbeatBody": bodies.HeartbeatBody,
 }
@@ -196,6 +196,9 @@ def document(config: Config) -> dict:
         "/counters/{counter_id}/transfer": _counter_action(
             "Transfer the current ticket to a field (service_id) or a counter (counter_id)",
             body="TransferBody"),
+        "/counters/{counter_id}/dossier": _counter_action(
+            "Record the dossier code (mã hồ sơ) of the current or last finished ticket",
+            body="DossierBody"),
         "/counters/{counter_id}/pause": _counter_action("Pause with a reason", body="PauseBody",
                                                          reply="Ok"),
         "/counters/{counter_id}/resume": _counter_action("Resume", reply="Ok"),

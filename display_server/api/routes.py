@@ -24,6 +24,7 @@ from ..services import Services
 from . import bp
 from .bodies import (
     CallMissedBody,
+    DossierBody,
     EmptyBody,
     HeartbeatBody,
     IssueBody,
@@ -285,6 +286,14 @@ def transfer(counter_id: str):
     ticket = svc().engine.transfer(counter_id, service_id=body.service_id,
                                    to_counter_id=body.counter_id, actor=p.actor)
     return _ticket_reply(ticket)
+
+
+@bp.post("/counters/<counter_id>/dossier")
+def dossier(counter_id: str):
+    p = officer_for_counter(counter_id)
+    check_csrf(p)
+    body = parse(DossierBody)
+    return _ticket_reply(svc().engine.set_dossier(counter_id, body.dossier_code, actor=p.actor))
 
 
 @bp.post("/counters/<counter_id>/pause")

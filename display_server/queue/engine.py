@@ -527,6 +527,26 @@ class QueueEngine:
                 _values=values, to_service_id=service_id, to_counter_id=to_counter_id,
                 from_service_id=row.service_id)
 
+    def set_dossier(self, counter_id: str, dossier_code: str, *, actor: str = "system") -> Ticket:
+        """Record the dossier code (mã hồ sơ) of the ticket the counter serves now, or last
+        finished, so a rating can be followed up."""
+        self._counter(counter_id)
+        code = dossier_code.strip()[:64]
+        c = t.tickets.c
+        with self._write() as tx:
+            state = self._counter_state(tx, counter_id)
+            ticket_id = state.current_ticket_id or tx.conn.execute(
+                select(c.id).where(c.counter_id == counter_id, c.day == tx.day,
+                                   c.state == "done")
+                .order_by(c.finished_at.desc()).limit(1)).scalar_one_or_none()
+            if ticket_id is None:
+                raise QueueError("no_current_ticket", counter_id=counter_id)
+            new = tx.conn.execute(_UPDATE_TICKET, {"b_id": ticket_id,
+                                                   "dossier_code": code or None}).one()
+            tx.log("ticket.dossier", actor, ticket_id=ticket_id, counter_id=counter_id,
+                   number=new.number, dossier_code=code)
+            return Ticket.from_row(new)
+
     # -- pause --------------------------------------------------------------------------------
     def pause(self, counter_id: str, reason: str = "", *, actor: str = "system") -> None:
         """Pause the counter (e.g. "Đi họp"); it calls nobody until it resumes or calls next."""

@@ -14,6 +14,7 @@ KINDS = (
     "ticket.skipped",
     "ticket.transferred",
     "ticket.finished",
+    "ticket.dossier",
     "counter.paused",
     "counter.resumed",
     "rating.recorded",

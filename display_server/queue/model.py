@@ -28,6 +28,7 @@ class Ticket:
     officer_id: int | None
     call_count: int
     request_id: str | None = None
+    dossier_code: str | None = None
     waiting_before: int | None = None
     estimated_wait_s: int | None = None
 
@@ -40,7 +41,8 @@ class Ticket:
             token=m["token"], issued_at=m["issued_at"], queued_at=m["queued_at"],
             called_at=m["called_at"], finished_at=m["finished_at"], counter_id=m["counter_id"],
             target_counter_id=m["target_counter_id"], officer_id=m["officer_id"],
-            call_count=m["call_count"], request_id=m["request_id"], **extra,
+            call_count=m["call_count"], request_id=m["request_id"],
+            dossier_code=m["dossier_code"], **extra,
         )
 
     @property

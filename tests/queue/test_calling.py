@@ -259,3 +259,16 @@ def test_failed_operation_publishes_nothing(engine, events) -> None:
     with pytest.raises(QueueError):
         engine.finish("quay-3")
     assert events == [] and engine.events_after(0) == []
+
+
+def test_dossier_code_on_current_or_last_ticket(engine, events) -> None:
+    engine.issue("dat-dai")
+    t = engine.call_next("quay-3")
+    assert engine.set_dossier("quay-3", " 000.00.12.H01-261125-0001 ").dossier_code == \
+        "000.00.12.H01-261125-0001"
+    assert events[-1].kind == "ticket.dossier"
+    engine.finish("quay-3")
+    after = engine.set_dossier("quay-3", "HS-2")  # just finished: still that ticket
+    assert after.id == t.id and after.dossier_code == "HS-2"
+    with pytest.raises(QueueError):
+        engine.set_dossier("quay-1", "HS-3")

@@ -252,3 +252,13 @@ def test_announcement_audio(api) -> None:
     assert r.status_code == 200 and r.headers["Content-Type"] == "audio/wav"
     assert r.content[:4] == b"RIFF" and len(r.content) > 20000
     assert api.get("/announcements/1.wav").status_code == 404  # ticket.issued is not a call
+
+
+def test_dossier_code(api) -> None:
+    api.issue("ho-tich")
+    api.act("quay-1", "call-next")
+    r = api.act("quay-1", "dossier", dossier_code="000.00.12.H01-261125-0001")
+    assert r.status_code == 200
+    assert r.json()["ticket"]["dossier_code"] == "000.00.12.H01-261125-0001"
+    r = api.act("quay-2", "dossier", dossier_code="x")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "no_current_ticket"
