@@ -20,7 +20,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # --- system packages --------------------------------------------------------------------------
 APT_PACKAGES=(fonts-dejavu-core espeak-ng sox)
 if [ "$ROLE" = dev ]; then
-  APT_PACKAGES+=(chromium)
+  APT_PACKAGES+=(chromium postgresql)
 fi
 if ! python3 -m venv --help >/dev/null 2>&1; then
   APT_PACKAGES+=(python3-venv)

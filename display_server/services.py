@@ -37,7 +37,12 @@ class Services:
                        accounts=Accounts(db, {c.id for c in config.counters}),
                        bus=EventBus(), notices=list(config.display.notices))
         services.bus.snapshot = services.snapshot
-        engine.publishers.append(services.publish)
+        if db.is_sqlite:  # one process: the engine hands events over directly
+            engine.publishers.append(services.publish)
+        else:  # many processes: every event, ours too, comes back through LISTEN/NOTIFY
+            from .events.pg_relay import PgEventRelay
+
+            PgEventRelay(db, engine.events_after, engine.last_event_id, services.bus.publish).start()
         return services
 
     def publish(self, event) -> None:

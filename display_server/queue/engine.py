@@ -141,6 +141,8 @@ class QueueEngine:
             tx = _Tx(conn, now, local, local.date().isoformat(), tx_events)
             self._roll_day(tx)
             yield tx
+            if tx_events:
+                self.db.notify(conn, str(tx_events[-1].id))
         for fn in tx.after_commit:
             fn()
         for ev in tx_events:

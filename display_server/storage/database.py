@@ -7,10 +7,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_S = 30
+PG_WRITE_LOCK = 0x6D6F7463  # "motc": the advisory lock that serialises writers on PostgreSQL
+EVENTS_CHANNEL = "motcua_events"
 
 
 class Database:
@@ -18,8 +20,10 @@ class Database:
 
     On SQLite, a write transaction starts with ``BEGIN IMMEDIATE``: writers from any thread or
     process queue up on the database lock instead of failing half-way, and WAL with
-    ``synchronous=FULL`` makes every committed transaction survive a power cut. On PostgreSQL the
-    engine takes row locks (``SELECT ... FOR UPDATE``) where it must serialise.
+    ``synchronous=FULL`` makes every committed transaction survive a power cut. On PostgreSQL a
+    write transaction first takes a transaction-scoped advisory lock, with the same effect: writers
+    of every process queue up, and audit-log ids (the event ids screens resume from) are
+    assigned in commit order.
     """
 
     def __init__(self, url: str, *, echo: bool = False):
@@ -52,6 +56,8 @@ class Database:
         with self._write_lock, self.engine.connect() as conn:
             conn.execution_options(motcua_write=True)
             with conn.begin():
+                if not self.is_sqlite:
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK})
                 yield conn
 
     @contextmanager
@@ -59,6 +65,12 @@ class Database:
         """A read-only transaction (a consistent snapshot)."""
         with self.engine.connect() as conn, conn.begin():
             yield conn
+
+    def notify(self, conn: Connection, payload: str) -> None:
+        """Tell other server processes (PostgreSQL LISTEN) that events were committed; it is
+        delivered when ``conn``'s transaction commits. Nothing to do on SQLite (one process)."""
+        if not self.is_sqlite:
+            conn.execute(text("SELECT pg_notify(:ch, :p)"), {"ch": EVENTS_CHANNEL, "p": payload})
 
     def dispose(self) -> None:
         self.engine.dispose()
