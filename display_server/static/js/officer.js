@@ -251,7 +251,7 @@
   pauseForm.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && e.target.type === "radio") {
       e.preventDefault();
-      pauseForm.requestSubmit();
+      pauseForm.requestSubmit(pauseForm.querySelector("button[type=submit]"));
     }
   });
   pauseDialog.addEventListener("close", function () {
@@ -268,7 +268,7 @@
   target.addEventListener("keydown", function (e) {
     if (e.key === "Enter") {
       e.preventDefault();
-      transferForm.requestSubmit();
+      transferForm.requestSubmit(transferForm.querySelector("button[type=submit]"));
     }
   });
   transferDialog.addEventListener("close", function () {

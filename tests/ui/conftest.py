@@ -1,0 +1,119 @@
+"""Browser tests: headless Chromium (the system's /usr/bin/chromium) driven by Playwright.
+
+They skip, saying why, when Chromium or the ``playwright`` package is missing. Never run
+``playwright install``: the tests use the Chromium that install.sh puts on the machine.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+CHROMIUM = Path(os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+BASE_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+KIOSK = {"Authorization": "Bearer demo-kiosk-1-token-not-secret"}
+PASSWORD = "matkhau-123"
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (install.sh dev installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="browser tests need the 'playwright' Python package")
+    with sync_api.sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture
+def launch(playwright_driver) -> Iterator[Callable[..., object]]:
+    """Start Chromium with an autoplay policy; closed after the test."""
+    browsers = []
+
+    def start(autoplay: str = "no-user-gesture-required"):
+        b = playwright_driver.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*BASE_ARGS, f"--autoplay-policy={autoplay}"])
+        browsers.append(b)
+        return b
+
+    yield start
+    for b in browsers:
+        b.close()
+
+
+@pytest.fixture
+def browser(launch):
+    return launch()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+class Api:
+    """The JSON API as the kiosk and as logged-in officers (bearer tokens)."""
+
+    def __init__(self, server):
+        self.server = server
+        self._tokens: dict[str, str] = {}
+
+    def issue(self, service_id: str = "ho-tich") -> dict:
+        r = requests.post(self.server.api("/tickets"), json={"service_id": service_id},
+                          headers=KIOSK, timeout=10)
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    def act(self, counter_id: str, action: str, as_: str = "an", **body) -> dict:
+        if as_ not in self._tokens:
+            r = requests.post(self.server.api("/auth/login"),
+                              json={"username": as_, "password": PASSWORD}, timeout=10)
+            self._tokens[as_] = r.json()["token"]
+        r = requests.post(self.server.api(f"/counters/{counter_id}/{action}"), json=body,
+                          headers={"Authorization": f"Bearer {self._tokens[as_]}"}, timeout=10)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+
+@pytest.fixture
+def api(live_server) -> Api:
+    return Api(live_server)
+
+
+@pytest.fixture
+def hall(browser, live_server):
+    """The hall screen at 1920x1080, connected to the live events."""
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    page.goto(live_server.url + "/display")
+    page.wait_for_selector("body[data-live=online]")
+    return page
+
+
+def log_in(page, base_url: str, username: str = "an") -> None:
+    """Log in through the form (mouse-free is tested separately)."""
+    page.goto(base_url + "/counter")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(base_url + "/counter")
+
+
+@pytest.fixture
+def officer(browser, live_server):
+    """Open the officer work screen of a counter as ``an`` (or another user)."""
+
+    def open_counter(counter_id: str = "quay-1", username: str = "an", viewport=None):
+        page = browser.new_context(viewport=viewport or {"width": 1366, "height": 768}).new_page()
+        log_in(page, live_server.url, username)
+        page.goto(f"{live_server.url}/counter/{counter_id}")
+        page.wait_for_function("window.__officer && window.__officer.view !== null")
+        page.wait_for_selector("body[data-live=online]")
+        return page
+
+    return open_counter

@@ -1,0 +1,114 @@
+"""The hall screen in Chromium: live calls, lost connection, blocked sound, announcement queue."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.slow
+
+
+def test_hall_shows_a_call_within_a_second_of_the_click(hall, officer, api) -> None:
+    api.issue("ho-tich")
+    page = officer("quay-1")
+    page.click("#btn-call-next")
+    # the behaviour under test: the hall shows the call at most 1 s after the officer's click
+    expect(hall.locator("#call-number")).to_have_text("1001", timeout=1000)
+    expect(hall.locator("#call-counter")).to_have_text("1", timeout=1000)
+    call = hall.locator(".call")
+    expect(call).to_contain_text("Xin mời số")
+    expect(call).to_contain_text("đến quầy số")
+    tile = hall.locator(".tile[data-counter=quay-1]")
+    expect(tile).to_contain_text("Quầy 1")
+    expect(tile.locator(".tile-number")).to_have_text("1001")
+    expect(hall.locator(".waiting-row").first).to_contain_text("Tư pháp - Hộ tịch")
+
+
+def test_hall_shows_paused_counters_with_their_reason(hall, api) -> None:
+    api.act("quay-2", "sign-in")
+    api.act("quay-2", "pause", reason="Đi họp")
+    tile = hall.locator(".tile[data-counter=quay-2]")
+    expect(tile).to_contain_text("Tạm dừng")
+    expect(tile).to_contain_text("Đi họp")
+    api.act("quay-2", "resume")
+    expect(tile).not_to_contain_text("Tạm dừng")
+    expect(hall.locator(".tile[data-counter=quay-3]")).to_have_count(0)  # closed: not shown
+
+
+def test_hall_says_it_is_reconnecting_and_recovers_after_a_restart(hall, api, live_server,
+                                                                    artifacts) -> None:
+    api.issue("dat-dai")
+    api.act("quay-3", "call-next", as_="admin")
+    number = hall.locator("#call-number")
+    expect(number).to_have_text("3001")
+    expect(number).to_be_visible()
+
+    live_server.stop()
+    banner = hall.locator("#offline")
+    expect(banner).to_be_visible(timeout=10_000)
+    expect(banner).to_have_text("Mất kết nối máy chủ — đang kết nối lại…")
+    expect(number).to_be_hidden()  # no stale numbers while the server is away
+    expect(hall.locator(".tile-number").first).to_be_hidden()
+    hall.screenshot(path=str(artifacts / "hall-offline.png"))
+
+    live_server.start()
+    expect(banner).to_be_hidden(timeout=15_000)
+    expect(number).to_be_visible()
+    api.issue("ho-tich")
+    api.act("quay-1", "call-next")
+    expect(number).to_have_text("1001")
+    expect(hall.locator("#call-counter")).to_have_text("1")
+
+
+def test_blocked_sound_is_announced_and_one_tap_enables_it(launch, live_server, artifacts) -> None:
+    browser = launch("document-user-activation-required")
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    page.goto(live_server.url + "/display")
+    notice = page.locator("#sound")
+    expect(notice).to_be_visible()
+    expect(notice).to_have_text(
+        "Trình duyệt đang chặn âm thanh — chạm vào màn hình để bật tiếng gọi số")
+    page.screenshot(path=str(artifacts / "hall-sound-blocked.png"))
+    page.mouse.click(960, 540)
+    expect(notice).to_be_hidden()
+    assert page.evaluate("window.__hall.announcer.blocked") is False
+
+
+def test_sound_is_not_blocked_when_the_browser_allows_it(hall) -> None:
+    hall.wait_for_timeout(500)  # the autoplay probe is asynchronous
+    expect(hall.locator("#sound")).to_be_hidden()
+
+
+@pytest.fixture
+def chime_only(live_server):
+    """Announcements without the voice (chime alone, about a second), to keep the test short."""
+    live_server.stop()
+    text = live_server.config_path.read_text(encoding="utf-8")
+    live_server.config_path.write_text(text.replace('engine = "espeak"', 'engine = "none"'),
+                                       encoding="utf-8")
+    live_server.start()
+    return live_server
+
+
+def test_calls_arriving_together_are_announced_one_after_another(chime_only, browser, api) -> None:
+    page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    page.goto(chime_only.url + "/display")
+    page.wait_for_selector("body[data-live=online]")
+    for field in ("ho-tich", "chung-thuc", "dat-dai"):
+        api.issue(field)
+    api.act("quay-1", "call-next")
+    api.act("quay-4", "call-next", as_="admin")  # nobody waits there: no call, no sound
+    api.act("quay-3", "call-next", as_="admin")
+    api.act("quay-2", "call-next")
+    page.wait_for_function("window.__announced.length === 3 && window.__announced.every(a => a.ended)",
+                           timeout=30_000)
+    played = page.evaluate("window.__announced")
+    assert [(a["number"], a["counter"]) for a in played] == [("1001", 1), ("3001", 3), ("2001", 2)]
+    assert all(a["ok"] for a in played), played
+    for before, after in zip(played, played[1:], strict=False):
+        assert after["started"] >= before["ended"], "announcements overlapped"
+    # an old call (e.g. replayed after a reconnect) is never announced
+    old = {"id": 10_000, "kind": "ticket.called", "at": "2020-01-01T00:00:00Z",
+           "data": {"number": "9999", "counter_number": 9}}
+    assert page.evaluate("ev => window.__hall.announcer.announce(ev)", old) is False
+    assert page.evaluate("window.__hall.announcer.pending") == 0

@@ -1,0 +1,129 @@
+"""The officer page in Chromium, driven by the keyboard alone."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.slow
+
+
+def focused_id(page) -> str:
+    return page.evaluate("document.activeElement && document.activeElement.id")
+
+
+def test_officer_page_works_with_the_keyboard_alone(browser, live_server, api) -> None:
+    for field in ("ho-tich", "ho-tich", "chung-thuc"):
+        api.issue(field)
+    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    page.goto(live_server.url + "/counter")
+    kb = page.keyboard
+
+    # log in: the username field has the focus; Tab to the password; Enter submits
+    assert focused_id(page) == "username"
+    kb.type("an")
+    kb.press("Tab")
+    kb.type("matkhau-123")
+    kb.press("Enter")
+    page.wait_for_url(live_server.url + "/counter")
+
+    # choose a counter: the first one has the focus, Enter opens it
+    expect(page.locator("h1")).to_have_text("Chọn quầy làm việc")
+    assert page.evaluate("document.activeElement.textContent").strip().endswith("Chứng thực")
+    kb.press("Enter")
+    page.wait_for_url(live_server.url + "/counter/quay-1")
+    page.wait_for_function("window.__officer && window.__officer.view !== null")
+    assert focused_id(page) == "btn-call-next"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused button must show its focus"
+
+    number = page.locator("#current-number")
+    kb.press("g")  # call next
+    expect(number).to_have_text("1001")
+    expect(page.locator("#message")).to_have_text("Đã gọi số 1001.")
+    expect(page.locator("#current-calls")).to_contain_text("Đã gọi 1 lần")
+    expect(page.locator("#btn-skip")).to_be_disabled()  # not before 2 calls
+    expect(page.locator("#skip-hint")).to_have_text("Được bỏ qua sau 2 lần gọi")
+
+    kb.press("l")  # recall
+    expect(page.locator("#current-calls")).to_contain_text("Đã gọi 2 lần")
+    expect(page.locator("#btn-skip")).to_be_enabled()
+
+    # Tab moves through the action buttons in order
+    page.focus("#btn-call-next")
+    kb.press("Tab")
+    assert focused_id(page) == "btn-recall"
+    kb.press("Tab")
+    assert focused_id(page) == "btn-finish"
+
+    kb.press("x")  # finish
+    expect(number).to_have_text("Chưa gọi số nào")
+    expect(page.locator("#today")).to_contain_text("Đã phục vụ1")
+    assert focused_id(page) == "btn-call-next"  # focus is never lost to the page
+
+    # Enter on the focused button calls the next number too
+    kb.press("Enter")
+    expect(number).to_have_text("1002")
+
+    # pause with a reason picked by arrow keys, then resume
+    kb.press("t")
+    dialog = page.locator("#pause-dialog")
+    expect(dialog).to_be_visible()
+    kb.press("ArrowDown")  # "Nghỉ giải lao"
+    kb.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#paused-banner")).to_have_text("Quầy đang tạm dừng: Nghỉ giải lao")
+    kb.press("t")
+    expect(page.locator("#paused-banner")).to_be_hidden()
+
+    # transfer to a field chosen with the arrow keys; Escape closes a dialog without acting
+    kb.press("c")
+    expect(page.locator("#transfer-dialog")).to_be_visible()
+    kb.press("Escape")
+    expect(page.locator("#transfer-dialog")).to_be_hidden()
+    expect(number).to_have_text("1002")
+    kb.press("c")
+    kb.press("ArrowDown")  # fields are listed first: Tư pháp - Hộ tịch, then Chứng thực
+    kb.press("Enter")
+    expect(number).to_have_text("Chưa gọi số nào")
+    expect(page.locator("#today")).to_contain_text("Đã chuyển1")
+
+    # skip a no-show, then call it again from the missed list with Tab + Enter
+    kb.press("g")
+    expect(number).to_have_text("1002")  # a transferred ticket goes first
+    expect(page.locator("#current-calls")).to_contain_text("Đã gọi 2 lần")  # it keeps its count
+    kb.press("l")
+    expect(page.locator("#current-calls")).to_contain_text("Đã gọi 3 lần")
+    kb.press("b")
+    expect(page.locator("#missed")).to_contain_text("1002")
+    page.focus("#missed button")
+    expect(page.locator("#missed button")).to_have_text("Gọi lại số 1002")
+    kb.press("Enter")
+    expect(number).to_have_text("1002")
+    expect(page.locator("#missed")).to_contain_text("Không có số vắng mặt.")
+
+
+def test_officer_sees_api_errors_in_vietnamese_and_ratings_live(officer, api, live_server) -> None:
+    import uuid
+    from datetime import UTC, datetime
+
+    import requests
+
+    page = officer("quay-1")
+    page.keyboard.press("g")
+    expect(page.locator("#message")).to_have_text("Không còn ai đang chờ.")
+    api.issue("ho-tich")
+    page.keyboard.press("g")
+    expect(page.locator("#current-number")).to_have_text("1001")
+    api.act("quay-1", "finish")  # finished elsewhere: the page follows the live events
+    expect(page.locator("#current-number")).to_have_text("Chưa gọi số nào")
+    r = requests.post(live_server.api("/ratings"), timeout=10, json={
+        "rating_id": str(uuid.uuid4()), "counter_id": "quay-1", "level": "very_satisfied",
+        "pressed_at": datetime.now(UTC).isoformat()},
+        headers={"Authorization": "Bearer demo-rating-1-token-not-secret"})
+    assert r.status_code == 201, r.text
+    expect(page.locator("#rating")).to_have_text("Đánh giá số 1001: Rất hài lòng")
+    # an API refusal shows the server's Vietnamese message
+    page.locator("#btn-recall").evaluate("b => { b.disabled = false; }")
+    page.click("#btn-recall")
+    expect(page.locator("#message")).to_have_text("Quầy chưa gọi số nào.")

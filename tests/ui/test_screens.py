@@ -1,0 +1,64 @@
+"""The counter screen, and screenshots of every page for people to look at (test-artifacts/)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.slow
+
+
+def test_counter_screen_follows_its_counter(browser, api, live_server) -> None:
+    page = browser.new_context(viewport={"width": 1024, "height": 600}).new_page()
+    page.goto(live_server.url + "/display/counter/quay-3")
+    page.wait_for_selector("body[data-live=online]")
+    expect(page.locator(".cs-head")).to_have_text("Quầy 3")
+    expect(page.locator("#cs-number")).to_have_text("Quầy chưa mở")
+    api.issue("dat-dai")
+    api.act("quay-3", "call-next", as_="admin")
+    expect(page.locator("#cs-number")).to_have_text("3001")
+    expect(page.locator("#cs-label")).to_have_text("Đang phục vụ số")
+    api.act("quay-3", "pause", as_="admin", reason="Hỗ trợ nghiệp vụ")
+    expect(page.locator("#cs-number")).to_have_text("Tạm dừng")
+    expect(page.locator("#cs-reason")).to_have_text("Hỗ trợ nghiệp vụ")
+
+
+def test_screenshots(browser, api, live_server, officer, artifacts) -> None:
+    """Saves the pages as a person sees them; the assertions only check nothing is cut off."""
+    tickets = [api.issue(f) for f in ("ho-tich", "ho-tich", "chung-thuc", "dat-dai", "kinh-doanh",
+                                      "van-hoa-xa-hoi", "tra-ket-qua", "ho-tich", "chung-thuc")]
+    api.act("quay-3", "call-next", as_="admin")
+    api.act("quay-5", "call-next", as_="admin")
+    api.act("quay-4", "sign-in", as_="admin")
+    api.act("quay-4", "pause", as_="admin", reason="Đi họp")
+    work = officer("quay-1")
+    work.keyboard.press("g")
+    expect(work.locator("#current-number")).to_have_text("1002")  # quay-5 took 1001
+    api.act("quay-2", "call-next")
+
+    hall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    hall.goto(live_server.url + "/display")
+    hall.wait_for_selector("body[data-live=online]")
+    expect(hall.locator(".tile")).to_have_count(5)
+    hall.wait_for_timeout(300)
+    hall.screenshot(path=str(artifacts / "hall-1920x1080.png"))
+    overflow = hall.evaluate("""() => [...document.querySelectorAll('.num, .tile-label, .call-label')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).display !== 'inline')
+        .map(e => e.textContent)""")
+    assert overflow == [], f"clipped on the hall screen: {overflow}"
+    assert hall.evaluate("document.documentElement.scrollHeight") <= 1080
+
+    screen = browser.new_context(viewport={"width": 1024, "height": 600}).new_page()
+    screen.goto(live_server.url + "/display/counter/quay-1")
+    expect(screen.locator("#cs-number")).to_have_text("1002")
+    screen.screenshot(path=str(artifacts / "counter-screen-1024x600.png"))
+
+    work.wait_for_timeout(300)
+    work.screenshot(path=str(artifacts / "officer-1366x768.png"), full_page=True)
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                is_mobile=True, has_touch=True).new_page()
+    phone.goto(tickets[-2]["track_url"])
+    expect(phone.locator("#ahead")).to_be_visible()
+    phone.screenshot(path=str(artifacts / "phone-390x844.png"))
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

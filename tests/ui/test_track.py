@@ -1,0 +1,46 @@
+"""The phone page (the ticket's QR code) in a 390x844 Chromium viewport."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.slow
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True}
+
+
+def test_phone_page_updates_live_when_its_ticket_is_called(browser, api) -> None:
+    first = api.issue("ho-tich")
+    mine = api.issue("ho-tich")
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(mine["track_url"])
+    page.wait_for_selector("body[data-live=online]")
+    expect(page.locator("#number")).to_have_text(mine["number"])
+    expect(page.locator("#state")).to_have_text("Đang chờ")
+    expect(page.locator("#ahead")).to_have_text("Trước bạn còn 1 người")
+    expect(page.locator("#estimate")).to_contain_text("Thời gian chờ dự kiến")
+    assert first["number"] not in page.locator("body").inner_text()
+
+    api.act("quay-1", "call-next")  # the one ahead is called
+    expect(page.locator("#ahead")).to_have_text("Bạn là người tiếp theo")
+    expect(page.locator("#estimate")).to_be_hidden()
+
+    api.act("quay-2", "call-next")  # now it is this ticket's turn
+    expect(page.locator("#state")).to_have_text("Mời đến quầy số 2")
+    expect(page.locator("#ahead")).to_be_hidden()
+    assert first["number"] not in page.locator("body").inner_text()
+
+    api.act("quay-2", "finish")
+    expect(page.locator("#state")).to_have_text("Đã phục vụ")
+    expect(page.locator("#help")).to_have_text("Cảm ơn Quý khách!")
+
+
+def test_phone_page_in_english(browser, api) -> None:
+    ticket = api.issue("dat-dai")
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(ticket["track_url"] + "?lang=en")
+    expect(page.locator("#state")).to_have_text("Waiting")
+    expect(page.locator("#ahead")).to_have_text("You are next")
+    expect(page.locator("#field")).to_have_text("Land")
