@@ -232,13 +232,7 @@ def demo_config_text() -> str:
 
 
 # -- a private PostgreSQL server on 127.0.0.1 (Debian's postgresql package) ------------------------
-import shutil  # noqa: E402
-import tempfile  # noqa: E402
-
-
-def _pg_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    return found[-1].parent if found else None
+from tests.pgcluster import PgCluster, pg_bin  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -247,39 +241,13 @@ def postgres_server():
 
     Skips (with the reason) when PostgreSQL is not installed: ``./install.sh dev`` installs it.
     """
-    bin_dir = _pg_bin()
-    if bin_dir is None:
+    if pg_bin() is None:
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql; ./install.sh dev)")
-    root = Path(tempfile.mkdtemp(prefix="motcua-pg-"))
-    data, sock = root / "data", root / "sock"
-    sock.mkdir()
-    as_postgres: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(root, "postgres")
-        shutil.chown(sock, "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    port = free_port()
-    subprocess.run([*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-U", "motcua",
-                    "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"], check=True,
-                   capture_output=True)
-    subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l",
-                    str(root / "log"), "-o",
-                    f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off "
-                    "-c max_connections=300", "start"], check=True, capture_output=True)
-    counter = iter(range(10_000))
-
-    def make_database() -> str:
-        name = f"t{next(counter)}"
-        subprocess.run([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
-                        "motcua", name], check=True, capture_output=True)
-        return f"postgresql+psycopg://motcua@127.0.0.1:{port}/{name}"
-
+    cluster = PgCluster.start(free_port())
     try:
-        yield make_database
+        yield cluster.create_database
     finally:
-        subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "stop"], capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
+        cluster.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,266 @@
+"""A simulated province on PostgreSQL: several server processes, many screens, counters, kiosks.
+
+Starts a private PostgreSQL (fsync on) and N ``motcua server`` processes on one database, with a
+generated config of 40 counters and 8 kiosks. Screens (SSE, spread over the servers) are read in
+separate processes; officers call next at every counter and kiosks issue tickets, through
+random servers, for the given time. Prints errors, tickets per second and the call-to-screen
+latency (from the officer's request to each screen receiving the ``ticket.called`` event).
+
+    .venv/bin/python bench/scale.py --servers 4 --screens 200 --counters 40 --kiosks 8 --seconds 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import platform
+import random
+import re
+import selectors
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.pgcluster import PgCluster  # noqa: E402
+
+FIELDS = ["ho-tich", "chung-thuc", "dat-dai", "kinh-doanh", "xay-dung", "tra-ket-qua"]
+CALLED = re.compile(rb'event: ticket\.called\n.*?"ticket_id": (\d+)', re.S)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_config(pg_url: str, counters: int, kiosks: int) -> str:
+    lines = [
+        '[centre]\nname = "Trung tâm Phục vụ hành chính công (mô phỏng)"\n',
+        "[centre.hours]\n" + "".join(f'{d} = "00:00-24:00"\n' for d in
+                                     ("mon", "tue", "wed", "thu", "fri", "sat", "sun")),
+        "[queue]\nmax_waiting = 0\n",
+    ]
+    for i, f in enumerate(FIELDS):
+        lines.append(f'[[fields]]\nid = "{f}"\nname = "Lĩnh vực {i + 1}"\n'
+                     f'numbering = {{ prefix = "{chr(65 + i)}", width = 4 }}\n')
+    for c in range(counters):
+        fields = ", ".join(f'"{FIELDS[(c + k) % len(FIELDS)]}"' for k in range(2))
+        lines.append(f'[[counters]]\nid = "quay-{c + 1}"\nnumber = {c + 1}\nfields = [{fields}]\n')
+    for k in range(kiosks):
+        lines.append(f'[[devices]]\nid = "kiosk-{k + 1}"\nkind = "kiosk"\n'
+                     f'token = "bench-kiosk-token-{k + 1:04d}-xxxx"\n')
+    lines.append('[voice]\nengine = "none"\n')
+    lines.append(f'[server]\nthreads = 120\nsse_keepalive_s = 5\n[database]\nurl = "{pg_url}"\n')
+    return "\n".join(lines)
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def screens_process(ports: list[int], n: int, ready, stop, out) -> None:
+    """Hold ``n`` event streams (round-robin over ``ports``); send back arrival times."""
+    sel = selectors.DefaultSelector()
+    socks = []
+    for i in range(n):
+        s = socket.create_connection(("127.0.0.1", ports[i % len(ports)]))
+        s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: b\r\nAccept: text/event-stream\r\n\r\n")
+        s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ, {"buf": b""})
+        socks.append(s)
+    arrivals: dict[int, list[float]] = {}
+    ready.set()
+    while not stop.is_set():
+        for key, _ in sel.select(timeout=0.2):
+            now = time.perf_counter()
+            try:
+                chunk = key.fileobj.recv(262144)
+            except BlockingIOError:
+                continue
+            if not chunk:
+                sel.unregister(key.fileobj)
+                continue
+            buf = key.data["buf"] + chunk
+            *messages, key.data["buf"] = buf.split(b"\n\n")
+            for msg in messages:
+                m = CALLED.search(msg)
+                if m:
+                    arrivals.setdefault(int(m.group(1)), []).append(now)
+    for s in socks:
+        s.close()
+    out.send(arrivals)
+
+
+def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str], token: str,
+                 seconds: float, seed: int, out) -> None:
+    """Officers calling at ``counters`` and kiosks issuing, until ``seconds`` have passed."""
+    rng = random.Random(seed)
+    sent: dict[int, float] = {}
+    stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
+    lock = threading.Lock()
+    end = time.perf_counter() + seconds
+
+    def kiosk(tok: str) -> None:
+        http = requests.Session()
+        while time.perf_counter() < end:
+            port = rng.choice(ports)
+            try:
+                r = http.post(f"http://127.0.0.1:{port}/api/v1/tickets",
+                              json={"service_id": rng.choice(FIELDS)},
+                              headers={"Authorization": f"Bearer {tok}"}, timeout=10)
+                ok = r.status_code == 201
+            except requests.RequestException:
+                ok = False
+            with lock:
+                stats["issued" if ok else "errors"] += 1
+            time.sleep(rng.uniform(0.1, 0.4))
+
+    def officer(counter: str) -> None:
+        http = requests.Session()
+        time.sleep(rng.uniform(0, 1.0))
+        while time.perf_counter() < end:
+            port = rng.choice(ports)
+            t0 = time.perf_counter()
+            try:
+                r = http.post(f"http://127.0.0.1:{port}/api/v1/counters/{counter}/call-next",
+                              headers={"Authorization": f"Bearer {token}"}, timeout=10)
+                ok = r.status_code == 200
+                ticket = r.json()["ticket"] if ok else None
+            except (requests.RequestException, ValueError):
+                ok, ticket = False, None
+            with lock:
+                if not ok:
+                    stats["errors"] += 1
+                elif ticket is None:
+                    stats["empty"] += 1
+                else:
+                    stats["called"] += 1
+                    sent[ticket["id"]] = t0
+            time.sleep(rng.uniform(0.5, 1.5))
+
+    threads = [threading.Thread(target=kiosk, args=(t,)) for t in kiosk_tokens]
+    threads += [threading.Thread(target=officer, args=(c,)) for c in counters]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    out.send((sent, stats))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--servers", type=int, default=4)
+    ap.add_argument("--screens", type=int, default=200)
+    ap.add_argument("--counters", type=int, default=40)
+    ap.add_argument("--kiosks", type=int, default=8)
+    ap.add_argument("--seconds", type=float, default=60)
+    args = ap.parse_args()
+
+    cluster = PgCluster.start(free_port(), fsync=True)
+    servers: list[subprocess.Popen] = []
+    try:
+        pg_url = cluster.create_database()
+        tmp = Path(tempfile.mkdtemp(prefix="motcua-scale-"))
+        (tmp / "motcua.toml").write_text(make_config(pg_url, args.counters, args.kiosks),
+                                         encoding="utf-8")
+        env = {**os.environ, "MOTCUA_CONFIG": str(tmp / "motcua.toml"),
+               "MOTCUA_DATA_DIR": str(tmp / "data")}
+        subprocess.run([sys.executable, "-m", "motcua", "init"], env=env, check=True,
+                       capture_output=True)
+        subprocess.run([sys.executable, "-m", "motcua", "officer", "add", "bench", "--role",
+                        "admin", "--password-stdin"], input="bench-password\n", text=True,
+                       env=env, check=True, capture_output=True)
+        ports = [free_port() for _ in range(args.servers)]
+        for port in ports:
+            servers.append(subprocess.Popen(
+                [sys.executable, "-m", "motcua", "server", "--host", "127.0.0.1", "--port",
+                 str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for port in ports:
+            for _ in range(100):
+                try:
+                    requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.2)
+        token = requests.post(f"http://127.0.0.1:{ports[0]}/api/v1/auth/login",
+                              json={"username": "bench", "password": "bench-password"},
+                              timeout=10).json()["token"]
+
+        ctx = multiprocessing.get_context("spawn")
+        stop = ctx.Event()
+        readers = []
+        per_reader = [args.screens // 2, args.screens - args.screens // 2]
+        for n in per_reader:
+            ready = ctx.Event()
+            recv, send = ctx.Pipe(duplex=False)
+            p = ctx.Process(target=screens_process, args=(ports, n, ready, stop, send))
+            p.start()
+            ready.wait(60)
+            readers.append((p, recv))
+        time.sleep(3)  # snapshots delivered
+        counters = [f"quay-{c + 1}" for c in range(args.counters)]
+        kiosks = [f"bench-kiosk-token-{k + 1:04d}-xxxx" for k in range(args.kiosks)]
+        loaders = []
+        halves = [(counters[::2], kiosks[::2]), (counters[1::2], kiosks[1::2])]
+        for i, (cs, ks) in enumerate(halves):
+            recv, send = ctx.Pipe(duplex=False)
+            p = ctx.Process(target=load_process,
+                            args=(ports, cs, ks, token, args.seconds, i, send))
+            p.start()
+            loaders.append((p, recv))
+        sent: dict[int, float] = {}
+        stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
+        for p, recv in loaders:
+            s, st = recv.recv()
+            p.join()
+            sent.update(s)
+            for k in stats:
+                stats[k] += st[k]
+        time.sleep(2)
+        stop.set()
+        arrivals: dict[int, list[float]] = {}
+        for p, recv in readers:
+            for tid, times in recv.recv().items():
+                arrivals.setdefault(tid, []).extend(times)
+            p.join()
+        latencies, missing = [], 0
+        for tid, t0 in sent.items():
+            got = arrivals.get(tid, [])
+            missing += args.screens - len(got)
+            latencies.extend((t - t0) * 1000 for t in got)
+        cpu = next((ln.split(":", 1)[1].strip() for ln in
+                    Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")),
+                   platform.processor())
+        print(f"machine: {platform.machine()}, {cpu}, {os.cpu_count()} cores")
+        print(f"{args.servers} server processes on one PostgreSQL (fsync on); {args.screens} screens; "
+              f"{args.counters} counters; {args.kiosks} kiosks; {args.seconds:.0f} s")
+        print(f"errors: {stats['errors']}  (missed screen deliveries: {missing})")
+        print(f"tickets issued: {stats['issued']} ({stats['issued'] / args.seconds:.1f}/s); "
+              f"calls: {stats['called']} ({stats['called'] / args.seconds:.1f}/s); "
+              f"empty calls: {stats['empty']}")
+        if latencies:
+            print(f"call -> screen: n={len(latencies)} median {statistics.median(latencies):.1f} ms, "
+                  f"p95 {pct(latencies, 95):.1f}, p99 {pct(latencies, 99):.1f}, "
+                  f"max {max(latencies):.1f}")
+    finally:
+        for s in servers:
+            s.terminate()
+        for s in servers:
+            s.wait(10)
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    main()
