@@ -190,7 +190,8 @@ def main() -> None:
             latencies.extend((t - t0) * 1000 for t in got)
         cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                     if ln.startswith("model name")), platform.processor())
-        print(f"machine: {platform.machine()}, {cpu}, {os.cpu_count()} cores; Python {platform.python_version()}")
+        print(f"machine: {platform.machine()}, {cpu}, {os.cpu_count()} cores; "
+              f"Python {platform.python_version()}")
         print(f"server: waitress, {args.threads} threads, SQLite; {args.screens} screens on SSE; "
               f"{len(sent_at)} calls")
         print(describe("call -> every screen", latencies))
