@@ -27,7 +27,7 @@ WORK_STRINGS = (
     "no_missed", "call_again", "count_done", "count_skipped", "count_transferred",
     "rating_received", "rating_received_nonumber", "paused_banner", "pause", "resume",
     "priority", "error_generic", "error_network", "session_expired", "transfer_title",
-    "people",
+    "people", "dossier_saved",
 )
 
 

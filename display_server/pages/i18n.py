@@ -105,8 +105,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "to_field": "Lĩnh vực",
         "to_counter": "Quầy",
         "confirm_transfer": "Chuyển",
+        "dossier_label": "Mã hồ sơ",
+        "dossier_save": "Lưu",
+        "dossier_saved": "Đã lưu mã hồ sơ cho số {number}.",
         "shortcuts": "Phím tắt",
-        "shortcuts_text": "G gọi tiếp · L gọi lại · B bỏ qua · C chuyển · X hoàn thành · T tạm dừng/tiếp tục",
+        "shortcuts_text": "G gọi tiếp · L gọi lại · B bỏ qua · C chuyển · X hoàn thành · "
+                          "T tạm dừng/tiếp tục · H nhập mã hồ sơ",
         "session_expired": "Phiên đăng nhập đã hết. Đang chuyển về trang đăng nhập…",
         # track
         "track_title": "Số thứ tự của bạn",
@@ -223,8 +227,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "to_field": "Field",
         "to_counter": "Counter",
         "confirm_transfer": "Transfer",
+        "dossier_label": "Dossier code",
+        "dossier_save": "Save",
+        "dossier_saved": "Saved the dossier code for {number}.",
         "shortcuts": "Shortcuts",
-        "shortcuts_text": "G call next · L call again · B skip · C transfer · X finish · T pause/resume",
+        "shortcuts_text": "G call next · L call again · B skip · C transfer · X finish · "
+                          "T pause/resume · H dossier code",
         "session_expired": "Your login has expired. Going to the login page…",
         "track_title": "Your ticket",
         "your_number": "Your number",

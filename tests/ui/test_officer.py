@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.slow
@@ -13,8 +14,7 @@ def focused_id(page) -> str:
 
 
 def test_officer_page_works_with_the_keyboard_alone(browser, live_server, api) -> None:
-    for field in ("ho-tich", "ho-tich", "chung-thuc"):
-        api.issue(field)
+    tickets = [api.issue(field) for field in ("ho-tich", "ho-tich", "chung-thuc")]
     page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
     page.goto(live_server.url + "/counter")
     kb = page.keyboard
@@ -59,7 +59,17 @@ def test_officer_page_works_with_the_keyboard_alone(browser, live_server, api) -
     kb.press("x")  # finish
     expect(number).to_have_text("Chưa gọi số nào")
     expect(page.locator("#today")).to_contain_text("Đã phục vụ1")
-    assert focused_id(page) == "btn-call-next"  # focus is never lost to the page
+    expect(page.locator("#btn-call-next")).to_be_focused()  # focus is never lost to the page
+
+    # the dossier code of the ticket just served: H, type, Enter; focus returns to the buttons
+    kb.press("h")
+    assert focused_id(page) == "dossier"
+    kb.type("HS-2026-001")
+    kb.press("Enter")
+    expect(page.locator("#message")).to_have_text("Đã lưu mã hồ sơ cho số 1001.")
+    expect(page.locator("#btn-call-next")).to_be_focused()
+    first = requests.get(live_server.api(f"/tickets/{tickets[0]['id']}"), timeout=10).json()
+    assert first["dossier_code"] == "HS-2026-001"
 
     # Enter on the focused button calls the next number too
     kb.press("Enter")
@@ -106,8 +116,6 @@ def test_officer_page_works_with_the_keyboard_alone(browser, live_server, api) -
 def test_officer_sees_api_errors_in_vietnamese_and_ratings_live(officer, api, live_server) -> None:
     import uuid
     from datetime import UTC, datetime
-
-    import requests
 
     page = officer("quay-1")
     page.keyboard.press("g")

@@ -46,6 +46,7 @@ def test_screenshots(browser, api, live_server, officer, artifacts) -> None:
         .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).display !== 'inline')
         .map(e => e.textContent)""")
     assert overflow == [], f"clipped on the hall screen: {overflow}"
+    assert hall.locator(".recent-row").count() >= 3
     assert hall.evaluate("document.documentElement.scrollHeight") <= 1080
 
     screen = browser.new_context(viewport={"width": 1024, "height": 600}).new_page()
@@ -62,3 +63,40 @@ def test_screenshots(browser, api, live_server, officer, artifacts) -> None:
     expect(phone.locator("#ahead")).to_be_visible()
     phone.screenshot(path=str(artifacts / "phone-390x844.png"))
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_hall_fits_many_counters_and_long_numbers(browser, api, live_server, artifacts) -> None:
+    """24 counters and five-character numbers (prefix + 4 digits) still fit, nothing clipped."""
+    live_server.stop()
+    text = live_server.config_path.read_text(encoding="utf-8")
+    text = text.replace('numbering = { range = "6001-6999" }', 'numbering = { prefix = "KQ", width = 3 }')
+    text += "".join(f'\n[[counters]]\nid = "quay-{n}"\nnumber = {n}\nfields = ["tra-ket-qua"]\n'
+                    for n in range(6, 25))
+    live_server.config_path.write_text(text, encoding="utf-8")
+    live_server.start()
+    for n in range(5, 25):
+        api.issue("tra-ket-qua")
+        api.act(f"quay-{n}", "call-next", as_="admin")
+    api.act("quay-7", "pause", as_="admin", reason="Hỗ trợ nghiệp vụ cho bộ phận khác trong cơ quan")
+
+    hall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    hall.goto(live_server.url + "/display")
+    hall.wait_for_selector("body[data-live=online]")
+    expect(hall.locator(".tile")).to_have_count(20)
+    expect(hall.locator("#call-number")).to_have_text("KQ020")
+    hall.screenshot(path=str(artifacts / "hall-24-counters.png"))
+    clipped = hall.evaluate("""() => [...document.querySelectorAll('.tile-number, .tile-label, .call-number')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+    assert clipped == []
+    cut = hall.evaluate("""() => [...document.querySelectorAll('.tile')].filter(t => {
+        const cs = getComputedStyle(t);
+        const room = t.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+        return [...t.children].reduce((h, c) => h + c.offsetHeight, 0) > room + 1;
+    }).map(t => t.textContent)""")
+    assert cut == [], f"tiles too small for their text: {cut}"
+    tiles_inside = hall.evaluate("""() => {
+        const grid = document.getElementById('counters').getBoundingClientRect();
+        return [...document.querySelectorAll('.tile')]
+            .every(t => t.getBoundingClientRect().bottom <= grid.bottom + 1);
+    }""")
+    assert tiles_inside, "some counters fall outside the screen"

@@ -17,11 +17,24 @@
 
   function fieldName(id) { return boot.fields[id] || id; }
 
-  /** Shrink an element's font until its text fits its width (long prefixes, narrow tiles). */
-  function fit(e) {
+  /** Shrink an element's font until its text fits its width and, with ``box``, until the
+   *  children of ``box`` fit its height (long prefixes, small tiles when many counters open). */
+  function fit(e, box) {
     e.style.fontSize = "";
     var size = parseFloat(getComputedStyle(e).fontSize);
-    for (var i = 0; i < 15 && e.scrollWidth > e.clientWidth + 1; i++) {
+    var avail = 0;
+    if (box) {
+      var cs = getComputedStyle(box);
+      avail = box.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    }
+    function over() {
+      if (e.scrollWidth > e.clientWidth + 1) return true;
+      if (!box) return false;
+      var used = 0;
+      for (var i = 0; i < box.children.length; i++) used += box.children[i].offsetHeight;
+      return used > avail + 1;
+    }
+    for (var i = 0; i < 20 && over(); i++) {
       size *= 0.92;
       e.style.fontSize = size + "px";
     }
@@ -71,6 +84,10 @@
       li.appendChild(el("span", "recent-counter", fmt(S.counter_n, { n: c.counter_number })));
       list.appendChild(li);
     });
+    // show only whole rows: drop the ones that would be cut at the bottom
+    while (list.lastChild && list.lastChild.offsetTop + list.lastChild.offsetHeight > list.clientHeight + list.offsetTop) {
+      list.removeChild(list.lastChild);
+    }
   }
 
   function renderCounters() {
@@ -97,7 +114,7 @@
       }
       grid.appendChild(tile);
     });
-    grid.querySelectorAll(".tile-number").forEach(fit);
+    grid.querySelectorAll(".tile-number").forEach(function (e) { fit(e, e.parentNode); });
   }
 
   function renderWaiting() {

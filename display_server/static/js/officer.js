@@ -12,6 +12,7 @@
   var view = null;
   var busy = false;
   var lastRating = null;
+  var dossierFor = null; // the ticket id whose code the dossier field shows
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -81,6 +82,8 @@
       if (expired(res)) return;
       if (!res.ok) {
         say(errorText(res), true);
+      } else if (action === "dossier") {
+        say(fmt(S.dossier_saved, { number: res.data.ticket.number }), false);
       } else if (action === "call-next" || action === "call-missed") {
         var t = res.data && res.data.ticket;
         say(t ? fmt(S.called_ok, { number: t.number }) : S.nobody_waiting, false);
@@ -109,6 +112,10 @@
     $("current-number").classList.toggle("none", !t);
     $("current-field").textContent = t ? fieldName(t.service_id) + (t.priority ? " · " + S.priority : "") : "";
     $("current-calls").textContent = t ? "· " + fmt(S.called_times, { n: t.call_count }) : "";
+    if (t && t.id !== dossierFor && document.activeElement !== $("dossier")) {
+      dossierFor = t.id;
+      $("dossier").value = t.dossier_code || "";
+    }
     var needed = view.calls_before_skip;
     $("skip-hint").textContent = t && t.call_count < needed ? fmt(S.skip_after, { n: needed }) : "";
     tick();
@@ -278,6 +285,16 @@
     act("transfer", body);
   });
 
+  $("dossier").addEventListener("keydown", function (e) {
+    if (e.key === "Escape") $("btn-call-next").focus();
+  });
+  $("dossier-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    act("dossier", { dossier_code: $("dossier").value.trim() }).then(function () {
+      $("btn-call-next").focus();
+    });
+  });
+
   // -- buttons and shortcuts -----------------------------------------------------------------
   function run(action) {
     if (action === "pause") {
@@ -303,7 +320,14 @@
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
     if (/^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName) || document.querySelector("dialog[open]")) return;
-    var b = byKey[(e.key || "").toLowerCase()];
+    var key = (e.key || "").toLowerCase();
+    if (key === "h") {
+      e.preventDefault();
+      $("dossier").focus();
+      $("dossier").select();
+      return;
+    }
+    var b = byKey[key];
     if (!b) return;
     e.preventDefault();
     if (!b.disabled) {
