@@ -287,6 +287,13 @@ cli.add_command(_LazyCommand("printer", "printer.cli:printer",
                              "The ticket printer (test, status, preview)."))
 
 
+# -- backup and restore (motcua/backup.py: stdlib and click only at import time) ------------------
+from .backup import backup_command, restore_command  # noqa: E402
+
+cli.add_command(backup_command)
+cli.add_command(restore_command)
+
+
 def main() -> None:
     cli(prog_name="motcua")
 
