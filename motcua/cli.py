@@ -281,6 +281,13 @@ class _LazyCommand(click.Group):
         return self._real().get_command(ctx, name)
 
 
+def _add_device_commands() -> None:
+    from kiosk.rating_cli import rating_station  # imports only click at load time
+
+    cli.add_command(rating_station)
+
+
+_add_device_commands()
 cli.add_command(_LazyCommand("voice", "display_server.voice.cli:voice",
                              "Voice announcements of calls (say, check)."))
 cli.add_command(_LazyCommand("printer", "printer.cli:printer",
