@@ -1,0 +1,44 @@
+"""``motcua kiosk``: the ticket kiosk window."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import sys
+
+import click
+
+from .kivy_env import parse_size
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.command("kiosk")
+@click.option("--fullscreen/--windowed", default=None,
+              help="Fullscreen (the kiosk) or a window (trying it out); default: kiosk.fullscreen.")
+@click.option("--offscreen", is_flag=True,
+              help="Render without a display (tests, CI); implies --windowed.")
+@click.option("--size", metavar="WxH",
+              help="Window size for --windowed/--offscreen, e.g. 800x480 or 1080x1920.")
+@click.option("-v", "--verbose", is_flag=True, help="Log more.")
+def kiosk(fullscreen: bool | None, offscreen: bool, size: str | None, verbose: bool) -> None:
+    """Run the touch kiosk that issues and prints tickets."""
+    from .launch import KioskSetupError, run_kiosk, window_spec
+
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stdout,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    config = click.get_current_context().find_root().obj.config()
+    try:
+        wanted = parse_size(size) if size else None
+    except ValueError as exc:
+        _fail(f"--size: {exc}")
+    if importlib.util.find_spec("kivy") is None:  # not imported yet: Kivy reads settings on import
+        _fail("Kivy is not installed: .venv/bin/pip install kivy==2.3.1")
+    try:
+        run_kiosk(config, window_spec(config, fullscreen=fullscreen, offscreen=offscreen,
+                                      size=wanted))
+    except KioskSetupError as exc:
+        _fail(str(exc))

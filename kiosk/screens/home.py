@@ -1,0 +1,73 @@
+"""Home: one big button per field, the priority button, procedures, language."""
+
+from __future__ import annotations
+
+import math
+
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.screenmanager import Screen
+
+from ..controller import FieldTile, HomeState
+from ..i18n import format_wait, keep_together, tr
+from . import theme
+from .widgets import FieldButton
+
+
+def columns(n: int, landscape: bool) -> int:
+    """Grid columns for ``n`` fields: wide screens get more columns than tall ones."""
+    if landscape:
+        return max(1, min(n, 2 if n <= 4 else 3 if n <= 9 else 4))
+    return 1 if n <= 3 else 2 if n <= 10 else 3
+
+
+def tile_lines(tile: FieldTile, lang: str, online: bool) -> tuple[str, str]:
+    """The two lines under a field's name."""
+    if not tile.open:
+        hours = (tr(lang, "field.hours", hours=tile.hours_today) if tile.hours_today
+                 else tr(lang, "field.day_off"))
+        return tr(lang, "field.closed"), hours
+    if not online or tile.waiting is None:
+        return "", ""
+    if tile.waiting == 0:
+        return tr(lang, "field.waiting", n=0), tr(lang, "field.no_wait")
+    wait = format_wait(tile.estimated_wait_s or 0, lang)
+    return tr(lang, "field.waiting", n=tile.waiting), tr(lang, "field.wait", t=wait)
+
+
+class HomeScreen(Screen):
+    """Shows a :class:`HomeState`; touches go to ``app.pick_field``."""
+
+    online = BooleanProperty(True)
+    centre = StringProperty("")
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.state: HomeState | None = None
+        self.buttons: dict[str, FieldButton] = {}
+
+    def show(self, state: HomeState, lang: str, priority: bool, landscape: bool) -> None:
+        grid = self.ids.grid
+        self.state = state
+        self.online = state.online
+        ids = [t.id for t in state.fields]
+        if list(self.buttons) != ids:
+            grid.clear_widgets()
+            self.buttons = {}
+            for t in state.fields:
+                b = FieldButton(field_id=t.id, icon=theme.icon(t.icon))
+                b.bind(on_release=self._picked)
+                grid.add_widget(b)
+                self.buttons[t.id] = b
+        grid.cols = columns(len(ids), landscape)
+        grid.rows = math.ceil(len(ids) / grid.cols) if ids else 1
+        for t in state.fields:
+            b = self.buttons[t.id]
+            b.title = keep_together(t.title(lang))
+            b.line1, b.line2 = tile_lines(t, lang, state.online)
+            b.is_open = t.open
+            b.priority = priority
+
+    def _picked(self, button: FieldButton) -> None:
+        from kivy.app import App
+
+        App.get_running_app().pick_field(button.field_id)

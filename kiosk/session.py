@@ -1,0 +1,81 @@
+"""Small pieces of kiosk behaviour that need no window: idle timeout, the hidden exit gesture,
+the admin PIN pad. The view feeds them touches and times; they answer yes or no."""
+
+from __future__ import annotations
+
+import hmac
+from collections import deque
+
+
+class IdleTimer:
+    """Expired once nobody has touched the screen for ``seconds``."""
+
+    def __init__(self, seconds: float, now: float = 0.0) -> None:
+        self.seconds = seconds
+        self.last = now
+
+    def touch(self, now: float) -> None:
+        self.last = now
+
+    def expired(self, now: float) -> bool:
+        return now - self.last >= self.seconds
+
+
+class CornerTaps:
+    """The hidden exit gesture: ``taps`` taps in the top-left corner within ``window_s``.
+
+    Positions are relative to the window (0..1, origin bottom-left as in Kivy); the corner is
+    ``size`` of the shorter side, so it stays the same physical shape on any screen.
+    """
+
+    def __init__(self, taps: int = 5, window_s: float = 3.0, size: float = 0.12) -> None:
+        self.taps = taps
+        self.window_s = window_s
+        self.size = size
+        self._times: deque[float] = deque(maxlen=taps)
+
+    def in_corner(self, x: float, y: float, width: float, height: float) -> bool:
+        side = self.size * min(width, height)
+        return x <= side and y >= height - side
+
+    def tap(self, x: float, y: float, width: float, height: float, now: float) -> bool:
+        """Record a touch; True when it completes the gesture (the count then starts again)."""
+        if not self.in_corner(x, y, width, height):
+            self._times.clear()
+            return False
+        self._times.append(now)
+        if len(self._times) == self.taps and now - self._times[0] <= self.window_s:
+            self._times.clear()
+            return True
+        return False
+
+
+class PinPad:
+    """Digits typed on the on-screen number pad; checked against the admin PIN."""
+
+    def __init__(self, pin: str, max_len: int = 12) -> None:
+        self.pin = pin
+        self.max_len = max_len
+        self.entered = ""
+
+    @property
+    def enabled(self) -> bool:
+        """No PIN configured: leaving the app from the screen is not possible."""
+        return bool(self.pin)
+
+    def press(self, digit: str) -> None:
+        if digit.isdigit() and len(digit) == 1 and len(self.entered) < self.max_len:
+            self.entered += digit
+
+    def clear(self) -> None:
+        self.entered = ""
+
+    @property
+    def masked(self) -> str:
+        return "•" * len(self.entered)
+
+    def check(self) -> bool:
+        """True for the right PIN; the entry is cleared either way."""
+        ok = self.enabled and hmac.compare_digest(self.entered.encode(), self.pin.encode())
+        self.entered = ""
+        return ok

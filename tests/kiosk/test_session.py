@@ -1,0 +1,65 @@
+"""Idle timeout, the hidden exit gesture and the PIN pad, without a window."""
+
+from __future__ import annotations
+
+from kiosk.session import CornerTaps, IdleTimer, PinPad
+
+W, H = 800, 480  # Kivy: origin bottom-left, so the top-left corner is (0, H)
+
+
+def test_idle_timer():
+    t = IdleTimer(30, now=100)
+    assert not t.expired(129.9)
+    assert t.expired(130)
+    t.touch(125)
+    assert not t.expired(150)
+
+
+def test_five_taps_in_the_corner_within_three_seconds():
+    taps = CornerTaps()
+    assert [taps.tap(5, H - 5, W, H, now=0.5 * i) for i in range(5)] == [False] * 4 + [True]
+    # The count starts again after a success.
+    assert not taps.tap(5, H - 5, W, H, now=3.0)
+
+
+def test_slow_taps_do_not_open_it():
+    taps = CornerTaps()
+    assert not any(taps.tap(5, H - 5, W, H, now=1.0 * i) for i in range(5))  # 0..4 s
+    quick = [taps.tap(5, H - 5, W, H, now=4.0 + 0.1 * i) for i in range(1, 5)]
+    assert quick == [False, True, False, False]  # at 4.2 s the last five span 2.2 s
+
+
+def test_a_touch_elsewhere_starts_again():
+    taps = CornerTaps()
+    for i in range(4):
+        taps.tap(5, H - 5, W, H, now=0.1 * i)
+    assert not taps.tap(400, 240, W, H, now=0.5)
+    assert not taps.tap(5, H - 5, W, H, now=0.6)
+
+
+def test_the_corner_is_small_and_top_left():
+    taps = CornerTaps(size=0.12)
+    side = 0.12 * 480
+    assert taps.in_corner(side - 1, H - side + 1, W, H)
+    assert not taps.in_corner(side + 1, H - 1, W, H)
+    assert not taps.in_corner(1, 1, W, H)  # bottom-left
+    assert not taps.in_corner(W - 1, H - 1, W, H)  # top-right
+
+
+def test_pin_pad_takes_digits_only():
+    pad = PinPad("1234")
+    for key in "12a3-4":
+        pad.press(key)
+    assert pad.entered == "1234" and pad.masked == "••••"
+    assert pad.check() and pad.entered == ""
+    pad.press("9")
+    assert not pad.check()
+    pad.press("1")
+    pad.clear()
+    assert pad.entered == ""
+
+
+def test_without_a_pin_nobody_can_leave():
+    pad = PinPad("")
+    assert not pad.enabled
+    assert not pad.check()
