@@ -197,7 +197,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "finish": "Finish",
         "pause": "Pause",
         "resume": "Resume work",
-        "called_times": "Called {n} times",
+        "called_times": "Calls: {n}",
         "skip_after": "Can skip after {n} calls",
         "service_time": "Service time",
         "nobody_waiting": "Nobody is waiting.",
