@@ -112,3 +112,23 @@ def test_calls_arriving_together_are_announced_one_after_another(chime_only, bro
            "data": {"number": "9999", "counter_number": 9}}
     assert page.evaluate("ev => window.__hall.announcer.announce(ev)", old) is False
     assert page.evaluate("window.__hall.announcer.pending") == 0
+
+
+def test_hall_notices_a_silent_connection_and_resumes(hall, api, live_server) -> None:
+    """A frozen server keeps the TCP connection open but sends no keepalives (as a pulled cable
+    would): the screen must still notice within a few keepalive periods (1 s here)."""
+    import signal
+
+    api.issue("ho-tich")
+    api.act("quay-1", "call-next")
+    expect(hall.locator("#call-number")).to_have_text("1001")
+    live_server.process.send_signal(signal.SIGSTOP)
+    try:
+        expect(hall.locator("#offline")).to_be_visible(timeout=10_000)
+        expect(hall.locator("#call-number")).to_be_hidden()
+    finally:
+        live_server.process.send_signal(signal.SIGCONT)
+    expect(hall.locator("#offline")).to_be_hidden(timeout=15_000)
+    api.act("quay-1", "recall")
+    expect(hall.locator("#call-number")).to_have_text("1001")
+    expect(hall.locator("#call-number")).to_be_visible()

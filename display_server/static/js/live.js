@@ -151,21 +151,36 @@
 
     // Watchdog: a half-open connection (cable pulled, router restarted) shows no error; only
     // the missing keepalives tell.
-    setInterval(function () {
-      if (!es) return;
-      if (Date.now() - lastMessageAt > staleMs) {
-        hadError = true;
-        setOnline(false);
-        close();
-        open();
-      }
-    }, 1000);
+    var watchdog = null;
+    function watch() {
+      watchdog = setInterval(function () {
+        if (es && Date.now() - lastMessageAt > staleMs) {
+          hadError = true;
+          setOnline(false);
+          close();
+          open();
+        }
+      }, 1000);
+    }
 
     var api = {
       get online() { return online; },
-      stop: function () { close(); },
-      start: function () { if (!es) { hadError = true; open(); } },
+      /** Disconnect (e.g. a phone page put in the background). */
+      stop: function () {
+        clearInterval(watchdog);
+        clearTimeout(reopenTimer);
+        reopenTimer = null;
+        close();
+      },
+      /** Connect again after stop(), resuming from the last event seen. */
+      start: function () {
+        if (es) return;
+        hadError = true;
+        open();
+        watch();
+      },
     };
+    watch();
     open();
     return api;
   };

@@ -65,7 +65,8 @@
   }
 
   function start() {
-    if (live || FINAL[ticket.state]) return;
+    if (FINAL[ticket.state]) return;
+    if (live) { live.start(); return; }
     live = Motcua.live({
       kinds: boot.kinds, keepaliveS: boot.keepalive_s,
       onSnapshot: refetchSoon,
@@ -74,7 +75,6 @@
   }
   function stop() {
     if (live) live.stop();
-    live = null;
     document.body.classList.remove("offline");
     $("offline").hidden = true;
   }
