@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
+
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="browser tests need the 'playwright' package").expect
 
 pytestmark = pytest.mark.slow
 
