@@ -102,7 +102,9 @@ ratings = Table(
     Column("pressed_at", DateTime, nullable=False),
     Column("received_at", DateTime, nullable=False),
     Column("source", String(60), nullable=False, default=""),
-    Index("ix_ratings_pressed_at", "pressed_at"),
+    # Reports: counts over a pressed_at range read this index only; dissatisfied cases by level.
+    Index("ix_ratings_report", "pressed_at", "level", "officer_id", "counter_id", "service_id"),
+    Index("ix_ratings_level_pressed", "level", "pressed_at"),
     Index("ix_ratings_ticket", "ticket_id"),
 )
 
