@@ -15,8 +15,8 @@ BLUEPRINTS = (display.bp, counter.bp, track.bp, admin.bp)
 def register(app: Flask) -> None:
     """Add the page blueprints, the language cookie and the template helpers to ``app``."""
     for bp in BLUEPRINTS:
-        bp.after_request(remember_lang)
         app.register_blueprint(bp)
+    app.after_request(remember_lang)  # a no-op unless a page chose a language with ?lang=
 
     @app.context_processor
     def _page_context() -> dict:

@@ -1,0 +1,41 @@
+"""Page code in-process (Flask test client): app factory reuse, redirects, strings."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from display_server.app import create_app
+from display_server.pages.common import safe_next
+from display_server.pages.i18n import STRINGS
+
+
+def test_pages_register_on_many_apps_in_one_process(config) -> None:
+    for _ in range(2):
+        client = create_app(config).test_client()
+        r = client.get("/display?lang=en")
+        assert r.status_code == 200 and "Now calling" in r.text
+        assert "motcua_lang=en" in r.headers["Set-Cookie"]
+        assert "Set-Cookie" not in client.get("/api/v1/health?lang=en").headers
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("/admin", "/admin"),
+    ("/counter/quay-1?x=1", "/counter/quay-1?x=1"),
+    (None, "/counter"),
+    ("", "/counter"),
+    ("//evil.example/", "/counter"),
+    ("https://evil.example/", "/counter"),
+    ("/\\evil.example", "/counter"),
+    ("javascript:alert(1)", "/counter"),
+])
+def test_safe_next(target, expected) -> None:
+    assert safe_next(target, "/counter") == expected
+
+
+def test_both_languages_have_the_same_strings() -> None:
+    assert set(STRINGS["vi"]) == set(STRINGS["en"])
+    for key, text in STRINGS["vi"].items():
+        assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", STRINGS["en"][key])), key
+    assert len(STRINGS["en"]["weekdays"].split(",")) == len(STRINGS["vi"]["weekdays"].split(",")) == 7
