@@ -17,6 +17,8 @@
 #   --config FILE        make /etc/motcua/motcua.toml from FILE (e.g. a copy of the server's)
 #                        instead of config/demo.toml; only when there is no config yet
 #   --printer VID:PID    a USB ticket printer's ids (from lsusb): udev rule, new config's printer
+#   --kiosk-id ID        which kiosk of the config's [[devices]] this machine is (new config)
+#   --station-id ID      which rating station of the config's [[devices]] this machine is
 #   --root DIR           write files under DIR and run no system commands (tests, images)
 #   -h, --help           this text
 #
@@ -61,6 +63,8 @@ SERVER=""
 URL=""
 CONFIG_SRC=""
 PRINTER_ID=""
+KIOSK_ID=""
+STATION_ID=""
 CONFIG_CREATED=0
 
 # --- output -------------------------------------------------------------------------------------
@@ -156,6 +160,10 @@ parse_args() {
       --config=*) CONFIG_SRC=${1#*=} ;;
       --printer) PRINTER_ID=${2:?--printer needs VID:PID}; shift ;;
       --printer=*) PRINTER_ID=${1#*=} ;;
+      --kiosk-id) KIOSK_ID=${2:?--kiosk-id needs an ID}; shift ;;
+      --kiosk-id=*) KIOSK_ID=${1#*=} ;;
+      --station-id) STATION_ID=${2:?--station-id needs an ID}; shift ;;
+      --station-id=*) STATION_ID=${1#*=} ;;
       --root) ROOT=${2:?--root needs a DIR}; shift ;;
       --root=*) ROOT=${1#*=} ;;
       demo|dev|server|kiosk|screen|rating-station) has_role "$1" || ROLES+=("$1") ;;
@@ -374,8 +382,8 @@ setup_config() {
   say "config $CONF_FILE"
   if [ -e "$(path "$CONF_FILE")" ]; then
     note "keeping the existing $CONF_FILE (install.sh never overwrites it)"
-    if [ -n "$SERVER" ] || [ -n "$CONFIG_SRC" ] || [ -n "$PRINTER_ID" ]; then
-      note "(--server, --config and --printer do not change an existing config: edit it yourself)"
+    if [ -n "$SERVER" ] || [ -n "$CONFIG_SRC" ] || [ -n "$PRINTER_ID" ] || [ -n "$KIOSK_ID" ]; then
+      note "(--server, --config, --printer, --kiosk-id do not change an existing config: edit it)"
     fi
     return 0
   fi
@@ -386,6 +394,7 @@ setup_config() {
     args+=(--server-url "http://$(server_address)")
   fi
   [ -n "$PRINTER_ID" ] && args+=(--printer "$PRINTER_ID")
+  [ -n "$KIOSK_ID" ] && args+=(--kiosk-device "$KIOSK_ID")
   note "with fresh random device tokens (printed below: the kiosks and rating stations need them)"
   run python3 "$SRC_DIR/deploy/install-helper.py" make-config "${args[@]}"
   run_sys chown "root:$SERVICE_USER" "$CONF_FILE"
@@ -447,6 +456,20 @@ setup_screen() {
 MOTCUA_SCREEN_URL=$url
 # More Chromium flags, e.g. bigger text on a 4K TV: --force-device-scale-factor=2
 MOTCUA_SCREEN_FLAGS=
+EOF
+}
+
+setup_rating_station() {
+  local env_file="$CONF_DIR/rating-station.env"
+  if [ -e "$(path "$env_file")" ] && [ -z "$STATION_ID" ]; then
+    note "keeping $env_file"
+    return 0
+  fi
+  write_file "$env_file" 0644 root root <<EOF
+# motcua-rating-station settings (read by motcua-rating-station.service; after a change:
+#   sudo systemctl restart motcua-rating-station). Rewritten by install.sh --station-id.
+# Which rating station of the config's [[devices]] this machine is (empty: the first one).
+MOTCUA_RATING_STATION_ARGS=${STATION_ID:+--device $STATION_ID}
 EOF
 }
 
@@ -541,6 +564,7 @@ install_centre() {
   has_role server && setup_backup_settings
   has_role kiosk && setup_printer_rules
   has_role screen && setup_screen
+  has_role rating-station && setup_rating_station
   setup_units
   start_services
   next_steps

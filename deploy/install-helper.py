@@ -7,7 +7,7 @@ motcua virtual environment exists).
         line 1 the extras ("usb,serial"), then one requirement per line for what no extra covers.
 
     install-helper.py make-config --template FILE --output FILE [--server-url URL]
-                                  [--public-url URL] [--printer VID:PID]
+                                  [--public-url URL] [--printer VID:PID] [--kiosk-device ID]
         A production config from a template (normally config/demo.toml): data in
         /var/lib/motcua, the server on all interfaces, fresh random device tokens in place of the
         demo ones, a random kiosk admin PIN, fullscreen kiosk. Comments and layout are kept.
@@ -115,8 +115,8 @@ def is_demo_token(token: str) -> bool:
     return t.startswith("demo-") or "not-secret" in t or "change-me" in t
 
 
-def make_config(template: Path, *, server_url: str = "", public_url: str = "",
-                printer: str = "") -> tuple[str, list[tuple[str, str, str]], str]:
+def make_config(template: Path, *, server_url: str = "", public_url: str = "", printer: str = "",
+                kiosk_device: str = "") -> tuple[str, list[tuple[str, str, str]], str]:
     """The config text, the new tokens [(device id, kind, token)] and the kiosk PIN."""
     text = template.read_text(encoding="utf-8")
     data = tomllib.loads(text)
@@ -150,6 +150,11 @@ def make_config(template: Path, *, server_url: str = "", public_url: str = "",
     if server_url:
         set_key(lines, "kiosk", "server_url", f'"{server_url}"')
     set_key(lines, "kiosk", "fullscreen", "true")
+    if kiosk_device:
+        kiosks = [d.get("id") for d in devices if d.get("kind") == "kiosk"]
+        if kiosk_device not in kiosks:
+            raise ValueError(f"no kiosk {kiosk_device!r} in [[devices]] (kiosks: {', '.join(kiosks)})")
+        set_key(lines, "kiosk", "device_id", f'"{kiosk_device}"')
     pin = ""
     if str(data.get("kiosk", {}).get("admin_pin", "")) in ("", "1234"):
         pin = f"{secrets.randbelow(10**6):06d}"
@@ -191,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--server-url", default="")
     c.add_argument("--public-url", default="")
     c.add_argument("--printer", default="")
+    c.add_argument("--kiosk-device", default="")
     u = sub.add_parser("usb-id")
     u.add_argument("id")
     args = p.parse_args(argv)
@@ -214,7 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     try:
         text, tokens, pin = make_config(args.template, server_url=args.server_url,
-                                        public_url=args.public_url, printer=args.printer)
+                                        public_url=args.public_url, printer=args.printer,
+                                        kiosk_device=args.kiosk_device)
     except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
         print(f"install-helper: cannot make the config from {args.template}: {exc}", file=sys.stderr)
         return 1

@@ -307,6 +307,26 @@ def test_kiosk_config_from_the_servers_config(tmp_path: Path) -> None:
     assert kiosk_cfg.kiosk.server_url == "http://192.168.5.5:8080"
 
 
+def test_station_and_kiosk_ids(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    env_file = root / "etc/motcua/rating-station.env"
+    r = install("--root", str(root), "rating-station", "--station-id", "danh-gia-2")
+    assert r.returncode == 0, r.stderr
+    assert "MOTCUA_RATING_STATION_ARGS=--device danh-gia-2\n" in env_file.read_text()
+    unit = (root / "etc/systemd/system/motcua-rating-station.service").read_text()
+    assert "EnvironmentFile=-/etc/motcua/rating-station.env" in unit
+    assert "rating-station $MOTCUA_RATING_STATION_ARGS" in unit
+    r = install("--root", str(root), "rating-station")
+    assert "keeping /etc/motcua/rating-station.env" in r.stdout and "danh-gia-2" in env_file.read_text()
+    kiosk = tmp_path / "kiosk"
+    r = install("--root", str(kiosk), "kiosk", "--config", str(ROOT / "config/province.toml"),
+                "--kiosk-id", "kiosk-sanh-2", "--server", "10.0.0.1")
+    assert r.returncode == 0, r.stderr
+    assert load_config(kiosk / "etc/motcua/motcua.toml", env={}).kiosk.device_id == "kiosk-sanh-2"
+    r = install("--root", str(tmp_path / "bad"), "kiosk", "--kiosk-id", "no-such-kiosk")
+    assert r.returncode == 1 and "no kiosk 'no-such-kiosk'" in r.stderr
+
+
 # -- systemd units ---------------------------------------------------------------------------------
 def test_every_unit_belongs_to_a_role() -> None:
     text = INSTALL.read_text()
