@@ -205,19 +205,19 @@ def main() -> None:
     start, end = days[0].isoformat(), days[-1].isoformat()
     print(f"period {start} .. {end}\n")
 
+    month_start = days[-min(21, len(days))].isoformat()
+    sat = satisfaction_report
     cases = {
-        "satisfaction by officer, month (year)": lambda: satisfaction_report(db, cfg, start, end, "officer,month"),
-        "satisfaction by officer (year)": lambda: satisfaction_report(db, cfg, start, end, "officer"),
-        "satisfaction by day (year)": lambda: satisfaction_report(db, cfg, start, end, "day"),
-        "satisfaction by service, quarter (year)": lambda: satisfaction_report(db, cfg, start, end,
-                                                                                "service,quarter"),
+        "satisfaction by officer, month (year)": lambda: sat(db, cfg, start, end, "officer,month"),
+        "satisfaction by officer (year)": lambda: sat(db, cfg, start, end, "officer"),
+        "satisfaction by day (year)": lambda: sat(db, cfg, start, end, "day"),
+        "satisfaction by service, quarter (year)": lambda: sat(db, cfg, start, end, "service,quarter"),
         "waiting, total (year)": lambda: waiting_report(db, cfg, start, end),
         "waiting by service (year)": lambda: waiting_report(db, cfg, start, end, "service"),
         "waiting by hour (year)": lambda: waiting_report(db, cfg, start, end, "hour"),
         "waiting by officer, month (year)": lambda: waiting_report(db, cfg, start, end, "officer,month"),
-        "satisfaction by officer (one month)": lambda: satisfaction_report(
-            db, cfg, days[-min(21, len(days))].isoformat(), end, "officer"),
-        "waiting by counter (one month)": lambda: waiting_report(db, cfg, days[-min(21, len(days))].isoformat(), end, "counter"),
+        "satisfaction by officer (one month)": lambda: sat(db, cfg, month_start, end, "officer"),
+        "waiting by counter (one month)": lambda: waiting_report(db, cfg, month_start, end, "counter"),
         "dissatisfied cases (year)": lambda: dissatisfied_cases(db, cfg, start, end),
     }
     results = {}

@@ -292,6 +292,8 @@ cli.add_command(_LazyCommand("voice", "display_server.voice.cli:voice",
                              "Voice announcements of calls (say, check)."))
 cli.add_command(_LazyCommand("printer", "printer.cli:printer",
                              "The ticket printer (test, status, preview)."))
+cli.add_command(_LazyCommand("report", "display_server.reports.cli:report",
+                             "Reports: satisfaction, waiting times, dissatisfied cases."))
 
 
 # -- backup and restore (motcua/backup.py: stdlib and click only at import time) ------------------

@@ -135,6 +135,122 @@ def _counter_action(summary: str, body: str | None = None, reply: str = "TicketR
                         body=body, security=OFFICER, params=COUNTER_PARAM, tag="counter")}
 
 
+# -- reports (admins only) ---------------------------------------------------------------------
+_NUM = {"type": ["number", "null"]}
+_GROUP = {"type": "object", "description": "One entry per grouping dimension, e.g. "
+          "{\"officer\": {\"id\": 3, \"name\": \"Nguyễn Văn An\"}}",
+          "additionalProperties": {"type": "object", "required": ["id", "name"],
+                                   "properties": {"id": {"type": ["string", "integer", "null"]},
+                                                  "name": _STR}}}
+_SUMMARY = {"type": "object", "required": ["count", "mean_s", "median_s", "p90_s"],
+            "properties": {"count": _INT, "mean_s": _NUM, "median_s": _NUM, "p90_s": _NUM}}
+_PERIOD = {"centre": _STR, "from": {"type": "string", "format": "date"},
+           "to": {"type": "string", "format": "date"}}
+REPORT_SCHEMAS: dict = {
+    "SatisfactionRow": {
+        "type": "object", "required": ["group", "total", "levels", "dissatisfied", "score"],
+        "properties": {
+            "group": _GROUP, "total": _INT, "dissatisfied": _INT,
+            "score": {**_NUM, "description": "Decision 766: (total - dissatisfied) / total x 100"},
+            "levels": {"type": "array", "items": {
+                "type": "object", "required": ["id", "name", "count", "percent"],
+                "properties": {"id": _STR, "name": _STR, "count": _INT, "percent": _NUM}}},
+        },
+    },
+    "SatisfactionReport": {
+        "type": "object", "required": ["centre", "from", "to", "group_by", "levels", "rows", "total"],
+        "properties": {
+            **_PERIOD, "group_by": {"type": "array", "items": _STR},
+            "levels": {"type": "array", "items": {
+                "type": "object", "required": ["id", "name", "dissatisfied"],
+                "properties": {"id": _STR, "name": _STR, "dissatisfied": _BOOL}}},
+            "rows": {"type": "array", "items": _ref("SatisfactionRow")},
+            "total": _ref("SatisfactionRow"),
+        },
+    },
+    "WaitingRow": {
+        "type": "object",
+        "required": ["group", "tickets", "called", "served", "no_show", "no_show_rate", "wait",
+                     "service", "within_target", "within_target_rate"],
+        "properties": {
+            "group": _GROUP, "tickets": _INT, "called": _INT, "served": _INT, "no_show": _INT,
+            "no_show_rate": _NUM, "wait": _SUMMARY, "service": _SUMMARY, "within_target": _INT,
+            "within_target_rate": _NUM,
+        },
+    },
+    "WaitingReport": {
+        "type": "object",
+        "required": ["centre", "from", "to", "group_by", "target_wait_minutes", "rows", "total"],
+        "properties": {
+            **_PERIOD, "group_by": {"type": "array", "items": _STR},
+            "target_wait_minutes": {"type": "number"},
+            "rows": {"type": "array", "items": _ref("WaitingRow")}, "total": _ref("WaitingRow"),
+        },
+    },
+    "DissatisfiedReport": {
+        "type": "object", "required": ["centre", "from", "to", "count", "cases"],
+        "properties": {
+            **_PERIOD, "count": _INT,
+            "cases": {"type": "array", "items": {
+                "type": "object",
+                "required": ["rating_id", "pressed_at", "level", "level_name", "number", "counter_id",
+                             "counter_name", "officer_name", "dossier_code"],
+                "properties": {
+                    "rating_id": _STR, "pressed_at": {"type": "string", "format": "date-time"},
+                    "level": _STR, "level_name": _STR, "ticket_id": {"type": ["integer", "null"]},
+                    "number": {"type": ["string", "null"]},
+                    "dossier_code": {"type": ["string", "null"]}, "counter_id": _STR,
+                    "counter_name": _STR, "officer_id": {"type": ["integer", "null"]},
+                    "officer_name": _STR, "service_id": {"type": ["string", "null"]},
+                    "service_name": _STR,
+                }}},
+        },
+    },
+}
+ADMIN = OFFICER
+
+
+def _report_op(summary: str, schema: str, group_by: tuple[str, ...] | None) -> dict:
+    date = {"type": "string", "format": "date"}
+    params = [
+        {"name": "from", "in": "query", "required": True, "schema": date,
+         "description": "First local day (YYYY-MM-DD), in the centre's time zone"},
+        {"name": "to", "in": "query", "required": True, "schema": date,
+         "description": "Last local day, included; at most about 5 years after from"},
+        {"name": "format", "in": "query", "required": False,
+         "schema": {"enum": ["json", "csv", "xlsx"], "default": "json"},
+         "description": "csv (UTF-8 with BOM) or xlsx: a download with a title row"},
+    ]
+    if group_by:
+        params.insert(2, {"name": "group_by", "in": "query", "required": False,
+                          "schema": _STR, "description": "Up to two of: " + ", ".join(group_by)
+                          + " (comma-separated, one time unit at most); none: the total only"})
+    ok = {"description": "The report (JSON), or a file download with format=csv|xlsx",
+          "content": {"application/json": {"schema": _ref(schema)},
+                      "text/csv": {"schema": _STR},
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":
+                          {"schema": {"type": "string", "format": "binary"}}}}
+    return {"get": _op(summary, {"200": ok, **_errors(400, 401, 403)}, security=ADMIN,
+                       params=params, tag="reports")}
+
+
+def _report_paths() -> dict:
+    from ..reports.satisfaction import DIMENSIONS as SATISFACTION_BY
+    from ..reports.waiting import DIMENSIONS as WAITING_BY
+
+    return {
+        "/reports/satisfaction": _report_op(
+            "Satisfaction: votes and % per level, Decision 766 score, per group (admins)",
+            "SatisfactionReport", SATISFACTION_BY),
+        "/reports/waiting": _report_op(
+            "Waiting and service times (mean, median, p90), volumes, no-shows, share within the "
+            "target wait (admins)", "WaitingReport", WAITING_BY),
+        "/reports/dissatisfied": _report_op(
+            "Dissatisfied votes with ticket, counter, officer and dossier code (admins)",
+            "DissatisfiedReport", None),
+    }
+
+
 def document(config: Config) -> dict:
     """The whole document; the ids in examples come from ``config``."""
     paths = {
@@ -204,6 +320,7 @@ def document(config: Config) -> dict:
         "/counters/{counter_id}/resume": _counter_action("Resume", reply="Ok"),
         "/openapi.json": {"get": _op("This document", {"200": {"description": "OK"}},
                                      security=PUBLIC, tag="public")},
+        **_report_paths(),
     }
     return {
         "openapi": "3.1.0",
@@ -213,7 +330,7 @@ def document(config: Config) -> dict:
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **_body_schemas()},
+            "schemas": {**SCHEMAS, **REPORT_SCHEMAS, **_body_schemas()},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer",
                            "description": "A device token from the config, or an officer token "

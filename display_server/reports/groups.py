@@ -86,22 +86,23 @@ class GroupKey:
 class Labels:
     """Names and order of dimension values, from the config and the officers table."""
 
-    def __init__(self, config: Config, officers: dict[int, tuple[str, bool]]):
+    def __init__(self, config: Config, officers: dict[int, tuple[str, bool]], unknown: str = UNKNOWN):
         self.config = config
         self.officers = officers  # id -> (name, listed when no data: active non-admin)
+        self.unknown = unknown  # the name of a missing value (no officer, no counter...)
         self._counter_rank = {c.id: i for i, c in enumerate(config.counters)}
         self._field_rank = {f.id: i for i, f in enumerate(config.fields)}
 
     @classmethod
-    def load(cls, conn: Connection, config: Config) -> Labels:
+    def load(cls, conn: Connection, config: Config, unknown: str = UNKNOWN) -> Labels:
         o = t.officers.c
         rows = conn.execute(select(o.id, o.username, o.full_name, o.role, o.active)).all()
         return cls(config, {r.id: (r.full_name or r.username, bool(r.active) and r.role == "officer")
-                            for r in rows})
+                            for r in rows}, unknown)
 
     def name(self, dim: str, key: Key) -> str:
         if key is None:
-            return UNKNOWN
+            return self.unknown
         if dim == "officer":
             return self.officers.get(key, (f"#{key}", False))[0]
         if dim == "counter":

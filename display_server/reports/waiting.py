@@ -36,6 +36,8 @@ from .stats import EMPTY, Histogram, Summary, percent
 
 DIMENSIONS = ("service", "hour", "counter", "officer", "day", "month", "quarter")
 NO_SHOW_STATES = ("skipped", "expired")
+NOT_CALLED = "Chưa được gọi"
+"""The counter and officer of tickets nobody called."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def waiting_report(db: Database, config: Config, start: str | date, end: str | d
     with db.read() as conn:
         wait_rows = conn.execute(waits).all()
         service_rows = conn.execute(services).all()
-        labels = Labels.load(conn, config) if dims else None
+        labels = Labels.load(conn, config, NOT_CALLED) if dims else None
 
     acc: dict[tuple[Key, ...], _Acc] = defaultdict(_Acc)
     keys: dict[tuple, _Acc] = {}  # raw SQL group values -> the group's figures
