@@ -433,3 +433,35 @@ def test_extras_follow_what_pyproject_declares(tmp_path: Path) -> None:
     assert h.extras_for(["dev"], py) == (["usb", "postgres", "dev"], ["Kivy>=2.3"])
     py.write_text(py.read_text() + 'kiosk = ["kivy==2.3.1"]\n')
     assert h.extras_for(["kiosk"], py) == (["usb", "kiosk"], [])
+
+
+# -- what pip install puts into /opt/motcua ---------------------------------------------------------
+PACKAGES = ("motcua", "config", "display_server", "printer", "kiosk")
+
+
+@pytest.mark.slow
+def test_a_pip_install_ships_every_file_of_the_packages(tmp_path: Path) -> None:
+    """The Pi roles install with `pip install .` (not editable): templates, migrations, styles,
+    Kivy layouts and icons must all be in the wheel, or the machine breaks where the checkout works."""
+    import zipfile
+
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.skip("needs a git checkout to know which files belong to the packages")
+    listed = subprocess.run(["git", "ls-files", "-z", "--", *PACKAGES, "pyproject.toml", "README.md"],
+                            cwd=ROOT, capture_output=True, check=True).stdout
+    files = [f for f in listed.decode().split("\0") if f]
+    source = tmp_path / "src"
+    for f in files:
+        (source / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / f, source / f)
+    r = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w",
+                        str(tmp_path / "wheel"), str(source)], capture_output=True, text=True,
+                       timeout=300)
+    if r.returncode != 0 and "No matching distribution" in r.stderr:
+        pytest.skip(f"cannot build a wheel here (no build backend available): {r.stderr[-300:]}")
+    assert r.returncode == 0, r.stderr
+    [wheel] = (tmp_path / "wheel").glob("motcua-*.whl")
+    shipped = set(zipfile.ZipFile(wheel).namelist())
+    missing = [f for f in files if f.startswith(PACKAGES) and f not in shipped]
+    assert not missing, ("files a `pip install .` leaves out (add them to "
+                         "[tool.setuptools.package-data] in pyproject.toml):\n  " + "\n  ".join(missing))
