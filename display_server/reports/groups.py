@@ -90,6 +90,7 @@ class Labels:
         self.config = config
         self.officers = officers  # id -> (name, listed when no data: active non-admin)
         self.unknown = unknown  # the name of a missing value (no officer, no counter...)
+        self._names: dict[tuple[str, Key], str] = {}
         self._counter_rank = {c.id: i for i, c in enumerate(config.counters)}
         self._field_rank = {f.id: i for i, f in enumerate(config.fields)}
 
@@ -101,6 +102,12 @@ class Labels:
                             for r in rows}, unknown)
 
     def name(self, dim: str, key: Key) -> str:
+        found = self._names.get((dim, key))
+        if found is None:
+            found = self._names[(dim, key)] = self._name(dim, key)
+        return found
+
+    def _name(self, dim: str, key: Key) -> str:
         if key is None:
             return self.unknown
         if dim == "officer":

@@ -13,24 +13,26 @@ Definitions (tickets of the local service days ``start`` to ``end``, by their st
 - hour: the local hour of issue.
 
 Times are whole seconds; mean, median and p90 follow :mod:`display_server.reports.stats`.
-Counts and per-second histograms are aggregated in SQL.
+Tickets are aggregated per service day in SQL, then counted per second (exact histograms).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import String, and_, case, cast, func, literal_column, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from config.schema import Config
 
 from ..storage import tables as t
 from ..storage.database import Database
-from .groups import GroupKey, Key, Labels, combinations, group_json, parse_group_by
+from .groups import TIME_DIMS, GroupKey, Key, Labels, combinations, group_json, parse_group_by, period_key
 from .period import Period, offset_segments, parse_period
+from .sqlagg import ITEM_SEP, concat_agg
 from .sqltime import local_hour, seconds_between
 from .stats import EMPTY, Histogram, Summary, percent
 
@@ -102,41 +104,48 @@ class _Acc:
                           within, percent(within, self.wait.n))
 
 
-def _dimension_exprs(dims: Sequence[str], segments) -> list:
+_SEP = "|"  # between the parts of one ticket's key; ids never contain it (config ids: a-z 0-9 _ -)
+_NULL = "~"
+
+
+def _text(expr) -> ColumnElement:
+    return func.coalesce(cast(expr, String), literal_column(f"'{_NULL}'"))
+
+
+def _joined(parts: list) -> ColumnElement:
+    out = parts[0]
+    for part in parts[1:]:
+        out = out.op("||")(literal_column(f"'{_SEP}'")).op("||")(part)
+    return out
+
+
+def _per_day_query(dims: Sequence[str], period: Period, config: Config):
+    """One row per service day: the day, then two comma-joined lists with one item per ticket,
+    ``group values|state|wait seconds`` and (done tickets with a finish time only)
+    ``group values|service seconds``.
+
+    Grouping by the indexed ``day`` streams on SQLite (no sort of every ticket) and each day's
+    items are counted in Python with ``Counter``: several times faster than GROUP BY on computed
+    seconds, and exact."""
     c = t.tickets.c
-    exprs = []
-    for d in dims:
-        if d == "hour":
-            exprs.append(local_hour(c.issued_at, segments))
-        elif d in ("month", "quarter"):
-            exprs.append(func.substr(c.day, 1, 7))
-        else:
-            exprs.append({"service": c.service_id, "counter": c.counter_id, "officer": c.officer_id,
-                          "day": c.day}[d])
-    return exprs
+    lo, hi = period.utc_bounds(config.zone)
+    segments = offset_segments(config.zone, lo, hi)
+    columns = {"service": c.service_id, "counter": c.counter_id, "officer": c.officer_id}
+    groups = [_text(local_hour(c.issued_at, segments) if d == "hour" else columns[d])
+              for d in dims if d not in TIME_DIMS]
+    wait = func.coalesce(cast(seconds_between(c.issued_at, c.called_at), String), literal_column("''"))
+    done = and_(c.state == "done", c.called_at.is_not(None), c.finished_at.is_not(None))
+    service = cast(case((done, seconds_between(c.called_at, c.finished_at)), else_=None), String)
+    return (select(c.day, concat_agg(_joined([*groups, c.state, wait])).label("waits"),
+                   concat_agg(_joined([*groups, service])).label("services"))
+            .where(c.day >= period.start.isoformat(), c.day <= period.end.isoformat())
+            .group_by(c.day))
 
 
-def _grouped(exprs: list, measures: dict, where: list, sums: dict | None = None):
-    """SELECT groups, measures, count(*) AS n, SUM(flag) for each of ``sums`` GROUP BY groups and
-    measures (through a subquery, so computed columns are grouped by name on every engine)."""
-    sums = sums or {}
-    inner = (select(*[e.label(f"g{i}") for i, e in enumerate(exprs)],
-                    *[m.label(name) for name, m in {**measures, **sums}.items()])
-             .where(*where).subquery())
-    cols = [inner.c[f"g{i}"] for i in range(len(exprs))] + [inner.c[n] for n in measures]
-    return (select(*cols, func.count().label("n"), *[func.sum(inner.c[n]).label(n) for n in sums])
-            .group_by(*cols))
-
-
-def _key(dims: Sequence[str], values: Sequence) -> tuple[Key, ...]:
-    out: list[Key] = []
-    for d, v in zip(dims, values, strict=True):
-        if d == "quarter" and v is not None:
-            v = f"{v[:4]}-Q{(int(v[5:7]) - 1) // 3 + 1}"
-        elif d == "hour" and v is not None:
-            v = int(v)
-        out.append(v)
-    return tuple(out)
+def _parse(dim: str, value: str) -> Key:
+    if value == _NULL:
+        return None
+    return int(value) if dim in ("hour", "officer") else value
 
 
 def waiting_report(db: Database, config: Config, start: str | date, end: str | date,
@@ -144,41 +153,40 @@ def waiting_report(db: Database, config: Config, start: str | date, end: str | d
     """Waiting and service figures of the tickets of ``start`` to ``end`` (local dates)."""
     period = parse_period(start, end)
     dims = parse_group_by(group_by, DIMENSIONS)
-    c = t.tickets.c
-    lo, hi = period.utc_bounds(config.zone)
-    exprs = _dimension_exprs(dims, offset_segments(config.zone, lo, hi))
-    in_range = [c.day >= period.start.isoformat(), c.day <= period.end.isoformat()]
-    flag = {"served": case((c.state == "done", 1), else_=0),
-            "no_show": case((and_(c.called_at.is_not(None), c.state.in_(NO_SHOW_STATES)), 1), else_=0)}
-    # Uncalled tickets have secs NULL: one query gives the counts and the waiting histogram.
-    waits = _grouped(exprs, {"secs": seconds_between(c.issued_at, c.called_at)}, in_range, flag)
-    services = _grouped(exprs, {"secs": seconds_between(c.called_at, c.finished_at)},
-                        in_range + [c.state == "done", c.called_at.is_not(None),
-                                    c.finished_at.is_not(None)])
     with db.read() as conn:
-        wait_rows = conn.execute(waits).all()
-        service_rows = conn.execute(services).all()
+        days = conn.execute(_per_day_query(dims, period, config)).all()
         labels = Labels.load(conn, config, NOT_CALLED) if dims else None
 
+    time_dim = next((d for d in dims if d in TIME_DIMS), None)
+    other = [d for d in dims if d not in TIME_DIMS]
+    counted: dict[str | None, tuple[Counter, Counter]] = {}
+    for day, waits, services in days:
+        when = period_key(time_dim, date.fromisoformat(day)) if time_dim else None
+        w, s = counted.setdefault(when, (Counter(), Counter()))
+        w.update(waits.split(ITEM_SEP))
+        if services:
+            s.update(services.split(ITEM_SEP))
+
     acc: dict[tuple[Key, ...], _Acc] = defaultdict(_Acc)
-    keys: dict[tuple, _Acc] = {}  # raw SQL group values -> the group's figures
 
-    def group_of(raw: tuple) -> _Acc:
-        found = keys.get(raw)
-        if found is None:
-            found = keys[raw] = acc[_key(dims, raw)]
-        return found
+    def group(when: str | None, parts: list[str]) -> _Acc:
+        values = dict(zip(other, parts, strict=True))
+        key = tuple(when if d == time_dim else _parse(d, values[d]) for d in dims)
+        return acc[key]
 
-    for *raw, secs, n, served, no_show in wait_rows:
-        a = group_of(tuple(raw))
-        a.tickets += n
-        a.served += served
-        a.no_show += no_show
-        if secs is not None:
-            a.called += n
-            a.wait.add(int(secs), n)
-    for *raw, secs, n in service_rows:
-        group_of(tuple(raw)).service.add(int(secs), n)
+    for when, (waits, services) in counted.items():
+        for item, n in waits.items():
+            *parts, state, secs = item.split(_SEP)
+            a = group(when, parts)
+            a.tickets += n
+            a.served += n if state == "done" else 0
+            if secs:
+                a.called += n
+                a.no_show += n if state in NO_SHOW_STATES else 0
+                a.wait.add(int(secs), n)
+        for item, n in services.items():
+            *parts, secs = item.split(_SEP)
+            group(when, parts).service.add(int(secs), n)
 
     target_s = config.queue.target_wait_minutes * 60
     total = _Acc()

@@ -155,3 +155,16 @@ def test_a_level_no_longer_configured_is_still_counted(rdb, config, seed) -> Non
 def test_bad_grouping_is_refused(rdb, config) -> None:
     with pytest.raises(ReportError):
         satisfaction_report(rdb, config, "2026-11-01", "2026-11-30", "hour")
+
+
+def test_days_across_daylight_saving_time(rdb, make_config, seed) -> None:
+    from zoneinfo import ZoneInfo
+
+    cfg = make_config(centre={"name": "Bürgeramt", "timezone": "Europe/Berlin"})
+    berlin = ZoneInfo("Europe/Berlin")
+    seed.rating(L(2026, 3, 29, 0, 30).replace(tzinfo=berlin), "satisfied")  # 23:30 UTC on the 28th
+    seed.rating(L(2026, 3, 29, 23, 30).replace(tzinfo=berlin), "satisfied")  # 21:30 UTC (summer time)
+    seed.rating(L(2026, 3, 30, 0, 30).replace(tzinfo=berlin), "dissatisfied")  # 22:30 UTC on the 29th
+    r = satisfaction_report(rdb, cfg, "2026-03-28", "2026-03-30", "day")
+    assert [(row.group[0].id, row.total) for row in r.rows] == [
+        ("2026-03-28", 0), ("2026-03-29", 2), ("2026-03-30", 1)]

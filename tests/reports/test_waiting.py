@@ -131,3 +131,16 @@ def test_no_show_through_the_engine(engine, clock, rdb, config) -> None:
 def test_bad_grouping(rdb, config) -> None:
     with pytest.raises(ReportError):
         waiting_report(rdb, config, "2026-11-01", "2026-11-30", "level")
+
+
+def test_hour_of_issue_across_daylight_saving_time(rdb, make_config, seed) -> None:
+    from zoneinfo import ZoneInfo
+
+    cfg = make_config(centre={"name": "Bürgeramt", "timezone": "Europe/Berlin"})
+    berlin = ZoneInfo("Europe/Berlin")
+    for month in (3, 4):  # 09:30 local is 08:30 UTC in March, 07:30 UTC in April
+        issued = L(2026, month, 20, 9, 30).replace(tzinfo=berlin)
+        seed.ticket(issued, called=issued.replace(minute=40), finished=issued.replace(minute=45))
+    r = waiting_report(rdb, cfg, "2026-03-01", "2026-04-30", "hour")
+    assert [(row.group[0].id, row.tickets) for row in r.rows] == [(9, 2)]
+    assert r.total.wait.median == 600.0
