@@ -260,6 +260,8 @@ class DisplayConfig(_Model):
     recent_calls: int = Field(default=6, ge=1, le=20)
     notices: tuple[str, ...] = ()
     announce: bool = True
+    phone_refresh_s: float = Field(default=10.0, ge=1, le=120,
+                                   description="how often the phone page asks for its ticket")
 
 
 class KioskConfig(_Model):
@@ -274,10 +276,14 @@ class KioskConfig(_Model):
 
 
 class ServerConfig(_Model):
+    """The display server. ``threads`` 0 sizes the pool from the number of counters."""
+
     host: str = "0.0.0.0"
     port: int = Field(default=8080, ge=1, le=65535)
     public_url: str = ""
-    threads: int = Field(default=64, ge=4, le=1000)
+    threads: int = Field(default=0, ge=0, le=2000,
+                         description="0 = sized from the counters: every open screen and "
+                                     "officer page holds one thread")
     secret_key: str = ""
     sse_keepalive_s: float = Field(default=5.0, ge=0.2, le=60)
 

@@ -32,6 +32,14 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
         log.debug("mallopt not available")
 
 
+def thread_count(config: Config) -> int:
+    """Worker threads: the configured number, or enough for an officer page and a counter screen
+    at every counter plus hall screens and ordinary requests."""
+    if config.server.threads:
+        return config.server.threads
+    return max(64, 32 + 3 * len(config.counters))
+
+
 def serve(config: Config, *, host: str | None = None, port: int | None = None,
           threads: int | None = None) -> None:
     """Serve until interrupted. Each connected screen holds one thread (SSE)."""
@@ -46,7 +54,7 @@ def serve(config: Config, *, host: str | None = None, port: int | None = None,
     app = create_app(config)
     host = host or config.server.host
     port = port or config.server.port
-    threads = threads or config.server.threads
+    threads = threads or thread_count(config)
     log.info("motcua server for %s on http://%s:%d (%d threads)", config.centre.name, host, port,
              threads)
     waitress_serve(app, host=host, port=port, threads=threads, connection_limit=threads + 100,

@@ -189,8 +189,9 @@ def make_live_server(tmp: Path, *, config_text: str | None = None, keepalive_s: 
     port = free_port()
     text = config_text if config_text is not None else DEMO_CONFIG.read_text(encoding="utf-8")
     text = text.replace("port = 8080", f"port = {port}").replace(
-        "threads = 64", f"threads = 64\nsse_keepalive_s = {keepalive_s}")
+        "threads = 0 ", f"sse_keepalive_s = {keepalive_s}\nthreads = 0 ")
     text = text.replace("http://127.0.0.1:8080", f"http://127.0.0.1:{port}")
+    text = text.replace("[display]\n", "[display]\nphone_refresh_s = 1\n", 1)
     config_path = tmp / "motcua.toml"
     config_path.write_text(text, encoding="utf-8")
     env = {**os.environ, "MOTCUA_CONFIG": str(config_path), "MOTCUA_DATA_DIR": str(data)}

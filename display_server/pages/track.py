@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 
 from ..present import ticket_json
 from ..queue import QueueError
-from ..queue.events import KINDS
 from .common import config, field_name, not_found, svc
 from .i18n import current_lang, strings, t
 
@@ -32,8 +31,7 @@ def ticket_page(token: str):
         "lang": current_lang(),
         "token": token,
         "tz": cfg.centre.timezone,
-        "keepalive_s": current_app.config["SSE_KEEPALIVE_S"],
-        "kinds": list(KINDS),
+        "refresh_s": cfg.display.phone_refresh_s,
         "ticket": data,
         "fields": {f.id: field_name(f) for f in cfg.fields},
         "strings": strings(*TRACK_STRINGS),

@@ -233,3 +233,13 @@ def test_parse_config_in_memory(tmp_path: Path) -> None:
     assert cfg.field("zz") is None
     assert cfg.zone.key == "Asia/Ho_Chi_Minh"
     assert datetime(2026, 1, 1, tzinfo=cfg.zone).utcoffset().total_seconds() == 7 * 3600
+
+
+def test_server_threads_sized_from_counters(config, tmp_path: Path) -> None:
+    from display_server.serve import thread_count
+
+    assert config.server.threads == 0 and thread_count(config) == 64
+    province = load_config(ROOT / "config" / "province.toml", env={"MOTCUA_DATA_DIR": str(tmp_path)})
+    assert thread_count(province) == 32 + 3 * 30
+    fixed = province.model_copy(update={"server": province.server.model_copy(update={"threads": 20})})
+    assert thread_count(fixed) == 20

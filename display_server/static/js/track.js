@@ -1,13 +1,13 @@
-/* The phone page: refetch this ticket (GET /api/v1/track/<token>) when live events arrive.
- * The live connection is closed while the page is hidden and once the ticket is finished, so
- * phones in pockets do not hold server connections. */
+/* The phone page: asks for this ticket (GET /api/v1/track/<token>) every few seconds
+ * (display.phone_refresh_s) while the page is visible and the ticket not finished. Phones poll
+ * rather than hold an event stream: a hall full of phones must not take the server's threads. */
 (function () {
   "use strict";
   var boot = Motcua.boot();
   var S = boot.strings;
   var fmt = Motcua.fmt;
   var ticket = boot.ticket;
-  var live = null;
+  var poller = null;
   var FINAL = { done: true, expired: true };
 
   function $(id) { return document.getElementById(id); }
@@ -51,32 +51,26 @@
     if (FINAL[st]) stop();
   }
 
-  function refetch() {
-    fetch("/api/v1/track/" + encodeURIComponent(boot.token), { cache: "no-store" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (t) { if (t) { ticket = t; render(); } })
-      .catch(function () {});
+  function setOnline(online) {
+    document.body.setAttribute("data-live", online ? "online" : "offline");
+    document.body.classList.toggle("offline", !online);
+    $("offline").hidden = online;
   }
 
-  var timer = null;
-  function refetchSoon() {
-    clearTimeout(timer);
-    timer = setTimeout(refetch, 400);
+  function refetch() {
+    fetch("/api/v1/track/" + encodeURIComponent(boot.token), { cache: "no-store" })
+      .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+      .then(function (t) { ticket = t; setOnline(true); render(); })
+      .catch(function () { setOnline(false); });
   }
 
   function start() {
-    if (FINAL[ticket.state]) return;
-    if (live) { live.start(); return; }
-    live = Motcua.live({
-      kinds: boot.kinds, keepaliveS: boot.keepalive_s,
-      onSnapshot: refetchSoon,
-      onEvent: function (ev) { if (ev.kind.indexOf("ticket.") === 0 || ev.kind === "day.reset") refetchSoon(); },
-    });
+    if (FINAL[ticket.state] || poller) return;
+    poller = setInterval(refetch, boot.refresh_s * 1000);
   }
   function stop() {
-    if (live) live.stop();
-    document.body.classList.remove("offline");
-    $("offline").hidden = true;
+    clearInterval(poller);
+    poller = null;
   }
 
   document.addEventListener("visibilitychange", function () {
@@ -84,5 +78,5 @@
     else { refetch(); start(); }
   });
   render();
-  if (!document.hidden) start();
+  if (!document.hidden) { refetch(); start(); }
 })();
