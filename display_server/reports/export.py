@@ -35,8 +35,12 @@ def export(table: ReportTable, fmt: str) -> tuple[bytes, str, str]:
     raise ReportError("bad_format", f"Định dạng không hỗ trợ: {fmt!r}. Chọn json, csv hoặc xlsx.")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _plain(value: object, kind: str) -> str:
-    """A machine-readable cell: numbers with a dot, times as dd/mm/yyyy HH:MM."""
+    """A machine-readable cell: numbers with a dot, times as dd/mm/yyyy HH:MM; text that a
+    spreadsheet would run as a formula (e.g. a dossier code typed as ``=...``) gets a ``'``."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -45,7 +49,8 @@ def _plain(value: object, kind: str) -> str:
         return f"{value:.2f}"
     if kind == "minutes":
         return f"{value:.1f}"
-    return str(value)
+    text = str(value)
+    return "'" + text if kind == "text" and text.startswith(_FORMULA_START) else text
 
 
 def to_csv(table: ReportTable) -> bytes:
@@ -100,6 +105,8 @@ def to_xlsx(table: ReportTable) -> bytes:
             if col.kind == "percent" and value is not None:
                 value = value / 100
             cell = ws.cell(row=i, column=j, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text, even when it starts with "="
             if col.kind in _NUMBER_FORMATS:
                 cell.number_format = _NUMBER_FORMATS[col.kind]
             cell.border = border

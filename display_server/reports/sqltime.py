@@ -75,11 +75,6 @@ def local_seconds(column, segments: list[tuple[datetime, int]]) -> ColumnElement
     return epoch_seconds(column) + offset
 
 
-def local_day_number(column, segments: list[tuple[datetime, int]]) -> ColumnElement:
-    """Days since 1970-01-01 of the local date (positive instants: integer division is floor)."""
-    return _div(local_seconds(column, segments), DAY_S)
-
-
 def local_hour(column, segments: list[tuple[datetime, int]]) -> ColumnElement:
     """The local hour of day, 0-23."""
     return _div(Grouping(local_seconds(column, segments)) % _int(DAY_S), 3600)

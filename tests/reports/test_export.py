@@ -123,3 +123,14 @@ def test_filenames_and_formats(by_counter) -> None:
     assert content_type.startswith("text/csv") and name.endswith(".csv") and content == to_csv(by_counter)
     with pytest.raises(ReportError):
         export(by_counter, "pdf")
+
+
+def test_typed_text_never_becomes_a_formula(rdb, config, seed) -> None:
+    t = seed.ticket(L(2026, 11, 10, 8), called=L(2026, 11, 10, 8, 5), finished=L(2026, 11, 10, 8, 9),
+                    dossier='=HYPERLINK("http://x","y")', number="1001")
+    seed.rating(L(2026, 11, 10, 8, 10), "dissatisfied", ticket=t)
+    table = report_table(dissatisfied_cases(rdb, config, "2026-11-10", "2026-11-10"))
+    rows = list(csv.reader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
+    assert rows[2][-1] == "'=HYPERLINK(\"http://x\",\"y\")"
+    ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(table))).active
+    assert ws["H5"].data_type == "s" and ws["H5"].value == '=HYPERLINK("http://x","y")'
