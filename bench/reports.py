@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import platform
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -200,8 +202,10 @@ def main() -> None:
         n_t = conn.execute(select(func.count()).select_from(t.tickets)).scalar_one()
         n_r = conn.execute(select(func.count()).select_from(t.ratings)).scalar_one()
     size = path.stat().st_size / 2**20
-    print(f"{platform.machine()} {platform.processor() or platform.platform()}; Python "
-          f"{platform.python_version()}; SQLite file {size:.0f} MiB: {n_t:,} tickets, {n_r:,} ratings")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{platform.machine()} {platform.processor() or platform.platform()}, {os.cpu_count()} CPUs, "
+          f"load average {load}; Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+    print(f"SQLite file {size:.0f} MiB: {n_t:,} tickets, {n_r:,} ratings")
     start, end = days[0].isoformat(), days[-1].isoformat()
     print(f"period {start} .. {end}\n")
 
