@@ -48,7 +48,7 @@ def ticket_json(t: Ticket, config: Config, *, track_url: str | None = None) -> d
     return out
 
 
-def display_snapshot(engine: QueueEngine, notices: list[str] | None = None) -> dict:
+def display_snapshot(engine: QueueEngine) -> dict:
     """Everything a hall or counter screen shows; public (numbers only, nobody's identity)."""
     config = engine.config
     zone = config.zone
@@ -79,5 +79,5 @@ def display_snapshot(engine: QueueEngine, notices: list[str] | None = None) -> d
         "counters": counters,
         "recent_calls": recent,
         "services": engine.services(),
-        "notices": list(config.display.notices if notices is None else notices),
+        "notices": engine.notices(),
     }

@@ -25,7 +25,6 @@ class Services:
     engine: QueueEngine
     accounts: Accounts
     bus: EventBus
-    notices: list[str]
     devices_seen: dict[str, dict] = field(default_factory=dict)
     _voice: object | None = None
     _voice_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -35,7 +34,7 @@ class Services:
         engine = QueueEngine(config, db, clock=clock)
         services = cls(config=config, db=db, engine=engine,
                        accounts=Accounts(db, {c.id for c in config.counters}),
-                       bus=EventBus(), notices=list(config.display.notices))
+                       bus=EventBus())
         services.bus.snapshot = services.snapshot
         if db.is_sqlite:  # one process: the engine hands events over directly
             engine.publishers.append(services.publish)
@@ -62,7 +61,7 @@ class Services:
         pending.append(event)
 
     def snapshot(self) -> dict:
-        return display_snapshot(self.engine, self.notices)
+        return display_snapshot(self.engine)
 
     @property
     def announcer(self):

@@ -266,6 +266,10 @@ class QueueEngine:
                 return self._with_position(conn, row), False
         if not is_open(self.config, fld, tx.local.replace(tzinfo=None)):
             raise QueueError("closed", service_id=fld.id)
+        flags = self._day_flags(conn, tx.day)
+        if fld.id in flags["closed"]:
+            raise QueueError("closed", "Lĩnh vực này đã ngừng nhận số trong hôm nay.",
+                             service_id=fld.id)
         cap = self.config.queue.max_waiting
         if cap and self._count_waiting(conn, tx.day) >= cap:
             raise QueueError("hall_full", max_waiting=cap)
@@ -279,7 +283,7 @@ class QueueEngine:
         if seq > limit:  # raising rolls the increment back
             raise QueueError("daily_cap", service_id=fld.id, daily_cap=limit)
         values = {
-            "day": tx.day, "origin_service_id": fld.id, "seq": seq,
+            "day": tx.day, "round": flags["round"], "origin_service_id": fld.id, "seq": seq,
             "number": fld.numbering.format(seq), "service_id": fld.id, "priority": priority,
             "transferred": False, "state": "waiting", "request_id": request_id,
             "token": secrets.token_urlsafe(12), "device_id": device_id,
@@ -529,6 +533,70 @@ class QueueEngine:
                 _values=values, to_service_id=service_id, to_counter_id=to_counter_id,
                 from_service_id=row.service_id)
 
+    # -- the day (admin) -----------------------------------------------------------------------
+    def _day_flags(self, conn: Connection, day: str) -> dict:
+        """Today's numbering round and the fields closed for the rest of the day."""
+        rows = dict(conn.execute(select(t.meta.c.key, t.meta.c.value).where(
+            t.meta.c.key.in_((f"round:{day}", f"closed:{day}")))).all())
+        return {"round": int(rows.get(f"round:{day}", 0)),
+                "closed": set(json.loads(rows.get(f"closed:{day}", "[]")))}
+
+    def _set_meta(self, conn: Connection, key: str, value: str) -> None:
+        conn.execute(insert_ignore(conn, t.meta, {"key": key, "value": value}, ["key"]))
+        conn.execute(update(t.meta).where(t.meta.c.key == key).values(value=value))
+
+    def closed_today(self) -> set[str]:
+        with self.db.read() as conn:
+            return self._day_flags(conn, self.today())["closed"]
+
+    def close_field(self, service_id: str, *, reopen: bool = False, actor: str = "system") -> None:
+        """Stop (or, with ``reopen``, restart) issuing tickets of a field for the rest of today."""
+        fld = self._field(service_id)
+        with self._write() as tx:
+            closed = self._day_flags(tx.conn, tx.day)["closed"]
+            changed = (fld.id in closed) == reopen
+            closed = closed - {fld.id} if reopen else closed | {fld.id}
+            self._set_meta(tx.conn, f"closed:{tx.day}", json.dumps(sorted(closed)))
+            if changed:
+                tx.log("service.reopened" if reopen else "service.closed", actor,
+                       service_id=fld.id)
+
+    def reset_day(self, *, actor: str = "system") -> int:
+        """Start today again: waiting and missed tickets expire, counters are cleared and numbers
+        restart from the first; returns how many waiting tickets expired."""
+        with self._write() as tx:
+            c = t.tickets.c
+            expired = tx.conn.execute(
+                update(t.tickets).where(c.day == tx.day,
+                                        c.state.in_(WAITING_STATES + ("skipped",)))
+                .values(state="expired")).rowcount
+            tx.conn.execute(update(t.tickets).where(c.day == tx.day,
+                                                    c.state.in_(AT_COUNTER_STATES))
+                            .values(state="done", finished_at=tx.now))
+            tx.conn.execute(update(t.counter_states).values(
+                current_ticket_id=None, paused=False, pause_reason="", normals_since_priority=0,
+                updated_at=tx.now))
+            tx.conn.execute(update(t.sequences).where(t.sequences.c.day == tx.day)
+                            .values(last_seq=0))
+            new_round = self._day_flags(tx.conn, tx.day)["round"] + 1
+            self._set_meta(tx.conn, f"round:{tx.day}", str(new_round))
+            tx.log("day.reset", actor, day=tx.day, manual=True, round=new_round, expired=expired)
+            return expired
+
+    def notices(self) -> list[str]:
+        """Hall notices: as edited by an admin, else those in the config."""
+        with self.db.read() as conn:
+            value = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "notices")
+                                 ).scalar_one_or_none()
+        return json.loads(value) if value is not None else list(self.config.display.notices)
+
+    def set_notices(self, notices: list[str], *, actor: str = "system") -> list[str]:
+        clean = [n.strip()[:300] for n in notices if n and n.strip()][:20]
+        with self._write() as tx:
+            self._set_meta(tx.conn, "notices", json.dumps(clean, ensure_ascii=False))
+            tx.log("notice.changed", actor, notices=clean)
+        return clean
+
     def set_dossier(self, counter_id: str, dossier_code: str, *, actor: str = "system") -> Ticket:
         """Record the dossier code (mã hồ sơ) of the ticket the counter serves now, or last
         finished, so a rating can be followed up."""
@@ -669,6 +737,7 @@ class QueueEngine:
             staffed = {r.counter_id for r in conn.execute(
                 select(cs.counter_id).where(cs.paused.is_(False), cs.officer_id.is_not(None)))}
             means = {f.id: self._mean_service_s(conn, f.id) for f in self.config.fields}
+            closed = self._day_flags(conn, day)["closed"]
         out = []
         for f in self.config.fields:
             waiting = counts.get(f.id, 0)
@@ -676,7 +745,8 @@ class QueueEngine:
             out.append({
                 "id": f.id, "code": f.numbering.prefix or f.numbering.format(1),
                 "name": f.name, "name_en": f.name_en,
-                "open": is_open(self.config, f, local.replace(tzinfo=None)),
+                "open": f.id not in closed and is_open(self.config, f, local.replace(tzinfo=None)),
+                "closed_today": f.id in closed,
                 "waiting": waiting,
                 "estimated_wait_s": int(waiting * means[f.id] / max(1, serving)),
             })

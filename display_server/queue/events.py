@@ -19,6 +19,8 @@ KINDS = (
     "counter.resumed",
     "rating.recorded",
     "notice.changed",
+    "service.closed",
+    "service.reopened",
     "day.reset",
 )
 

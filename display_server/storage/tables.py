@@ -46,6 +46,7 @@ tickets = Table(
     Column("id", Integer, primary_key=True),
     Column("day", String(10), nullable=False),  # local service day, YYYY-MM-DD
     Column("origin_service_id", String(40), nullable=False),  # the field that numbered it
+    Column("round", Integer, nullable=False, default=0, server_default="0"),  # bumped by a reset
     Column("seq", Integer, nullable=False),
     Column("number", String(16), nullable=False),
     Column("service_id", String(40), nullable=False),  # the field it waits in now
@@ -64,7 +65,7 @@ tickets = Table(
     Column("officer_id", Integer, ForeignKey("officers.id")),
     Column("call_count", Integer, nullable=False, default=0),
     Column("dossier_code", String(64)),
-    UniqueConstraint("day", "origin_service_id", "seq", name="uq_tickets_day_number"),
+    UniqueConstraint("day", "round", "origin_service_id", "seq", name="uq_tickets_day_number"),
     Index("ix_tickets_day_state", "day", "state"),
     Index("ix_tickets_counter_called", "counter_id", "called_at"),
 )

@@ -126,3 +126,40 @@ def test_rating_validation(engine, clock) -> None:
     assert info.value.code == "unknown_counter"
     with pytest.raises(ValueError):
         engine.record_rating(rid(), "quay-3", "satisfied", clock.now.replace(tzinfo=None))
+
+
+def test_reset_day_restarts_numbers_and_clears_the_hall(engine, events) -> None:
+    engine.issue("ho-tich")
+    engine.issue("ho-tich")
+    t = engine.call_next("quay-1")
+    assert engine.reset_day(actor="officer:admin") == 1
+    assert engine.ticket(t.id).state == "done"
+    assert engine.counters()[0]["ticket"] is None and engine.waiting() == []
+    again, _ = engine.issue("ho-tich")
+    assert again.number == "1001"  # numbering restarted, the old 1001 is kept in history
+    reset = [e for e in events if e.kind == "day.reset"][-1]
+    assert reset.data["manual"] is True and reset.data["round"] == 1 and reset.actor == "officer:admin"
+
+
+def test_close_field_for_the_rest_of_today(engine, clock, events) -> None:
+    engine.close_field("dat-dai", actor="officer:admin")
+    with pytest.raises(QueueError) as info:
+        engine.issue("dat-dai")
+    assert info.value.code == "closed" and "hôm nay" in info.value.message
+    s = {x["id"]: x for x in engine.services()}
+    assert s["dat-dai"]["open"] is False and s["dat-dai"]["closed_today"] is True
+    assert engine.closed_today() == {"dat-dai"}
+    engine.close_field("dat-dai", reopen=True)
+    assert engine.issue("dat-dai")[0].number == "3001"
+    engine.close_field("dat-dai")
+    clock.advance(days=1)
+    assert engine.issue("dat-dai")[0].number == "3001"  # a new day: open again
+    kinds = [e.kind for e in events]
+    assert kinds.count("service.closed") == 2 and kinds.count("service.reopened") == 1
+
+
+def test_notices_edited_by_admin(engine, config, events) -> None:
+    assert engine.notices() == list(config.display.notices)
+    assert engine.set_notices(["  Chiều nay nghỉ họp  ", ""]) == ["Chiều nay nghỉ họp"]
+    assert engine.notices() == ["Chiều nay nghỉ họp"]
+    assert events[-1].kind == "notice.changed"
