@@ -99,7 +99,9 @@ def main() -> int:
     def result_text() -> dict:
         r = app.screens["result"]
         e = app.screens["error"]
-        return {"screen": app.sm.current, "number": r.ids.number.text, "field": r.ids.field.text,
+        last = app.last_outcome
+        return {"screen": app.sm.current, "number": r.ids.number.text,
+                "ticket_id": getattr(last, "ticket_id", None), "field": r.ids.field.text,
                 "counters": r.ids.counters.text, "ahead": r.ids.ahead.text,
                 "take": r.ids.take.text, "printed": r.printed, "has_qr": r.qr is not None,
                 "take_fit": [r.ids.take.font_size, list(r.ids.take.texture_size),

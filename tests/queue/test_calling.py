@@ -50,7 +50,7 @@ def test_field_order(make_engine, make_config, clock) -> None:
 
 def test_strict_priority(make_engine, make_config, clock) -> None:
     engine = make_engine(make_config(queue={"priority_policy": "strict"}))
-    for i in range(3):
+    for _i in range(3):
         engine.issue("dat-dai")
         clock.advance(seconds=1)
     engine.issue("dat-dai", priority=True)
@@ -59,10 +59,10 @@ def test_strict_priority(make_engine, make_config, clock) -> None:
 
 def test_one_priority_after_every_n_normal(make_engine, make_config, clock) -> None:
     engine = make_engine(make_config(queue={"priority_policy": "every_n", "priority_every": 2}))
-    for i in range(5):
+    for _i in range(5):
         engine.issue("dat-dai")
         clock.advance(seconds=1)
-    for i in range(3):
+    for _i in range(3):
         engine.issue("dat-dai", priority=True)
         clock.advance(seconds=1)
     # normal 3001..3005, priority 3006..3008

@@ -40,4 +40,4 @@ def test_sqlite_settings(db) -> None:
 def test_head_constant_matches_the_scripts() -> None:
     from display_server.storage.migrate import HEAD
 
-    assert HEAD == head_revision()
+    assert head_revision() == HEAD

@@ -1,0 +1,124 @@
+"""The Kivy kiosk, offscreen (SDL's offscreen driver with Mesa), against a real server.
+
+Each test runs ``driver.py`` in its own process (a Kivy app runs once per process); the driver
+touches the screen with real touch events and reports what the screens showed. Screenshots go
+to ``test-artifacts/kiosk/`` (look at them: 800x480, 1920x1080 and portrait 1080x1920).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+DRIVER = Path(__file__).resolve().parent / "driver.py"
+ARTIFACTS = ROOT / "test-artifacts" / "kiosk"
+KIOSK = {"Authorization": "Bearer demo-kiosk-1-token-not-secret"}
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _kivy_available():
+    pytest.importorskip("kivy", reason="the kiosk UI tests need Kivy (pip install kivy==2.3.1)")
+
+
+def run_driver(live, tmp_path: Path, *, size: str, steps: str, prefix: str,
+               field: str = "ho-tich") -> dict:
+    """Run the kiosk against ``live`` and return the driver's report."""
+    shutil.copy(ROOT / "config" / "demo.procedures.toml",
+                live.config_path.with_name(live.config_path.stem + ".procedures.toml"))
+    out = tmp_path / f"{prefix}.json"
+    r = subprocess.run(
+        [sys.executable, str(DRIVER), "--config", str(live.config_path), "--data-dir",
+         str(live.data_dir), "--out", str(out), "--shots", str(ARTIFACTS), "--prefix", prefix,
+         "--size", size, "--steps", steps, "--field", field],
+        env={**live.env}, capture_output=True, text=True, timeout=300)
+    assert out.exists(), f"driver wrote no report (exit {r.returncode}):\n{r.stderr[-4000:]}"
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["errors"] == [], report["errors"]
+    assert r.returncode == 0, r.stderr[-4000:]
+    return report
+
+
+@pytest.mark.parametrize("size", ["800x480", "1920x1080", "1080x1920"])
+def test_touch_a_field_and_get_the_number_the_server_issued(live_server, tmp_path, size):
+    steps = "home,issue,priority,procedures,english,noprint,error,keys,idle,exit"
+    rep = run_driver(live_server, tmp_path, size=size, steps=steps, prefix=f"kiosk-{size}")
+
+    # Home: every field from the server, with people waiting.
+    assert rep["home"]["ho-tich"] == ["Tư\u00a0pháp\u00a0- Hộ\u00a0tịch", "Đang chờ: 0 người",
+                                      "Không phải chờ", True]
+    assert len(rep["home"]) == 6
+
+    # Result: the number the server has, and the ticket in the preview printer's folder.
+    issue = rep["issue"]
+    assert issue["screen"] == "result" and issue["printed"]
+    ticket = requests.get(live_server.api(f"/tickets/{issue['ticket_id']}"), timeout=5).json()
+    assert issue["number"] == ticket["number"] == "1001"
+    assert issue["take"] == "Xin mời nhận phiếu"
+    assert issue["counters"] == "Mời đến: Quầy 1, 2, 5"
+    assert issue["ahead"] == "Trước bạn còn 0 người"
+    assert any(name.endswith("-1001.png") for name in rep["preview"])
+
+    # Priority: a priority ticket, said so on screen and on the server.
+    prio = rep["priority"]
+    ticket = requests.get(live_server.api(f"/tickets/{prio['ticket_id']}"), timeout=5).json()
+    assert ticket["priority"] is True and prio["number"] == ticket["number"]
+
+    # Procedures: the look-up screen lists the field's procedures, and switches field by touch.
+    assert rep["procedures"] == {"field": "ho-tich", "cards": 5}
+    assert rep["procedures_second"] == {"field": "chung-thuc", "cards": 3}
+    assert rep["english"] == "en"
+
+    # A printer that fails after the ticket exists: the number and its QR code on screen.
+    noprint = rep["noprint"]
+    assert noprint["screen"] == "result" and not noprint["printed"] and noprint["has_qr"]
+    assert "chụp ảnh mã QR" in noprint["take"]
+    assert requests.get(live_server.api(f"/tickets/{noprint['ticket_id']}"),
+                        timeout=5).json()["number"] == noprint["number"]
+
+    # A printer that is off: refused before any number is taken.
+    assert rep["error"]["screen"] == "error"
+    assert rep["error"]["error_kind"] == "printer_offline"
+    assert rep["error"]["error_title"] == "Máy in không hoạt động"
+
+    # Keys 1-4 reach the rating hook; others do not.
+    assert rep["digits"] == [1, 2, 3, 4]
+    assert rep["idle"] == "home"
+    assert rep["exited"] is True
+
+    for name in ("home", "issue-result", "procedures", "noprint-result", "error-error",
+                 "home-en", "admin"):
+        assert (ARTIFACTS / f"kiosk-{size}-{name}.png").stat().st_size > 5000
+
+
+def test_hall_full_shows_the_servers_message(start_server, demo_config_text, tmp_path):
+    live = start_server(demo_config_text.replace("max_waiting = 0", "max_waiting = 1"))
+    r = requests.post(live.api("/tickets"), json={"service_id": "dat-dai"}, headers=KIOSK, timeout=5)
+    assert r.status_code == 201
+    rep = run_driver(live, tmp_path, size="1280x720", steps="home,issue", prefix="kiosk-hall-full")
+    issue = rep["issue"]
+    assert issue["screen"] == "error" and issue["error_kind"] == "hall_full"
+    assert issue["error_title"] == "Đã đủ số người chờ"
+    assert issue["error_message"] == "Hiện đã đủ số người chờ. Xin vui lòng quay lại sau ít phút."
+    assert rep["preview"] == []
+
+
+def test_server_down_shows_the_unreachable_screen(live_server, tmp_path):
+    """No server at the kiosk's server_url: after its retries the kiosk says so."""
+    text = live_server.config_path.read_text(encoding="utf-8")
+    live_server.config_path.write_text(
+        text.replace(f'server_url = "{live_server.url}"', 'server_url = "http://127.0.0.1:9"'),
+        encoding="utf-8")
+    rep = run_driver(live_server, tmp_path, size="1280x720", steps="issue",
+                     prefix="kiosk-unreachable")
+    assert rep["issue"]["screen"] == "error"
+    assert rep["issue"]["error_kind"] == "unreachable"
+    assert rep["issue"]["error_title"] == "Không kết nối được máy chủ"
