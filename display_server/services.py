@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+
+from sqlalchemy import select, update
 
 from config.schema import Config
 
@@ -25,7 +28,6 @@ class Services:
     engine: QueueEngine
     accounts: Accounts
     bus: EventBus
-    devices_seen: dict[str, dict] = field(default_factory=dict)
     _voice: object | None = None
     _voice_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -73,5 +75,32 @@ class Services:
                 self._voice = Announcer.from_config(self.config)
             return self._voice
 
-    def heartbeat(self, device_id: str, info: dict) -> None:
-        self.devices_seen[device_id] = {**info, "last_seen": datetime.now(UTC).isoformat()}
+    def heartbeat(self, device_id: str, kind: str, info: dict, address: str = "") -> None:
+        """Keep a device's latest heartbeat (in the database: every server process sees it)."""
+        from .storage import tables as t
+        from .storage.upsert import insert_ignore
+
+        values = {"kind": kind, "last_seen": datetime.now(UTC).replace(tzinfo=None),
+                  "address": address[:64], "info": json.dumps(info, ensure_ascii=False)}
+        with self.db.write() as conn:
+            conn.execute(insert_ignore(conn, t.device_status, {"device_id": device_id, **values},
+                                       ["device_id"]))
+            conn.execute(update(t.device_status).where(t.device_status.c.device_id == device_id)
+                         .values(**values))
+
+    def devices(self) -> list[dict]:
+        """Every configured device with its latest heartbeat (None if never seen)."""
+        from .storage import tables as t
+
+        with self.db.read() as conn:
+            rows = {r.device_id: r for r in conn.execute(select(t.device_status))}
+        out = []
+        for d in self.config.devices:
+            r = rows.get(d.id)
+            out.append({
+                "id": d.id, "kind": d.kind, "name": d.name,
+                "last_seen": r.last_seen.replace(tzinfo=UTC).isoformat() if r else None,
+                "address": r.address if r else "",
+                "info": json.loads(r.info) if r else {},
+            })
+        return out

@@ -160,8 +160,10 @@ def rate():
 def heartbeat():
     body = parse(HeartbeatBody)
     principal = current_principal()
-    svc().heartbeat(principal.device.id, body.model_dump(exclude_none=True))
-    return jsonify({"ok": True})
+    svc().heartbeat(principal.device.id, principal.device.kind, body.model_dump(exclude_none=True),
+                    request.remote_addr or "")
+    # The server's clock: a device without a real-time clock can notice it is wrong.
+    return jsonify({"ok": True, "server_time": datetime.now(UTC).isoformat(timespec="seconds")})
 
 
 # -- officers: login ----------------------------------------------------------------------------

@@ -129,3 +129,14 @@ meta = Table(
     Column("key", String(40), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# The latest heartbeat of each device (kiosk: printer status; rating station: outbox backlog).
+device_status = Table(
+    "device_status",
+    metadata,
+    Column("device_id", String(40), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Column("address", String(64), nullable=False, default=""),
+    Column("info", Text, nullable=False, default="{}"),
+)

@@ -227,8 +227,15 @@ def test_unknown_routes_are_json_404(api) -> None:
 
 def test_heartbeat(api) -> None:
     r = api.post("/devices/heartbeat", as_="kiosk", json={"printer_status": "paper_low"})
-    assert r.status_code == 200
+    assert r.status_code == 200 and r.json()["server_time"]
     assert api.post("/devices/heartbeat", as_="an", json={}).status_code == 403
+    from display_server.storage import Database
+
+    db = Database(f"sqlite:///{api.server.data_dir / 'motcua.db'}")
+    with db.read() as conn:
+        row = conn.exec_driver_sql("SELECT kind, address, info FROM device_status "
+                                   "WHERE device_id = 'kiosk-1'").one()
+    assert row[0] == "kiosk" and row[1] == "127.0.0.1" and '"paper_low"' in row[2]
 
 
 def test_display_snapshot_is_public_and_reveals_no_tokens(api) -> None:
