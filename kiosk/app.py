@@ -49,6 +49,7 @@ class KioskApp(App):
     """One kiosk window. ``on_digit_key(digit)`` receives keys 1-4 (the demo's rating keys)."""
 
     u = NumericProperty(5.0)  # 1% of the window's shorter side: every size is a multiple
+    tu = NumericProperty(5.0)  # text unit: larger in portrait, where screens have room to grow
     lang = StringProperty("vi")
     priority = BooleanProperty(False)
     landscape = BooleanProperty(True)
@@ -119,6 +120,9 @@ class KioskApp(App):
         w, h = Window.size
         self.landscape = w >= h
         self.u = min(w, h) / 100.0
+        self.tu = self.u * (1.0 if self.landscape else 1.35)
+        if self.home_state is not None and hasattr(self, "screens"):
+            self._show_home(self.home_state)  # columns follow the orientation
         want_portrait = self.cfg.kiosk.orientation == "portrait"
         if self.fullscreen and want_portrait == self.landscape and Window.rotation == 0:
             # A screen mounted the other way round without the OS rotating it.

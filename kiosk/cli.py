@@ -29,7 +29,7 @@ def kiosk(fullscreen: bool | None, offscreen: bool, size: str | None, verbose: b
     from .launch import KioskSetupError, run_kiosk, window_spec
 
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stdout,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
     config = click.get_current_context().find_root().obj.config()
     try:
         wanted = parse_size(size) if size else None

@@ -9,6 +9,7 @@ Mesa through EGL without any display; ``SDL_VIDEODRIVER=dummy`` must not be used
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ def prepare(spec: WindowSpec, *, kivy_home: Path | None = None) -> None:
     Config.set("kivy", "exit_on_escape", "0")
     Config.set("kivy", "keyboard_mode", "system")  # never pop up a virtual keyboard
     Config.set("kivy", "log_level", "warning")
+    logging.getLogger("kivy").setLevel(logging.WARNING)  # its start-up chatter is INFO
     Config.set("graphics", "resizable", "0" if spec.fullscreen else "1")
     Config.set("graphics", "borderless", "1" if spec.fullscreen else "0")
     Config.set("graphics", "show_cursor", "0" if spec.fullscreen else "1")

@@ -19,7 +19,7 @@ from . import theme
 class FitLabel(Label):
     """A wrapping label that shrinks its font (down to ``min_font_size``) until the text fits
     its box and no word is cut: long field names stay whole on a 7" screen and large on a
-    24" one. Text is centred vertically."""
+    24" one."""
 
     max_font_size = NumericProperty(20)
     min_font_size = NumericProperty(8)
@@ -33,18 +33,19 @@ class FitLabel(Label):
         if self.width <= 1 or self.height <= 1:
             return
         self.text_size = (self.width, None)
-        size = self.max_font_size
+        # Whole pixel sizes only: every distinct size is one more open font in Kivy's cache.
+        size = max(int(self.min_font_size), int(self.max_font_size))
         self.font_size = size
         self.texture_update()
         # Words are split on plain spaces only: no-break spaces keep words together.
         words = [w for line in self.text.split("\n") for w in line.split(" ") if w]
         while size > self.min_font_size and (self.texture_size[1] > self.height * 0.98
                                             or self._widest(words) > self.width):
-            size = max(self.min_font_size, size * 0.92)
+            size = max(int(self.min_font_size), min(size - 1, int(size * 0.92)))
             self.font_size = size
             self.texture_update()
         # text_size stays (width, None): with a fixed height Kivy drops a last line that
-        # would fit. The label draws its texture centred, i.e. valign "middle".
+        # would fit. ``valign`` is applied where the texture is drawn (kv/widgets.kv).
 
     def _widest(self, words: list[str]) -> float:
         """Width of the widest word at the current font size (a word must never be cut)."""

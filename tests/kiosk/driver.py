@@ -9,6 +9,7 @@ Steps:
   home        wait for the server's figures on the home screen; screenshot ``<prefix>-home``
   issue       touch the field ``--field`` (a real touch event at the button's centre); wait for
               the result or error screen; record what it shows; screenshot it
+  closed      touch ``--closed-field`` (shown closed): the "closed" screen with its hours
   priority    as ``issue`` but touching the priority button first
   procedures  open the look-up screen by touch; screenshot it; touch the second field
   english     switch to English by touch; screenshot home in English
@@ -47,6 +48,7 @@ def main() -> int:
     ap.add_argument("--prefix", default="kiosk")
     ap.add_argument("--size", default="1280x720")
     ap.add_argument("--field", default="ho-tich")
+    ap.add_argument("--closed-field", default="dat-dai")
     ap.add_argument("--steps", default="home,issue")
     ap.add_argument("--timeout", type=float, default=30.0)
     args = ap.parse_args()
@@ -108,8 +110,8 @@ def main() -> int:
                              list(r.ids.take.size)],
                 "error_kind": e.kind, "error_title": e.title, "error_message": e.message}
 
-    def issue_visit(name: str) -> Iterator[Wait]:
-        button = app.screens["home"].buttons[args.field]
+    def issue_visit(name: str, field: str = "") -> Iterator[Wait]:
+        button = app.screens["home"].buttons[field or args.field]
         yield frames()
         touch(button)
         yield lambda: app.sm.current in ("result", "error") and not app.busy
@@ -131,6 +133,11 @@ def main() -> int:
                 yield from issue_visit("issue")
                 touch(app.screens[app.sm.current].ids.get("done") or
                       app.screens[app.sm.current].ids["home"])
+                yield lambda: app.sm.current == "home"
+                yield frames()
+            elif step == "closed":
+                yield from issue_visit("closed", args.closed_field)
+                touch(app.screens["error"].ids.home)
                 yield lambda: app.sm.current == "home"
                 yield frames()
             elif step == "priority":

@@ -7,6 +7,7 @@ to ``test-artifacts/kiosk/`` (look at them: 800x480, 1920x1080 and portrait 1080
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 import subprocess
@@ -26,7 +27,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module", autouse=True)
 def _kivy_available():
-    pytest.importorskip("kivy", reason="the kiosk UI tests need Kivy (pip install kivy==2.3.1)")
+    # Not imported here: Kivy sets itself up on import (the driver does it with its own settings).
+    if importlib.util.find_spec("kivy") is None:
+        pytest.skip("the kiosk UI tests need Kivy (pip install kivy==2.3.1)")
 
 
 def run_driver(live, tmp_path: Path, *, size: str, steps: str, prefix: str,
@@ -108,6 +111,25 @@ def test_hall_full_shows_the_servers_message(start_server, demo_config_text, tmp
     assert issue["screen"] == "error" and issue["error_kind"] == "hall_full"
     assert issue["error_title"] == "Đã đủ số người chờ"
     assert issue["error_message"] == "Hiện đã đủ số người chờ. Xin vui lòng quay lại sau ít phút."
+    assert rep["preview"] == []
+
+
+def test_a_closed_field_is_shown_closed_with_its_hours(start_server, demo_config_text, tmp_path):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    span = "13:00-16:30" if now.hour < 12 else "07:00-11:30"  # a span that excludes now
+    hours = ", ".join(f'{d} = "{span}"' for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"))
+    live = start_server(demo_config_text.replace(
+        'name = "Đất đai"', f'name = "Đất đai"\nhours = {{ {hours} }}'))
+    rep = run_driver(live, tmp_path, size="1920x1080", steps="home,closed",
+                     prefix="kiosk-closed")
+    assert rep["home"]["dat-dai"] == ["Đất\u00a0đai", "Hết giờ lấy số", f"Giờ lấy số: {span}", False]
+    closed = rep["closed"]
+    assert closed["screen"] == "error" and closed["error_kind"] == "closed"
+    assert closed["error_title"] == "Lĩnh vực đã hết giờ lấy số"
+    assert closed["error_message"].endswith(f"Giờ lấy số: {span}")
     assert rep["preview"] == []
 
 
