@@ -282,8 +282,10 @@ class _LazyCommand(click.Group):
 
 
 def _add_device_commands() -> None:
+    from kiosk.cli import kiosk  # Kivy is imported only when the command runs
     from kiosk.rating_cli import rating_station  # imports only click at load time
 
+    cli.add_command(kiosk)
     cli.add_command(rating_station)
 
 
