@@ -1,0 +1,119 @@
+"""Admin JSON (admins only): the live dashboard's figures that events do not carry: officers at
+the counters, today's totals and satisfaction, devices and connected screens."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from flask import current_app, jsonify
+
+from ..auth import require
+from ..reports import satisfaction_report
+from ..services import Services
+from . import bp
+
+STALE_AFTER_S = 90
+"""A device is shown as not in contact after this long without a heartbeat (3 x 30 s)."""
+_DEAD = re.compile(r"(\d+) ratings? refused")
+
+
+def _svc() -> Services:
+    return current_app.extensions["motcua"]
+
+
+def today_totals(counts: dict[str, int]) -> dict[str, int]:
+    """Today's tickets by state as the dashboard counts them."""
+    return {
+        "issued": sum(counts.values()),
+        "served": counts.get("done", 0),
+        "skipped": counts.get("skipped", 0),
+        "waiting": counts.get("waiting", 0) + counts.get("transferred", 0),
+        "at_counter": counts.get("called", 0) + counts.get("serving", 0),
+        "expired": counts.get("expired", 0),
+    }
+
+
+def today_satisfaction(s: Services) -> dict:
+    """Votes per level and the Decision 766 score for today (local day)."""
+    day = s.engine.today()
+    total = satisfaction_report(s.db, s.config, day, day).total
+    names = {lv.id: lv for lv in s.config.ratings.effective_levels}
+    return {
+        "total": total.total, "score": total.score, "dissatisfied": total.dissatisfied,
+        "levels": [{"id": lv.id, "name": lv.name,
+                    "name_en": (names[lv.id].name_en if lv.id in names else "") or lv.name,
+                    "count": lv.count, "percent": lv.percent} for lv in total.levels],
+    }
+
+
+def device_rows(s: Services, now: datetime | None = None) -> list[dict]:
+    """Configured devices with their latest heartbeat, its age and what it reported."""
+    now = now or datetime.now(UTC)
+    zone = s.config.zone
+    out = []
+    by_id = {d.id: d for d in s.config.devices}
+    for d in s.devices():
+        info = d["info"] or {}
+        seen = datetime.fromisoformat(d["last_seen"]) if d["last_seen"] else None
+        age = int((now - seen).total_seconds()) if seen else None
+        detail = str(info.get("detail") or "")
+        dead = _DEAD.search(detail)
+        cfg = by_id.get(d["id"])
+        out.append({
+            "id": d["id"], "kind": d["kind"], "name": d["name"] or d["id"],
+            "counters": sorted({b.counter for b in cfg.buttons}) if cfg else [],
+            "last_seen": seen.astimezone(zone).isoformat(timespec="seconds") if seen else None,
+            "age_s": max(0, age) if age is not None else None,
+            "online": age is not None and age <= STALE_AFTER_S,
+            "address": d["address"],
+            "printer_status": info.get("printer_status"),
+            "outbox_backlog": info.get("outbox_backlog"),
+            "dead_letters": int(dead.group(1)) if dead else 0,
+            "detail": detail, "version": info.get("version") or "",
+        })
+    return out
+
+
+def counter_rows(s: Services) -> list[dict]:
+    """Each counter: open, paused with its reason, the officer signed in, the current ticket."""
+    zone = s.config.zone
+    officers = {o.id: o for o in s.accounts.list()}
+    out = []
+    for c in s.engine.counters():
+        o = officers.get(c["officer_id"]) if c["officer_id"] is not None else None
+        t = c["ticket"]
+        out.append({
+            "id": c["id"], "number": c["number"], "name": c["name"], "fields": c["fields"],
+            "open": o is not None or t is not None,
+            "paused": c["paused"], "pause_reason": c["pause_reason"],
+            "officer": {"username": o.username, "full_name": o.full_name or o.username} if o else None,
+            "ticket": {"number": t.number, "service_id": t.service_id, "state": t.state,
+                       "called_at": t.called_at.replace(tzinfo=UTC).astimezone(zone)
+                       .isoformat(timespec="seconds") if t.called_at else None} if t else None,
+        })
+    return out
+
+
+def dashboard_data(s: Services) -> dict:
+    """Everything the admin dashboard shows."""
+    now = datetime.now(UTC)
+    return {
+        "server_time": now.astimezone(s.config.zone).isoformat(timespec="seconds"),
+        "day": s.engine.today(),
+        "services": s.engine.services(),
+        "counters": counter_rows(s),
+        "totals": today_totals(s.engine.counts_today()),
+        "satisfaction": today_satisfaction(s),
+        "devices": device_rows(s, now),
+        "screens": s.bus.subscriber_count,
+        "stale_after_s": STALE_AFTER_S,
+    }
+
+
+@bp.get("/admin/dashboard")
+@require(admin=True)
+def admin_dashboard():
+    response = jsonify(dashboard_data(_svc()))
+    response.headers["Cache-Control"] = "no-store"
+    return response

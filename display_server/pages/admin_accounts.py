@@ -1,0 +1,158 @@
+"""Officer accounts: list, add, disable or enable, reset a password, choose the counters.
+
+Forms are checked here first so every problem gets a Vietnamese (or English) message next to its
+field; :class:`~display_server.accounts.Accounts` checks again underneath.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import flash, redirect, render_template, request, session, url_for
+
+from ..accounts import MIN_PASSWORD, ROLES, USERNAME, AccountError, Officer
+from .admin import admin, bp
+from .common import config, not_found, svc
+from .i18n import t
+
+log = logging.getLogger(__name__)
+MAX_FULL_NAME = 100
+
+
+def _counters_from(form) -> tuple[tuple[str, ...], str | None]:
+    """The ticked counters (none ticked: every counter) and an error for unknown ids."""
+    known = [c.id for c in config().counters]
+    chosen = tuple(c for c in form.getlist("counters") if c)
+    unknown = [c for c in chosen if c not in known]
+    if unknown:
+        return (), t("adm_err_counters", ids=", ".join(unknown[:5]))
+    return tuple(c for c in known if c in chosen), None  # in the config's order
+
+
+def _password_errors(form, errors: dict[str, str]) -> str:
+    password = form.get("password", "")
+    if len(password) < MIN_PASSWORD:
+        errors["password"] = t("adm_err_password_short", n=MIN_PASSWORD)
+    elif len(password) > 256:
+        errors["password"] = t("adm_err_password_long")
+    elif password != form.get("password2", ""):
+        errors["password2"] = t("adm_err_password_mismatch")
+    return password
+
+
+def check_new_officer(form) -> tuple[dict, dict[str, str]]:
+    """The values of the add form and the problems, field name -> message."""
+    errors: dict[str, str] = {}
+    username = form.get("username", "").strip().lower()
+    if not USERNAME.match(username):
+        errors["username"] = t("adm_err_username")
+    elif svc().accounts.by_username(username) is not None:
+        errors["username"] = t("adm_err_username_taken", username=username)
+    full_name = " ".join(form.get("full_name", "").split())
+    if not full_name:
+        errors["full_name"] = t("adm_err_full_name")
+    elif len(full_name) > MAX_FULL_NAME:
+        errors["full_name"] = t("adm_err_full_name_long", n=MAX_FULL_NAME)
+    role = form.get("role", "officer")
+    if role not in ROLES:
+        errors["role"] = t("adm_err_role")
+    password = _password_errors(form, errors)
+    counters, problem = _counters_from(form)
+    if problem:
+        errors["counters"] = problem
+    values = {"username": username, "full_name": full_name, "role": role, "password": password,
+              "counters": counters}
+    return values, errors
+
+
+def _list_page(values: dict | None = None, errors: dict | None = None, status: int = 200):
+    return render_template("admin/officers.html", nav="officers", officers=svc().accounts.list(),
+                           counters=config().counters, values=values or {"role": "officer"},
+                           errors=errors or {}), status
+
+
+def _officer_or_404(username: str) -> Officer | None:
+    return svc().accounts.by_username(username[:64])
+
+
+@bp.get("/officers")
+def officers():
+    return _list_page()
+
+
+@bp.post("/officers")
+def add_officer():
+    values, errors = check_new_officer(request.form)
+    if not errors:
+        try:
+            svc().accounts.add(values["username"], values["password"], full_name=values["full_name"],
+                               role=values["role"], counters=values["counters"])
+        except AccountError:  # e.g. the same username added at the same moment
+            errors["username"] = t("adm_err_username_taken", username=values["username"])
+    if errors:
+        values.pop("password", None)
+        return _list_page(values, errors, 400)
+    log.info("%s added %s %s", admin().username, values["role"], values["username"])
+    flash(t("adm_added", username=values["username"]), "ok")
+    return redirect(url_for("admin.officers"))
+
+
+def _edit_page(officer: Officer, errors: dict | None = None, status: int = 200):
+    return render_template("admin/officer.html", nav="officers", officer=officer,
+                           counters=config().counters, errors=errors or {},
+                           is_self=officer.id == admin().id), status
+
+
+@bp.get("/officers/<username>")
+def officer(username: str):
+    found = _officer_or_404(username)
+    if found is None:
+        return not_found(t("adm_no_officer_title"), t("adm_no_officer_text", username=username))
+    return _edit_page(found)
+
+
+@bp.post("/officers/<username>/active")
+def set_active(username: str):
+    found = _officer_or_404(username)
+    if found is None:
+        return not_found(t("adm_no_officer_title"), t("adm_no_officer_text", username=username))
+    active = request.form.get("active") == "1"
+    if not active and found.id == admin().id:
+        return _edit_page(found, {"active": t("adm_err_disable_self")}, 400)
+    svc().accounts.set_active(found.username, active)
+    log.info("%s %s %s", admin().username, "enabled" if active else "disabled", found.username)
+    flash(t("adm_enabled" if active else "adm_disabled", username=found.username), "ok")
+    return redirect(url_for("admin.officer", username=found.username))
+
+
+@bp.post("/officers/<username>/password")
+def reset_password(username: str):
+    found = _officer_or_404(username)
+    if found is None:
+        return not_found(t("adm_no_officer_title"), t("adm_no_officer_text", username=username))
+    errors: dict[str, str] = {}
+    password = _password_errors(request.form, errors)
+    if errors:
+        return _edit_page(found, errors, 400)
+    accounts = svc().accounts
+    accounts.set_password(found.username, password)
+    if found.id == admin().id:  # keep this session alive (a new password ends the others)
+        session["h"] = accounts.password_hash(found.id)[-12:]
+    log.info("%s reset the password of %s", admin().username, found.username)
+    flash(t("adm_password_set", username=found.username), "ok")
+    return redirect(url_for("admin.officer", username=found.username))
+
+
+@bp.post("/officers/<username>/counters")
+def set_counters(username: str):
+    found = _officer_or_404(username)
+    if found is None:
+        return not_found(t("adm_no_officer_title"), t("adm_no_officer_text", username=username))
+    counters, problem = _counters_from(request.form)
+    if problem:
+        return _edit_page(found, {"counters": problem}, 400)
+    svc().accounts.set_counters(found.username, counters)
+    log.info("%s set the counters of %s: %s", admin().username, found.username,
+             ",".join(counters) or "all")
+    flash(t("adm_counters_set", username=found.username), "ok")
+    return redirect(url_for("admin.officer", username=found.username))

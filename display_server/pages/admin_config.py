@@ -1,0 +1,101 @@
+"""Configuration, read-only: the running config's summary (as ``motcua config check`` prints it),
+the file's text with secrets masked, and a check of the file after it has been edited.
+
+"Reload" is deliberately safe: it reads and validates the file again. If the file is invalid the
+admin sees every problem and the server keeps running with the config it started with. If it is
+valid, the page lists which sections differ from the running config and asks for a restart of
+the server service (``sudo systemctl restart motcua-server``): fields, counters, devices and
+numbering are held by the running queue engine and screens, so they are never swapped live.
+Hall notices need no restart: they are edited on the "Today" page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flask import render_template
+
+from config import Config, ConfigError, load_config
+
+from .admin import bp
+from .common import config
+
+MASK = "••••••"
+SECRET_KEYS = ("token", "secret_key", "admin_pin", "password", "passwd")
+_SECRET_VALUE = re.compile(
+    r"(?P<key>\b(?:" + "|".join(SECRET_KEYS) + r")\b\s*=\s*)"
+    r"""(?P<value>"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\s,}#]+)""")
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-z][a-z0-9+.-]*://[^:/@\s\"']*:)(?P<pw>[^@\s\"']+)(?=@)")
+RESTART_COMMAND = "sudo systemctl restart motcua-server"
+MAX_SHOWN_BYTES = 256 * 1024
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with device tokens, secret keys, PINs and passwords in URLs replaced by dots."""
+
+    def value(m: re.Match) -> str:
+        v = m.group("value")
+        quote = v[0] if v[:1] in ("'", '"') else ""
+        return f"{m.group('key')}{quote}{MASK}{quote}"
+
+    text = _SECRET_VALUE.sub(value, text)
+    return _URL_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
+
+
+def summary_text(cfg: Config) -> str:
+    """The summary ``motcua config check`` prints, with any password in the database URL masked."""
+    from motcua.cli import summary
+
+    return mask_secrets(summary(cfg))
+
+
+def changed_sections(running: Config, new: Config) -> list[str]:
+    """Top-level sections whose values differ (``centre``, ``fields``, ``devices``...)."""
+    a, b = running.model_dump(mode="json"), new.model_dump(mode="json")
+    return [key for key in a if a.get(key) != b.get(key)]
+
+
+def read_masked(path: Path | None) -> tuple[str | None, str | None]:
+    """The file's text with secrets masked, or an error message."""
+    if path is None:
+        return None, None
+    try:
+        raw = path.read_bytes()[:MAX_SHOWN_BYTES]
+    except OSError as exc:
+        return None, exc.strerror or str(exc)
+    return mask_secrets(raw.decode("utf-8", errors="replace")), None
+
+
+def check_file(running: Config) -> dict:
+    """Validate the config file again: ``ok``, ``problems``, ``changed`` sections, ``summary``."""
+    if running.source is None:
+        return {"ok": False, "problems": [], "no_file": True, "changed": [], "summary": ""}
+    try:
+        new = load_config(running.source)
+    except ConfigError as exc:
+        return {"ok": False, "problems": [mask_secrets(p) for p in exc.problems], "no_file": False,
+                "changed": [], "summary": ""}
+    # The data directory may come from $MOTCUA_DATA_DIR: compare what the file says.
+    new = new.model_copy(update={"centre": new.centre.model_copy(
+        update={"data_dir": running.centre.data_dir})})
+    return {"ok": True, "problems": [], "no_file": False,
+            "changed": changed_sections(running, new), "summary": summary_text(new)}
+
+
+def _page(result: dict | None, status: int = 200):
+    cfg = config()
+    text, read_error = read_masked(cfg.source)
+    return render_template("admin/config.html", nav="config", cfg=cfg, summary=summary_text(cfg),
+                           text=text, read_error=read_error, result=result,
+                           restart=RESTART_COMMAND), status
+
+
+@bp.get("/config")
+def config_page():
+    return _page(None)
+
+
+@bp.post("/config/reload")
+def config_reload():
+    return _page(check_file(config()))

@@ -1,0 +1,89 @@
+"""Today's operations: hall notices, closing a field for the rest of the day (or reopening it),
+and starting the day again (after a confirmation page that says what will happen)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+
+from .admin import actor, bp
+from .admin_audit import local_date
+from .common import config, field_name, not_found, svc
+from .i18n import t
+
+MAX_NOTICES = 20
+MAX_NOTICE_CHARS = 300
+
+
+def check_notices(text: str) -> tuple[list[str], str | None]:
+    """One notice per non-empty line; an error when there are too many or one is too long."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) > MAX_NOTICES:
+        return lines, t("adm_err_notices_many", n=MAX_NOTICES)
+    long = next((i for i, line in enumerate(lines, 1) if len(line) > MAX_NOTICE_CHARS), None)
+    if long is not None:
+        return lines, t("adm_err_notice_long", line=long, n=MAX_NOTICE_CHARS)
+    return lines, None
+
+
+def _day_page(notices_text: str | None = None, error: str | None = None, status: int = 200):
+    engine = svc().engine
+    fields = [{**s, "label": field_name(config().field(s["id"]))} for s in engine.services()]
+    if notices_text is None:
+        notices_text = "\n".join(engine.notices())
+    return render_template("admin/day.html", nav="day", fields=fields, notices_text=notices_text,
+                           notices_error=error, max_notices=MAX_NOTICES,
+                           max_chars=MAX_NOTICE_CHARS, day=engine.today()), status
+
+
+@bp.get("/day")
+def day():
+    return _day_page()
+
+
+@bp.post("/notices")
+def save_notices():
+    text = request.form.get("notices", "")[:MAX_NOTICES * (MAX_NOTICE_CHARS + 2) * 2]
+    lines, error = check_notices(text)
+    if error:
+        return _day_page(text, error, 400)
+    saved = svc().engine.set_notices(lines, actor=actor())
+    flash(t("adm_notices_saved", n=len(saved)) if saved else t("adm_notices_cleared"), "ok")
+    return redirect(url_for("admin.day") + "#notices")
+
+
+@bp.post("/fields/<service_id>")
+def close_field(service_id: str):
+    fld = config().field(service_id)
+    if fld is None:
+        return not_found(t("adm_no_field_title"), t("adm_no_field_text", id=service_id))
+    reopen = request.form.get("action") == "reopen"
+    svc().engine.close_field(fld.id, reopen=reopen, actor=actor())
+    flash(t("adm_field_reopened" if reopen else "adm_field_closed", name=field_name(fld)), "ok")
+    return redirect(url_for("admin.day") + "#fields")
+
+
+def reset_preview() -> dict:
+    """What a reset would change now: tickets waiting, missed, at counters; first numbers."""
+    counts = svc().engine.counts_today()
+    return {
+        "waiting": counts.get("waiting", 0) + counts.get("transferred", 0),
+        "missed": counts.get("skipped", 0),
+        "at_counter": counts.get("called", 0) + counts.get("serving", 0),
+        "first_numbers": [(field_name(f), f.numbering.format(1)) for f in config().fields],
+    }
+
+
+@bp.get("/day/reset")
+def reset_confirm():
+    return render_template("admin/reset.html", nav="day", preview=reset_preview(),
+                           day=local_date(svc().engine.today()))
+
+
+@bp.post("/day/reset")
+def reset_day():
+    if request.form.get("confirm") != "yes":
+        return redirect(url_for("admin.reset_confirm"))
+    expired = svc().engine.reset_day(actor=actor())
+    flash(t("adm_reset_done", n=expired), "ok")
+    return redirect(url_for("admin.day"))

@@ -1,0 +1,168 @@
+"""Report pages: satisfaction (with the dissatisfied cases and the trend chart), waiting and
+service times (with volumes by hour and waiting time by field), and a printable view of any
+report table. Figures come from :mod:`display_server.reports`; downloads link to the report API.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import render_template, request, url_for
+
+from ..reports import (
+    ReportError,
+    ReportTable,
+    dissatisfied_cases,
+    report_table,
+    satisfaction_report,
+    waiting_report,
+)
+from ..reports.satisfaction import DIMENSIONS as SATISFACTION_BY
+from ..reports.waiting import DIMENSIONS as WAITING_BY
+from .admin import bp
+from .admin_period import PRESETS, Choice, choose, trend_unit
+from .common import config, field_name, svc
+from .i18n import current_lang, strings
+
+KINDS = {"satisfaction": SATISFACTION_BY, "waiting": WAITING_BY, "dissatisfied": ()}
+DEFAULT_GROUP = {"satisfaction": ("officer",), "waiting": ("service",), "dissatisfied": ()}
+CHART_STRINGS = ("adm_chart_score", "adm_chart_votes", "adm_chart_tickets", "adm_chart_wait_mean",
+                 "adm_chart_wait_p90", "adm_chart_minutes", "adm_chart_empty")
+
+
+def cell(value: object, kind: str) -> str:
+    """A report cell as people read it in Vietnamese: 1.234 / 99,91 / 12,5 / 25/11/2026 09:05."""
+    if value is None:
+        return "–" if kind in ("percent", "minutes") else ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if kind == "int" and isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    if kind == "percent":
+        return f"{value:.2f}".replace(".", ",")
+    if kind == "minutes":
+        return f"{value:.1f}".replace(".", ",")
+    return str(value)
+
+
+@bp.app_template_filter("report_cell")
+def _report_cell(value: object, kind: str) -> str:
+    return cell(value, kind)
+
+
+def _choice(kind: str) -> Choice:
+    args = request.args.to_dict()
+    if "by" in request.args:
+        args["by"] = ",".join(x for x in request.args.getlist("by") if x)
+    return choose(args, date.fromisoformat(svc().engine.today()), KINDS[kind], DEFAULT_GROUP[kind])
+
+
+def downloads(kind: str, choice: Choice) -> dict[str, str]:
+    """Links to the report API (CSV, XLSX) and to the printable page."""
+    query = choice.query() if kind != "dissatisfied" else {"from": choice.start, "to": choice.end}
+    api = {k: v for k, v in query.items() if k != "by"}
+    if kind != "dissatisfied":
+        api["group_by"] = choice.group_arg
+    return {
+        "csv": url_for(f"api.report_{kind}", **api, format="csv"),
+        "xlsx": url_for(f"api.report_{kind}", **api, format="xlsx"),
+        "print": url_for("admin.report_print", report=kind, **query),
+    }
+
+
+def _label(unit: str, key: str) -> str:
+    if unit == "day":
+        return f"{key[8:10]}/{key[5:7]}"
+    if unit == "month":
+        return f"{key[5:7]}/{key[:4]}"
+    return key
+
+
+def satisfaction_chart(start: str, end: str) -> dict:
+    """The Decision 766 score and the number of votes per day (or month) of the period."""
+    s = svc()
+    unit = trend_unit(date.fromisoformat(start), date.fromisoformat(end))
+    report = satisfaction_report(s.db, s.config, start, end, unit)
+    return {"unit": unit,
+            "labels": [_label(unit, str(r.group[0].id)) for r in report.rows],
+            "score": [r.score for r in report.rows],
+            "votes": [r.total for r in report.rows]}
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def waiting_charts(start: str, end: str) -> dict:
+    """Tickets per hour of the day, and waiting minutes (mean and p90) per field."""
+    s = svc()
+    by_hour = waiting_report(s.db, s.config, start, end, "hour")
+    by_field = waiting_report(s.db, s.config, start, end, "service")
+    hours = [r for r in by_hour.rows if r.group[0].id is not None]
+    fields = [r for r in by_field.rows if r.group[0].id is not None]
+    names = [field_name(f) if (f := s.config.field(r.group[0].id)) else r.group[0].name
+             for r in fields]
+    return {
+        "hours": {"labels": [f"{r.group[0].id}h" for r in hours],
+                  "tickets": [r.tickets for r in hours]},
+        "fields": {"labels": names, "mean": [_minutes(r.wait.mean) for r in fields],
+                   "p90": [_minutes(r.wait.p90) for r in fields]},
+    }
+
+
+def _compute(kind: str, choice: Choice):
+    s = svc()
+    if kind == "satisfaction":
+        return satisfaction_report(s.db, s.config, choice.start, choice.end, choice.group_by)
+    if kind == "waiting":
+        return waiting_report(s.db, s.config, choice.start, choice.end, choice.group_by)
+    return dissatisfied_cases(s.db, s.config, choice.start, choice.end)
+
+
+def _page(kind: str, template: str, nav: str, extra) -> str:
+    choice = _choice(kind)
+    context: dict = {"choice": choice, "presets": PRESETS, "dims": KINDS[kind], "error": None,
+                     "links": downloads(kind, choice), "kind": kind}
+    try:
+        table = report_table(_compute(kind, choice))
+        context.update(table=table, **extra(choice))
+    except ReportError as exc:
+        context.update(error=exc.message, table=None)
+    boot = {"lang": current_lang(), "charts": context.pop("charts", None),
+            "strings": strings(*CHART_STRINGS)}
+    return render_template(template, nav=nav, boot=boot, **context)
+
+
+@bp.get("/reports")
+def reports():
+    def extra(choice: Choice) -> dict:
+        dissatisfied = report_table(_compute("dissatisfied", choice))
+        return {"dissatisfied": dissatisfied,
+                "dissatisfied_links": downloads("dissatisfied", choice),
+                "charts": {"trend": satisfaction_chart(choice.start, choice.end)}}
+
+    return _page("satisfaction", "admin/reports.html", "reports", extra)
+
+
+@bp.get("/reports/waiting")
+def reports_waiting():
+    return _page("waiting", "admin/waiting.html", "waiting",
+                 lambda choice: {"charts": waiting_charts(choice.start, choice.end)})
+
+
+@bp.get("/reports/print")
+def report_print():
+    kind = request.args.get("report", "satisfaction")
+    if kind not in KINDS:
+        kind = "satisfaction"
+    choice = _choice(kind)
+    try:
+        table: ReportTable | None = report_table(_compute(kind, choice))
+        error = None
+    except ReportError as exc:
+        table, error = None, exc.message
+    wide = kind == "waiting" or (table is not None and len(table.columns) > 10)
+    return render_template("admin/print.html", table=table, error=error, wide=wide,
+                           printed_at=datetime.now(config().zone), kind=kind,
+                           back=url_for("admin.reports_waiting" if kind == "waiting"
+                                        else "admin.reports", **choice.query()))

@@ -1,0 +1,267 @@
+/* Admin dashboard: renders GET /api/v1/admin/dashboard (first copy in the boot JSON).
+ *
+ * Live: the event stream (live.js) brings a display snapshot with every change, which updates
+ * waiting numbers and counter states at once; a fresh dashboard copy (officers, today's totals,
+ * satisfaction) follows shortly after. Devices and connected screens are not events: the whole
+ * copy is fetched again every boot.refresh_s seconds. All text goes in with textContent. */
+(function () {
+  "use strict";
+  var boot = Motcua.boot();
+  var S = boot.strings;
+  var fmt = Motcua.fmt;
+  var en = boot.lang === "en";
+  var data = boot.data;
+  var pending = null;
+  var loading = false;
+  var again = false; // a change came while a copy was on its way: fetch once more after it
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  function cell(row, content, cls) {
+    var td = el("td", cls);
+    if (content instanceof Node) td.appendChild(content); else td.textContent = content;
+    row.appendChild(td);
+    return td;
+  }
+  function badge(kind, text) { return el("span", "badge " + kind, text); }
+  function num(n) { return (n === null || n === undefined) ? "–" : Number(n).toLocaleString(en ? "en-US" : "vi-VN"); }
+  function pct(n) {
+    if (n === null || n === undefined) return "–";
+    return Number(n).toLocaleString(en ? "en-US" : "vi-VN", { maximumFractionDigits: 2 }) + "%";
+  }
+  function fieldName(id) { return boot.fields[id] || id; }
+  function replace(tbody, rows) {
+    while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
+    rows.forEach(function (r) { tbody.appendChild(r); });
+  }
+
+  function clock(iso) {
+    var t = Motcua.parseTime(iso);
+    if (isNaN(t)) return "";
+    return new Date(t).toLocaleTimeString(en ? "en-GB" : "vi-VN", { timeZone: boot.tz, hour12: false });
+  }
+  function dateTime(iso) {
+    var t = Motcua.parseTime(iso);
+    if (isNaN(t)) return "";
+    return new Date(t).toLocaleString(en ? "en-GB" : "vi-VN", { timeZone: boot.tz, hour12: false });
+  }
+  function ago(iso) {
+    var t = Motcua.parseTime(iso);
+    if (isNaN(t)) return S.adm_never;
+    var s = Math.max(0, Math.round((Motcua.now() - t) / 1000));
+    if (s < 60) return fmt(S.adm_ago_s, { n: s });
+    if (s < 3600) return fmt(S.adm_ago_min, { n: Math.floor(s / 60) });
+    if (s < 86400) return fmt(S.adm_ago_h, { n: Math.floor(s / 3600) });
+    return fmt(S.adm_ago_d, { n: Math.floor(s / 86400) });
+  }
+  function waitText(seconds) {
+    var m = Math.round((seconds || 0) / 60);
+    return m >= 1 ? fmt(S.minutes, { n: m }) : S.under_minute;
+  }
+
+  // -- parts ---------------------------------------------------------------------------------
+  function renderTotals() {
+    var t = data.totals;
+    $("total-issued").textContent = num(t.issued);
+    $("total-served").textContent = num(t.served);
+    $("total-skipped").textContent = num(t.skipped);
+    $("total-waiting").textContent = num(t.waiting);
+  }
+
+  function renderSatisfaction() {
+    var s = data.satisfaction;
+    $("sat-score").textContent = s.total ? pct(s.score) : "–";
+    var list = $("sat-levels");
+    while (list.firstChild) list.removeChild(list.firstChild);
+    if (!s.total) {
+      list.appendChild(el("li", "muted", S.adm_no_votes));
+      return;
+    }
+    s.levels.forEach(function (lv) {
+      var li = el("li", "sat-level");
+      li.dataset.level = lv.id;
+      li.appendChild(el("span", "sat-name", en ? lv.name_en : lv.name));
+      li.appendChild(el("span", "sat-count", num(lv.count)));
+      li.appendChild(el("span", "sat-pct", pct(lv.percent)));
+      list.appendChild(li);
+    });
+  }
+
+  function renderFields() {
+    replace($("fields-table").tBodies[0], data.services.map(function (f) {
+      var tr = el("tr");
+      tr.dataset.field = f.id;
+      cell(tr, fieldName(f.id));
+      cell(tr, num(f.waiting), "num waiting");
+      cell(tr, f.waiting ? waitText(f.estimated_wait_s) : "–");
+      cell(tr, f.closed_today ? badge("warn", S.adm_closed_today)
+        : f.open ? badge("ok", S.adm_open) : badge("muted", S.field_closed));
+      return tr;
+    }));
+  }
+
+  function counterState(c) {
+    if (c.paused) return badge("warn", c.pause_reason ? fmt(S.adm_paused_reason, { reason: c.pause_reason }) : S.paused);
+    if (!c.open) return badge("muted", S.adm_not_open);
+    if (c.ticket) return badge("ok", S.adm_serving);
+    return badge("info", S.adm_idle);
+  }
+
+  function renderCounters() {
+    replace($("counters-table").tBodies[0], data.counters.map(function (c) {
+      var tr = el("tr");
+      tr.dataset.counter = c.id;
+      cell(tr, fmt(S.counter_n, { n: c.number }), "strong");
+      cell(tr, counterState(c));
+      cell(tr, c.officer ? c.officer.full_name : S.adm_no_officer, c.officer ? "" : "muted");
+      var td = cell(tr, "", "ticket");
+      if (c.ticket) {
+        td.appendChild(el("span", "ticket-number", c.ticket.number));
+        td.appendChild(el("span", "muted ticket-meta", " " + fieldName(c.ticket.service_id) +
+          (c.ticket.called_at ? " · " + clock(c.ticket.called_at) : "")));
+      } else {
+        td.textContent = "–";
+      }
+      return tr;
+    }));
+  }
+
+  function deviceState(d) {
+    var parts = [];
+    if (d.kind === "kiosk") {
+      var st = d.printer_status;
+      var key = st ? "adm_printer_" + st : "adm_printer_none";
+      var kind = !st ? "muted" : st === "ok" ? "ok" : st === "paper_low" ? "warn" : "bad";
+      parts.push(badge(kind, S[key] || st));
+    } else {
+      parts.push(el("span", "", fmt(S.adm_backlog, { n: d.outbox_backlog === null || d.outbox_backlog === undefined ? "–" : d.outbox_backlog })));
+      parts.push(d.dead_letters ? badge("bad", fmt(S.adm_dead_letters, { n: d.dead_letters }))
+        : el("span", "muted", S.adm_no_dead));
+    }
+    if (d.detail && !(d.kind !== "kiosk" && d.dead_letters)) parts.push(el("span", "muted detail", d.detail));
+    if (d.version) parts.push(el("span", "muted detail", fmt(S.adm_version, { v: d.version })));
+    var wrap = el("div", "device-state");
+    parts.forEach(function (p) { wrap.appendChild(p); });
+    return wrap;
+  }
+
+  function isOnline(d) {
+    var t = Motcua.parseTime(d.last_seen);
+    return !isNaN(t) && (Motcua.now() - t) / 1000 <= data.stale_after_s;
+  }
+
+  function renderDevices() {
+    var devices = data.devices;
+    $("no-devices").hidden = devices.length > 0;
+    $("devices-table").hidden = devices.length === 0;
+    replace($("devices-table").tBodies[0], devices.map(function (d) {
+      var tr = el("tr");
+      tr.dataset.device = d.id;
+      var name = el("div");
+      name.appendChild(el("strong", "", d.name));
+      var sub = S["adm_kind_" + d.kind] || d.kind;
+      if (d.counters && d.counters.length) sub += " · " + fmt(S.adm_counters_of, { list: d.counters.join(", ") });
+      name.appendChild(el("div", "muted", sub));
+      cell(tr, name);
+      var online = isOnline(d);
+      cell(tr, badge(online ? "ok" : "bad", online ? S.adm_online : S.adm_offline), "contact");
+      var seen = cell(tr, "", "last-seen");
+      if (d.last_seen) {
+        seen.appendChild(el("span", "ago", ago(d.last_seen)));
+        seen.appendChild(el("div", "muted", dateTime(d.last_seen)));
+        seen.dataset.at = d.last_seen;
+      } else {
+        seen.textContent = S.adm_never;
+      }
+      cell(tr, deviceState(d));
+      cell(tr, d.address || "–", "address");
+      return tr;
+    }));
+    $("screens").textContent = num(data.screens);
+  }
+
+  function renderAll() {
+    renderTotals();
+    renderSatisfaction();
+    renderFields();
+    renderCounters();
+    renderDevices();
+    $("updated").textContent = fmt(S.adm_updated_at, { t: clock(new Date(Motcua.now()).toISOString()) });
+    document.body.dataset.renders = String(Number(document.body.dataset.renders || 0) + 1);
+  }
+
+  // -- live ----------------------------------------------------------------------------------
+  function applySnapshot(snap) {
+    if (snap.services) {
+      var waiting = {};
+      snap.services.forEach(function (s) { waiting[s.id] = s; });
+      data.services = data.services.map(function (f) {
+        var s = waiting[f.id];
+        return s ? Object.assign({}, f, { waiting: s.waiting, open: s.open, closed_today: s.closed_today,
+                                          estimated_wait_s: s.estimated_wait_s }) : f;
+      });
+    }
+    if (snap.counters) {
+      var byId = {};
+      snap.counters.forEach(function (c) { byId[c.id] = c; });
+      data.counters = data.counters.map(function (c) {
+        var s = byId[c.id];
+        if (!s) return c;
+        return Object.assign({}, c, { paused: s.paused, pause_reason: s.pause_reason,
+                                      open: s.open, ticket: s.ticket });
+      });
+    }
+    renderAll();
+  }
+
+  function refresh() {
+    if (loading) {
+      again = true;
+      return;
+    }
+    loading = true;
+    again = false;
+    fetch("/api/v1/admin/dashboard", { credentials: "same-origin", cache: "no-store",
+                                       headers: { "Accept": "application/json" } })
+      .then(function (r) {
+        if (r.status === 401 || r.status === 403) {
+          location.href = "/counter?next=" + encodeURIComponent(location.pathname);
+          return null;
+        }
+        return r.ok ? r.json() : null;
+      })
+      .then(function (fresh) {
+        if (!fresh) return;
+        Motcua.syncClock(fresh.server_time);
+        data = fresh;
+        renderAll();
+      })
+      .catch(function () { /* the offline banner tells; the next round tries again */ })
+      .then(function () {
+        loading = false;
+        if (again) refresh();
+      });
+  }
+
+  function refreshSoon() {
+    if (pending) return;
+    pending = setTimeout(function () { pending = null; refresh(); }, 400);
+  }
+
+  Motcua.syncClock(data.server_time);
+  renderAll();
+  Motcua.live({
+    kinds: boot.kinds,
+    keepaliveS: boot.keepalive_s,
+    onSnapshot: function (snap) { applySnapshot(snap); refreshSoon(); },
+  });
+  setInterval(refresh, Math.max(5, boot.refresh_s || 15) * 1000);
+  // Ages ("12 giây trước") and contact state move on between refreshes.
+  setInterval(renderDevices, 5000);
+  window.__adminDashboard = { refresh: refresh, get data() { return data; } };
+})();
