@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import reports, routes  # noqa: E402,F401  (register their routes on bp; reports: admins only)
+# Register their routes on bp; reports and admin: admins only.
+from . import admin, reports, routes  # noqa: E402,F401

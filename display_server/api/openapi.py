@@ -251,6 +251,57 @@ def _report_paths() -> dict:
     }
 
 
+# -- admin (admins only) -----------------------------------------------------------------------
+ADMIN_SCHEMAS: dict = {
+    "AdminDashboard": {
+        "type": "object",
+        "required": ["server_time", "day", "services", "counters", "totals", "satisfaction",
+                     "devices", "screens", "stale_after_s"],
+        "properties": {
+            "server_time": {"type": "string", "format": "date-time"}, "day": _STR,
+            "services": {"type": "array", "items": _ref("Service")},
+            "counters": {"type": "array", "items": {
+                "type": "object", "required": ["id", "number", "open", "paused", "officer", "ticket"],
+                "properties": {
+                    "id": _STR, "number": _INT, "name": _STR, "fields": {"type": "array", "items": _STR},
+                    "open": _BOOL, "paused": _BOOL, "pause_reason": _STR,
+                    "officer": _nullable({"type": "object", "properties": {"username": _STR,
+                                                                           "full_name": _STR}}),
+                    "ticket": _nullable({"type": "object", "properties": {
+                        "number": _STR, "service_id": _STR, "state": _STR, "called_at": _TIME}}),
+                }}},
+            "totals": {"type": "object", "description": "Today's tickets: issued, served, skipped, "
+                       "waiting, at_counter, expired",
+                       "additionalProperties": _INT},
+            "satisfaction": {"type": "object", "required": ["total", "score", "levels"],
+                             "properties": {"total": _INT, "score": _NUM, "dissatisfied": _INT,
+                                            "levels": {"type": "array", "items": {"type": "object"}}}},
+            "devices": {"type": "array", "items": {
+                "type": "object", "required": ["id", "kind", "name", "last_seen", "online"],
+                "properties": {
+                    "id": _STR, "kind": {"enum": ["kiosk", "rating_station"]}, "name": _STR,
+                    "counters": {"type": "array", "items": _STR}, "last_seen": _TIME,
+                    "age_s": {"type": ["integer", "null"]}, "online": _BOOL, "address": _STR,
+                    "printer_status": {"type": ["string", "null"]},
+                    "outbox_backlog": {"type": ["integer", "null"]}, "dead_letters": _INT,
+                    "detail": _STR, "version": _STR,
+                }}},
+            "screens": {"type": "integer", "description": "Live event-stream connections now"},
+            "stale_after_s": _INT,
+        },
+    },
+}
+
+
+def _admin_paths() -> dict:
+    return {
+        "/admin/dashboard": {"get": _op(
+            "Admin dashboard: counters with their officers, today's totals and satisfaction, "
+            "devices with their last heartbeat, connected screens (admins)",
+            {"200": _json("AdminDashboard"), **_errors(401, 403)}, security=ADMIN, tag="admin")},
+    }
+
+
 def document(config: Config) -> dict:
     """The whole document; the ids in examples come from ``config``."""
     paths = {
@@ -321,6 +372,7 @@ def document(config: Config) -> dict:
         "/openapi.json": {"get": _op("This document", {"200": {"description": "OK"}},
                                      security=PUBLIC, tag="public")},
         **_report_paths(),
+        **_admin_paths(),
     }
     return {
         "openapi": "3.1.0",
@@ -330,7 +382,7 @@ def document(config: Config) -> dict:
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **REPORT_SCHEMAS, **_body_schemas()},
+            "schemas": {**SCHEMAS, **REPORT_SCHEMAS, **ADMIN_SCHEMAS, **_body_schemas()},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer",
                            "description": "A device token from the config, or an officer token "
