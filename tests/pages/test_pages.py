@@ -141,7 +141,7 @@ def test_admin_page_requires_an_admin(web) -> None:
     admin = web()
     admin.login("admin")
     r = admin.get("/admin")
-    assert r.status_code == 200 and "Quản trị" in r.text and "phiên bản sau" in r.text
+    assert r.status_code == 200 and "Quản trị" in r.text and "Tổng quan hôm nay" in r.text
 
 
 def test_work_page_needs_login_and_an_allowed_counter(web) -> None:
