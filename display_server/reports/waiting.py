@@ -125,8 +125,8 @@ def _per_day_query(dims: Sequence[str], period: Period, config: Config):
     ``group values|service seconds``.
 
     Grouping by the indexed ``day`` streams on SQLite (no sort of every ticket) and each day's
-    items are counted in Python with ``Counter``: several times faster than GROUP BY on computed
-    seconds, and exact."""
+    items are counted in Python with ``Counter``: about twice as fast on a year of tickets as
+    GROUP BY on the computed seconds, and as exact."""
     c = t.tickets.c
     lo, hi = period.utc_bounds(config.zone)
     segments = offset_segments(config.zone, lo, hi)
