@@ -250,16 +250,44 @@ def server(ctx: Context, host: str | None, port: int | None, threads: int | None
 
 # -- demo ---------------------------------------------------------------------------------------
 @cli.command()
-@click.option("--tickets", default=40, show_default=True, help="How many citizens arrive.")
-@click.option("--seed", default=1, show_default=True, help="Random seed of the simulated day.")
+@click.option("--simulate", is_flag=True, help="Simulate a day: citizens, officers, ratings.")
+@click.option("--no-kiosk", is_flag=True, help="Do not start the kiosk window.")
+@click.option("--offscreen/--window", default=None,
+              help="Kiosk without a display (default: offscreen when there is no display).")
+@click.option("--speed", default=1.0, show_default=True, help="Simulation speed factor.")
+@click.option("--duration", type=float, default=None, help="Stop after this many seconds.")
+@click.option("--terminal", is_flag=True,
+              help="Only print a simulated day in the terminal (no server, no windows).")
+@click.option("--tickets", default=40, show_default=True, help="--terminal: citizens arriving.")
+@click.option("--seed", default=1, show_default=True, help="--terminal: random seed.")
 @click.option("--data-dir", type=click.Path(file_okay=False), default=None,
-              help="Where the demo database goes (default: a new temporary folder).")
+              help="--terminal: where the database goes (default: a new temporary folder).")
 @click.pass_obj
-def demo(ctx: Context, tickets: int, seed: int, data_dir: str | None) -> None:
-    """Run a simulated queue day in the terminal with the real engine."""
-    from .demo_day import run_demo_day
+def demo(ctx: Context, simulate: bool, no_kiosk: bool, offscreen: bool | None, speed: float,
+         duration: float | None, terminal: bool, tickets: int, seed: int,
+         data_dir: str | None) -> None:
+    """Run the whole system on this machine: server, kiosk, simulated rating buttons."""
+    if terminal:
+        from .demo_day import run_demo_day
 
-    run_demo_day(ctx.config(), tickets=tickets, seed=seed, data_dir=data_dir)
+        run_demo_day(ctx.config(), tickets=tickets, seed=seed, data_dir=data_dir)
+        return
+    from .demo import run_demo
+
+    cfg = ctx.config()
+    _opened_database(ctx)
+    sys.exit(run_demo(cfg, cfg.source or find_config(ctx.config_path), simulate_day=simulate,
+                      kiosk=not no_kiosk, offscreen=offscreen, duration_s=duration, speed=speed))
+
+
+@cli.command("demo-kiosk", hidden=True)
+@click.option("--offscreen", is_flag=True)
+@click.pass_obj
+def demo_kiosk(ctx: Context, offscreen: bool) -> None:
+    """The demo's kiosk process: kiosk window plus the first rating station on keys 1-3."""
+    from .demo import run_demo_kiosk
+
+    run_demo_kiosk(ctx.config(), offscreen=offscreen)
 
 
 class _LazyCommand(click.Group):

@@ -113,7 +113,7 @@ def test_unwritable_database_is_a_clear_error(run, tmp_path: Path) -> None:
 
 
 def test_terminal_demo_runs_a_day(run, tmp_path: Path) -> None:
-    r = run("demo", "--tickets", "12", "--data-dir", str(tmp_path / "demo"))
+    r = run("demo", "--terminal", "--tickets", "12", "--data-dir", str(tmp_path / "demo"))
     assert r.returncode == 0, r.stderr
     assert "12 số đã cấp, 12 đã phục vụ" in r.stdout
     assert "Xin mời số" in r.stdout
