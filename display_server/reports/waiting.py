@@ -168,16 +168,20 @@ def waiting_report(db: Database, config: Config, start: str | date, end: str | d
             s.update(services.split(ITEM_SEP))
 
     acc: dict[tuple[Key, ...], _Acc] = defaultdict(_Acc)
+    found: dict[tuple[str | None, str], _Acc] = {}  # (period, "group values") -> figures
 
-    def group(when: str | None, parts: list[str]) -> _Acc:
-        values = dict(zip(other, parts, strict=True))
-        key = tuple(when if d == time_dim else _parse(d, values[d]) for d in dims)
-        return acc[key]
+    def group(when: str | None, prefix: str) -> _Acc:
+        a = found.get((when, prefix))
+        if a is None:
+            values = dict(zip(other, prefix.split(_SEP), strict=True)) if other else {}
+            key = tuple(when if d == time_dim else _parse(d, values[d]) for d in dims)
+            a = found[(when, prefix)] = acc[key]
+        return a
 
     for when, (waits, services) in counted.items():
         for item, n in waits.items():
-            *parts, state, secs = item.split(_SEP)
-            a = group(when, parts)
+            prefix, state, secs = (_SEP + item).rsplit(_SEP, 2)
+            a = group(when, prefix[1:])
             a.tickets += n
             a.served += n if state == "done" else 0
             if secs:
@@ -185,8 +189,8 @@ def waiting_report(db: Database, config: Config, start: str | date, end: str | d
                 a.no_show += n if state in NO_SHOW_STATES else 0
                 a.wait.add(int(secs), n)
         for item, n in services.items():
-            *parts, secs = item.split(_SEP)
-            group(when, parts).service.add(int(secs), n)
+            prefix, secs = (_SEP + item).rsplit(_SEP, 1)
+            group(when, prefix[1:]).service.add(int(secs), n)
 
     target_s = config.queue.target_wait_minutes * 60
     total = _Acc()
