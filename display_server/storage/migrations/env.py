@@ -7,6 +7,11 @@ from display_server.storage.tables import metadata
 db = context.config.attributes["database"]
 
 with db.engine.connect() as connection:
+    if db.is_sqlite:
+        # SQLite rebuilds a table to alter it; with foreign keys on, dropping the old table would
+        # fail (or cascade) while other rows still point at it. The pragma only takes effect
+        # outside a transaction, hence on the driver connection before SQLAlchemy begins one.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -14,4 +19,10 @@ with db.engine.connect() as connection:
     )
     with context.begin_transaction():
         context.run_migrations()
+        if db.is_sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:5]}")
     connection.commit()
+    if db.is_sqlite:
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
