@@ -68,6 +68,41 @@ while True:
 """
 
 
+BARE_WINDOW = r"""
+import os, sys
+w, h = sys.argv[1].split("x")
+os.environ.update(KIVY_NO_ARGS="1", KIVY_LOG_MODE="PYTHON", SDL_VIDEODRIVER="offscreen",
+                  KIVY_HOME=sys.argv[2])
+from kivy.config import Config
+Config.set("graphics", "width", w)
+Config.set("graphics", "height", h)
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.uix.label import Label
+
+class Bare(App):
+    def load_kv(self, filename=None):
+        return False
+
+    def build(self):
+        Clock.schedule_once(lambda dt: self.stop(), 2)
+        return Label(text="Xin chào")
+
+Bare().run()
+for line in open("/proc/self/status"):
+    if line.startswith("VmRSS:"):
+        print(int(line.split()[1]) // 1024)
+"""
+
+
+def bare_window_mb(size: str) -> str:
+    """RSS of a Kivy window with one label at ``size``: the floor under any Kivy app here."""
+    r = subprocess.run([sys.executable, "-c", BARE_WINDOW, size, tempfile.mkdtemp()],
+                       capture_output=True, text=True, timeout=120)
+    lines = r.stdout.split()
+    return f"{lines[-1]} MB" if lines and lines[-1].isdigit() else "?"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -229,7 +264,7 @@ def run_kiosk(args: argparse.Namespace, cfg_path: Path, jobs: Jobs) -> int:
         yield lambda: app.home_state is not None and app.home_state.online
         info["renderer"] = gl_renderer()
         for _ in range(args.touches):
-            yield 0.15  # let the home screen settle (a person takes longer)
+            yield 0.2  # let the home screen settle (a person takes longer)
             seen = jobs.count()
             button = app.screens["home"].buttons[args.field]
             t0 = time.monotonic_ns()
@@ -243,16 +278,24 @@ def run_kiosk(args: argparse.Namespace, cfg_path: Path, jobs: Jobs) -> int:
                 jobs.cond.wait_for(lambda s=seen: len(jobs.jobs) > s, timeout=10)
                 last_byte = jobs.jobs[-1][0]
             to_printer.append((last_byte - t0) / 1e6)
+            start = Clock.frames_displayed
+            yield lambda s=start: Clock.frames_displayed >= s + 2  # a screen switch is a frame
             touch(app.screens["result"].ids.done)
             yield lambda: app.sm.current == "home"
         app.stop()
 
     gen = script()
-    state = {"wait": None, "until": 0.0}
+    state = {"wait": None, "until": 0.0, "deadline": float("inf")}
 
     def tick(_dt: float) -> None:
         w = state["wait"]
         if callable(w) and not w():
+            if time.monotonic() > state["deadline"]:
+                problems.append(f"stuck on the {app.sm.current!r} screen after "
+                                f"{len(to_printer)} tickets")
+                state["wait"] = lambda: False
+                state["deadline"] = float("inf")
+                app.stop()
             return
         if isinstance(w, float) and time.monotonic() < state["until"]:
             return
@@ -263,9 +306,14 @@ def run_kiosk(args: argparse.Namespace, cfg_path: Path, jobs: Jobs) -> int:
             return
         if isinstance(state["wait"], float):
             state["until"] = time.monotonic() + state["wait"]
+        state["deadline"] = time.monotonic() + 30
 
     Clock.schedule_interval(tick, 0)
     app.run()
+    busy = memory_mb()
+    from kiosk.app import release_memory
+
+    release_memory()  # what the heartbeat does every 30 s
     mem = memory_mb()
 
     print(f"motcua kiosk benchmark: {platform.machine()}, {platform.processor() or '?'}, "
@@ -279,10 +327,13 @@ def run_kiosk(args: argparse.Namespace, cfg_path: Path, jobs: Jobs) -> int:
             if ms:
                 print(summary(f"  {name}", ms))
         print(f"ticket size on the wire: {jobs.jobs[-1][1]} bytes")
-    print(f"kiosk process memory: RSS {mem['VmRSS']:.0f} MB (anonymous {mem['RssAnon']:.0f}, "
-          f"files {mem['RssFile']:.0f}), peak {mem['VmHWM']:.0f} MB; before Kivy: "
-          f"{before['VmRSS']:.0f} MB; GL driver libraries resident: {gl_libraries_mb():.0f} MB "
+    print(f"kiosk process memory: RSS {mem['VmRSS']:.0f} MB after the heartbeat's heap trim "
+          f"({busy['VmRSS']:.0f} MB right after the last ticket; peak {mem['VmHWM']:.0f} MB)")
+    print(f"  of which anonymous {mem['RssAnon']:.0f} MB, files {mem['RssFile']:.0f} MB; "
+          f"before Kivy {before['VmRSS']:.0f} MB; GL driver libraries {gl_libraries_mb():.0f} MB "
           f"(renderer: {info.get('renderer', '?')})")
+    print(f"  for scale: a bare Kivy window with one label at {args.size}: "
+          f"RSS {bare_window_mb(args.size)}")
     return 1 if problems else 0
 
 

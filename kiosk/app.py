@@ -7,6 +7,7 @@ with ``Clock.schedule_once``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -45,6 +46,27 @@ HEARTBEAT_S = 30.0
 ERROR_SECONDS_MIN = 10  # error screens stay at least this long unless touched
 
 
+def _libc() -> Any:
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+
+
+def release_memory() -> None:
+    """Return the C heap's free pages to the system (glibc ``malloc_trim``): drawing tickets
+    leaves freed heap behind (about 20 MB measured)."""
+    with contextlib.suppress(AttributeError):  # not glibc
+        _LIBC.malloc_trim(0)
+
+
 class KioskApp(App):
     """One kiosk window. ``on_digit_key(digit)`` receives keys 1-4 (the demo's rating keys)."""
 
@@ -71,7 +93,7 @@ class KioskApp(App):
         self.refresh_s = refresh_s
         self.allow_priority = config.kiosk.allow_priority
         self.centre_name = config.centre.name
-        self.heartbeat = Heartbeat(controller.send_heartbeat, heartbeat_s)
+        self.heartbeat = Heartbeat(self._beat, heartbeat_s)
         controller.on_fault = self.heartbeat.kick
         self.idle = IdleTimer(config.kiosk.idle_seconds, time.monotonic())
         self.taps = CornerTaps()
@@ -115,6 +137,10 @@ class KioskApp(App):
 
     def on_stop(self) -> None:
         self.heartbeat.stop(timeout_s=1.0)
+
+    def _beat(self) -> None:
+        self.controller.send_heartbeat()
+        release_memory()
 
     def _fit_window(self) -> None:
         w, h = Window.size
