@@ -197,6 +197,14 @@ def people(d: Draw) -> None:
     line(d, (6, 90), (94, 90))
 
 
+def hourglass(d: Draw) -> None:
+    line(d, (22, 8), (78, 8))
+    line(d, (22, 92), (78, 92))
+    d.line([p(28, 8), p(28, 24), p(50, 50), p(28, 76), p(28, 92)], fill=WHITE, width=W, joint="curve")
+    d.line([p(72, 8), p(72, 24), p(50, 50), p(72, 76), p(72, 92)], fill=WHITE, width=W, joint="curve")
+    d.polygon([p(36, 84), p(64, 84), p(50, 66)], fill=WHITE)
+
+
 def warning(d: Draw) -> None:
     d.polygon([p(50, 8), p(94, 88), p(6, 88)], outline=WHITE, width=W)
     line(d, (50, 36), (50, 62))
@@ -208,7 +216,7 @@ ICONS: dict[str, Callable[[Draw], None]] = {
     "kinh-doanh": kinh_doanh, "van-hoa-xa-hoi": van_hoa_xa_hoi, "tra-ket-qua": tra_ket_qua,
     "generic": generic, "priority": priority, "procedures": procedures, "language": language,
     "home": home, "back": back, "server": server, "printer": printer, "clock": clock,
-    "ticket": ticket, "people": people, "warning": warning,
+    "ticket": ticket, "people": people, "warning": warning, "hourglass": hourglass,
 }
 
 

@@ -16,6 +16,7 @@ Steps:
   noprint     a printer that says it is ready but fails: the number and its QR code on screen
   error       show the printer-offline screen through the controller (the printer swapped for
               the "none" backend) and screenshot it
+  issuing     show the "please wait" screen and screenshot it
   keys        press keys 1-4 and 'a' on the window; record what reached ``on_digit_key``
   idle        pretend nobody touched the screen for a long time; record the screen after
   exit        5 taps in the top-left corner, the PIN on the number pad, "exit": the app stops
@@ -197,6 +198,12 @@ def main() -> int:
                 app.controller.printer = jammed
                 yield from issue_visit("noprint")
                 app.controller.printer = real
+                app.go_home()
+                yield frames()
+            elif step == "issuing":
+                app.sm.current = "issuing"  # normally on screen for a fraction of a second
+                yield frames()
+                shot("issuing")
                 app.go_home()
                 yield frames()
             elif step == "keys":

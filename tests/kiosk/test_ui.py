@@ -52,7 +52,7 @@ def run_driver(live, tmp_path: Path, *, size: str, steps: str, prefix: str,
 
 @pytest.mark.parametrize("size", ["800x480", "1920x1080", "1080x1920"])
 def test_touch_a_field_and_get_the_number_the_server_issued(live_server, tmp_path, size):
-    steps = "home,issue,priority,procedures,english,noprint,error,keys,idle,exit"
+    steps = "home,issue,priority,procedures,english,noprint,error,issuing,keys,idle,exit"
     rep = run_driver(live_server, tmp_path, size=size, steps=steps, prefix=f"kiosk-{size}")
 
     # Home: every field from the server, with people waiting.
@@ -98,7 +98,7 @@ def test_touch_a_field_and_get_the_number_the_server_issued(live_server, tmp_pat
     assert rep["exited"] is True
 
     for name in ("home", "issue-result", "procedures", "noprint-result", "error-error",
-                 "home-en", "admin"):
+                 "home-en", "issuing", "admin"):
         assert (ARTIFACTS / f"kiosk-{size}-{name}.png").stat().st_size > 5000
 
 
