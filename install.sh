@@ -47,7 +47,9 @@ PKG_SERVER=(espeak-ng sox sqlite3)
 PKG_KIOSK=(cage xwayland kbd libmtdev1 libgl1 libegl1 libgles2 libusb-1.0-0)
 PKG_SCREEN=(cage kbd "chromium|chromium-browser" alsa-utils)
 PKG_RATING=()                       # gpiozero and lgpio come as pip wheels
-PKG_DEMO=(fonts-dejavu-core espeak-ng sox)
+# The demo runs the kiosk too: Kivy's libraries, Mesa for drawing (offscreen without a display).
+PKG_DEMO=(fonts-dejavu-core espeak-ng sox libmtdev1 libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri
+          libglx-mesa0 libgbm1)
 PKG_DEV=(chromium postgresql shellcheck)
 
 # Groups the service user joins when this system has them.
