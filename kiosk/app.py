@@ -22,11 +22,11 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from config.procedures import ProcedureBook
 from config.schema import Config
 
 from .controller import Heartbeat, HomeState, Issued, KioskController, Outcome, Refused
 from .i18n import tr
-from .procedures import ProcedureBook
 from .screens import (
     AdminScreen,
     ErrorScreen,

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from config.procedures import ProcedureBook, ProceduresError, procedures_for
 from config.schema import Config
 from printer import PrinterError, open_printer
 
 from .client import ServerClient
 from .controller import KioskController
 from .kivy_env import WindowSpec, default_size
-from .procedures import ProcedureBook, ProceduresError, procedures_for
 
 log = logging.getLogger(__name__)
 

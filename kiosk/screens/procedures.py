@@ -8,10 +8,10 @@ from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
+from config.procedures import Procedure, ProcedureBook
 from config.schema import Config
 
 from ..i18n import keep_together, tr
-from ..procedures import Procedure, ProcedureBook
 from . import theme
 from .widgets import IconButton
 

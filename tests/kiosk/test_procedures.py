@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from config import load_config
-from kiosk.procedures import ProceduresError, load_procedures, procedures_for, procedures_path
+from config.procedures import ProceduresError, load_procedures, procedures_for, procedures_path
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""The procedures citizens can look up on the kiosk, read from ``<config stem>.procedures.toml``.
+"""The procedures citizens look up on the kiosk, read from ``<config stem>.procedures.toml``.
 
 The file sits next to the centre config (``config/demo.toml`` -> ``config/demo.procedures.toml``)
 and lists ``[[procedures]]`` entries, each with its ``field`` id, name, required documents,
