@@ -53,6 +53,7 @@ def device_rows(s: Services, now: datetime | None = None) -> list[dict]:
     zone = s.config.zone
     out = []
     by_id = {d.id: d for d in s.config.devices}
+    numbers = {c.id: c.number for c in s.config.counters}
     for d in s.devices():
         info = d["info"] or {}
         seen = datetime.fromisoformat(d["last_seen"]) if d["last_seen"] else None
@@ -62,7 +63,7 @@ def device_rows(s: Services, now: datetime | None = None) -> list[dict]:
         cfg = by_id.get(d["id"])
         out.append({
             "id": d["id"], "kind": d["kind"], "name": d["name"] or d["id"],
-            "counters": sorted({b.counter for b in cfg.buttons}) if cfg else [],
+            "counters": sorted({numbers.get(b.counter, 0) for b in cfg.buttons}) if cfg else [],
             "last_seen": seen.astimezone(zone).isoformat(timespec="seconds") if seen else None,
             "age_s": max(0, age) if age is not None else None,
             "online": age is not None and age <= STALE_AFTER_S,

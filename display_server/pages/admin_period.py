@@ -3,12 +3,42 @@ default) or chosen dates, and up to two grouping dimensions."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 PRESETS = ("today", "this_month", "last_month", "this_quarter", "this_year")
 DEFAULT_PRESET = "this_month"
+
+
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+
+
+def user_date(text: str) -> str:
+    """``25/11/2026`` (as people in Viet Nam write dates) or ``2026-11-25`` as ISO; anything
+    else is returned as typed."""
+    text = text.strip()[:20]
+    m = _DMY.fullmatch(text)
+    if m:
+        try:
+            return date(int(m.group(3)), int(m.group(2)), int(m.group(1))).isoformat()
+        except ValueError:
+            return text
+    return text
+
+
+def is_iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def dmy(text: str) -> str:
+    """An ISO date as ``25/11/2026`` for the form (other text unchanged)."""
+    return date.fromisoformat(text).strftime("%d/%m/%Y") if is_iso_date(text) else text
 
 
 def preset_range(name: str, today: date) -> tuple[date, date]:
@@ -49,10 +79,9 @@ class Choice:
 
 def choose(args: Mapping[str, str], today: date, allowed: tuple[str, ...],
            default_group: tuple[str, ...]) -> Choice:
-    """Read ``preset`` or ``from``/``to``, and ``by`` (``officer`` or ``officer,month``).
-
-    Bad dates are passed on as given so the report says what is wrong with them; unknown
-    grouping words are dropped.
+    """Read ``preset`` or ``from``/``to`` (``25/11/2026`` or ISO), and ``by`` (``officer`` or
+    ``officer,month``). Bad dates are kept as typed (the page says what is wrong with them);
+    unknown grouping words are dropped.
     """
     preset = args.get("preset", "")
     start, end = (args.get("from") or "").strip(), (args.get("to") or "").strip()
@@ -62,7 +91,7 @@ def choose(args: Mapping[str, str], today: date, allowed: tuple[str, ...],
         start, end = lo.isoformat(), hi.isoformat()
     else:
         preset = ""
-        start, end = start[:20], end[:20]
+        start, end = user_date(start), user_date(end)
     if "by" in args:
         words = [w.strip().lower() for w in args.get("by", "").split(",")]
         group = tuple(dict.fromkeys(w for w in words if w in allowed))[:2]

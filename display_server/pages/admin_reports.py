@@ -20,14 +20,15 @@ from ..reports import (
 from ..reports.satisfaction import DIMENSIONS as SATISFACTION_BY
 from ..reports.waiting import DIMENSIONS as WAITING_BY
 from .admin import bp
-from .admin_period import PRESETS, Choice, choose, trend_unit
+from .admin_period import PRESETS, Choice, choose, dmy, is_iso_date, trend_unit
 from .common import config, field_name, svc
-from .i18n import current_lang, strings
+from .i18n import current_lang, strings, t
 
 KINDS = {"satisfaction": SATISFACTION_BY, "waiting": WAITING_BY, "dissatisfied": ()}
 DEFAULT_GROUP = {"satisfaction": ("officer",), "waiting": ("service",), "dissatisfied": ()}
 CHART_STRINGS = ("adm_chart_score", "adm_chart_votes", "adm_chart_tickets", "adm_chart_wait_mean",
-                 "adm_chart_wait_p90", "adm_chart_minutes", "adm_chart_empty")
+                 "adm_chart_wait_p90", "adm_chart_minutes", "adm_chart_empty", "adm_by_day",
+                 "adm_by_month", "adm_by_hour", "adm_by_service")
 
 
 def cell(value: object, kind: str) -> str:
@@ -110,7 +111,15 @@ def waiting_charts(start: str, end: str) -> dict:
     }
 
 
+def _check_dates(choice: Choice) -> None:
+    """Dates the form could not read, in the page's words (the reports check the rest)."""
+    for value in (choice.start, choice.end):
+        if not is_iso_date(value):
+            raise ReportError("bad_date", t("adm_err_date", value=value))
+
+
 def _compute(kind: str, choice: Choice):
+    _check_dates(choice)
     s = svc()
     if kind == "satisfaction":
         return satisfaction_report(s.db, s.config, choice.start, choice.end, choice.group_by)
@@ -119,18 +128,21 @@ def _compute(kind: str, choice: Choice):
     return dissatisfied_cases(s.db, s.config, choice.start, choice.end)
 
 
-def _page(kind: str, template: str, nav: str, extra) -> str:
+def _page(kind: str, template: str, nav: str, extra):
     choice = _choice(kind)
     context: dict = {"choice": choice, "presets": PRESETS, "dims": KINDS[kind], "error": None,
-                     "links": downloads(kind, choice), "kind": kind}
+                     "links": downloads(kind, choice), "kind": kind,
+                     "shown": {"from": dmy(choice.start), "to": dmy(choice.end)}}
+    status = 200
     try:
         table = report_table(_compute(kind, choice))
         context.update(table=table, **extra(choice))
     except ReportError as exc:
         context.update(error=exc.message, table=None)
+        status = 400
     boot = {"lang": current_lang(), "charts": context.pop("charts", None),
             "strings": strings(*CHART_STRINGS)}
-    return render_template(template, nav=nav, boot=boot, **context)
+    return render_template(template, nav=nav, boot=boot, **context), status
 
 
 @bp.get("/reports")
@@ -162,7 +174,11 @@ def report_print():
     except ReportError as exc:
         table, error = None, exc.message
     wide = kind == "waiting" or (table is not None and len(table.columns) > 10)
+    centre = config().centre
+    superior = f"UBND {centre.commune}" if centre.commune and \
+        centre.commune.casefold() not in centre.name.casefold() else ""
     return render_template("admin/print.html", table=table, error=error, wide=wide,
-                           printed_at=datetime.now(config().zone), kind=kind,
+                           printed_at=datetime.now(config().zone), kind=kind, superior=superior,
                            back=url_for("admin.reports_waiting" if kind == "waiting"
-                                        else "admin.reports", **choice.query()))
+                                        else "admin.reports", **choice.query())), \
+        200 if table is not None else 400

@@ -215,6 +215,10 @@ VI: dict[str, str] = {
     "adm_preset_this_year": "Năm nay",
     "adm_from": "Từ ngày",
     "adm_to": "Đến ngày",
+    "adm_date_placeholder": "ngày/tháng/năm",
+    "adm_date_hint": "Ngày viết dạng ngày/tháng/năm, ví dụ 25/11/2026. Chọn nhanh ở trên, hoặc gõ "
+                     "ngày rồi bấm “Xem báo cáo”.",
+    "adm_err_date": "Ngày không hợp lệ: “{value}”. Viết dạng ngày/tháng/năm, ví dụ 25/11/2026.",
     "adm_group_by": "Nhóm theo",
     "adm_then_by": "Rồi theo",
     "adm_by_none": "Không nhóm (chỉ tổng)",
@@ -476,6 +480,10 @@ EN: dict[str, str] = {
     "adm_preset_this_year": "This year",
     "adm_from": "From",
     "adm_to": "To",
+    "adm_date_placeholder": "dd/mm/yyyy",
+    "adm_date_hint": "Write dates as day/month/year, e.g. 25/11/2026. Pick a quick choice above, or "
+                     "type dates and press “Show the report”.",
+    "adm_err_date": "Not a valid date: “{value}”. Write day/month/year, e.g. 25/11/2026.",
     "adm_group_by": "Group by",
     "adm_then_by": "Then by",
     "adm_by_none": "Nothing (total only)",

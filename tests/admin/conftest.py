@@ -1,6 +1,6 @@
 """Fixtures for the admin tests: a live server with admin ``admin`` (Trần Thị Bình) and officer
-``an`` (quay-1, quay-2), HTTP clients that log in through the form, and the browser fixtures of
-the UI tests (system Chromium, never ``playwright install``)."""
+``an`` (quay-1, quay-2), and HTTP clients that log in through the form. The admin pages' browser
+tests are in tests/ui/test_admin.py (one Playwright driver per process)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 
 from tests.pages.conftest import Browser
 from tests.server.conftest import Api
-from tests.ui.conftest import artifacts, browser, launch, playwright_driver  # noqa: F401  (fixtures)
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 

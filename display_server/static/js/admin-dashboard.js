@@ -122,7 +122,7 @@
       var td = cell(tr, "", "ticket");
       if (c.ticket) {
         td.appendChild(el("span", "ticket-number", c.ticket.number));
-        td.appendChild(el("span", "muted ticket-meta", " " + fieldName(c.ticket.service_id) +
+        td.appendChild(el("span", "muted ticket-meta", fieldName(c.ticket.service_id) +
           (c.ticket.called_at ? " · " + clock(c.ticket.called_at) : "")));
       } else {
         td.textContent = "–";
@@ -133,6 +133,7 @@
 
   function deviceState(d) {
     var parts = [];
+    if (!d.last_seen) return el("span", "muted", "–");
     if (d.kind === "kiosk") {
       var st = d.printer_status;
       var key = st ? "adm_printer_" + st : "adm_printer_none";
@@ -182,7 +183,8 @@
       cell(tr, d.address || "–", "address");
       return tr;
     }));
-    $("screens").textContent = num(data.screens);
+    // This page counts itself once connected, even if the copy shown was made just before.
+    $("screens").textContent = num(Math.max(data.screens, document.body.dataset.live === "online" ? 1 : 0));
   }
 
   function renderAll() {
@@ -263,5 +265,9 @@
   setInterval(refresh, Math.max(5, boot.refresh_s || 15) * 1000);
   // Ages ("12 giây trước") and contact state move on between refreshes.
   setInterval(renderDevices, 5000);
-  window.__adminDashboard = { refresh: refresh, get data() { return data; } };
+  window.__adminDashboard = {
+    refresh: refresh,
+    get data() { return data; },
+    get busy() { return loading || pending !== null; }, // a copy is due or on its way
+  };
 })();

@@ -1,0 +1,121 @@
+"""Report pages over HTTP: figures match the report API, downloads open, the printable view."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.slow
+
+
+def _serve(api, counter: str, level: str | None) -> dict:
+    ticket = api.issue("ho-tich")
+    api.act(counter, "call-next")
+    if level:
+        assert api.rate(counter, level).status_code == 201
+    api.act(counter, "finish")
+    return ticket
+
+
+@pytest.fixture
+def served(api) -> None:
+    """Today: three ratings at quay-1 by ``an`` (one dissatisfied), one ticket still waiting."""
+    for level in ("very_satisfied", "satisfied", "dissatisfied"):
+        _serve(api, "quay-1", level)
+    api.issue("chung-thuc")
+
+
+def _links(page: str) -> dict[str, str]:
+    found = re.findall(r'<a class="button small" href="([^"]+)"[^>]*>([^<]+)</a>', page)
+    out: dict[str, str] = {}
+    for href, text in found:  # the first of each: the main table's
+        out.setdefault(text, href.replace("&amp;", "&"))
+    return out
+
+
+def test_satisfaction_page_shows_this_month_by_officer(admin, api, served) -> None:
+    page = admin.get("/admin/reports").text
+    assert 'id="preset-this_month" aria-current="true"' in page
+    table = re.search(r'<table class="data report" id="satisfaction-table">.*?</table>', page, re.S).group(0)
+    row = re.search(r"<tr><td[^>]*>Nguyễn Văn An</td>(.*?)</tr>", table, re.S).group(1)
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", row)
+    assert cells == ["3", "1", "33,33", "1", "33,33", "1", "33,33", "66,67"]
+    assert "Báo cáo mức độ hài lòng — Bộ phận Một cửa UBND xã Phú Hòa — từ 01/" in page
+    dissatisfied = re.search(r'id="dissatisfied-table">.*?</table>', page, re.S).group(0)
+    assert "1003" in dissatisfied and "Không hài lòng" in dissatisfied
+    assert "Nguyễn Văn An" in dissatisfied
+
+
+def test_presets_and_grouping(admin, served) -> None:
+    today = date.today()
+    page = admin.get("/admin/reports?preset=today&by=counter&by=").text
+    assert f"ngày {today:%d/%m/%Y}" in page
+    assert re.search(r"<th[^>]*>Quầy</th>", page)
+    assert "Quầy 5" in page  # every counter listed, with zeros
+    page = admin.get("/admin/reports?preset=this_year&by=").text
+    assert f"từ 01/01/{today.year}" in page and "Phạm vi" in page
+    r = admin.get("/admin/reports?from=2026-12-01&to=2026-11-01")
+    assert r.status_code == 400
+    assert 'id="report-error"' in r.text and "sau ngày kết thúc" in r.text
+
+
+def test_dates_are_typed_day_first(admin, served) -> None:
+    today = date.today()
+    page = admin.get(f"/admin/reports?from=1/{today.month}/{today.year}&to={today:%d/%m/%Y}&by=").text
+    assert f"từ 01/{today:%m/%Y} đến {today:%d/%m/%Y}" in page
+    assert f'value="01/{today:%m/%Y}"' in page  # shown back as typed, day first
+    assert f"from={today:%Y-%m}-01" in page  # links carry ISO dates
+    r = admin.get("/admin/reports?from=31/02/2026&to=01/03/2026")
+    assert r.status_code == 400
+    assert "Ngày không hợp lệ: “31/02/2026”. Viết dạng ngày/tháng/năm" in r.text
+
+
+def test_downloads_open_and_match_the_page(admin, served) -> None:
+    page = admin.get("/admin/reports?preset=this_month&by=officer").text
+    links = _links(page)
+    r = admin.get(links["Tải CSV"])
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert any(row[:2] == ["Nguyễn Văn An", "3"] for row in rows)
+
+    r = admin.get(links["Tải Excel (XLSX)"])
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    assert "Bộ phận Một cửa UBND xã Phú Hòa" in str(values[0][0])
+    officer_row = next(row for row in values if row and row[0] == "Nguyễn Văn An")
+    assert officer_row[1] == 3
+
+    all_links = re.findall(r'href="(/api/v1/reports/dissatisfied[^"]+format=xlsx[^"]*)"', page)
+    r = admin.get(all_links[0].replace("&amp;", "&"))
+    sheet = load_workbook(io.BytesIO(r.content)).active
+    assert any("Không hài lòng" in str(row) for row in sheet.iter_rows(values_only=True))
+
+
+def test_waiting_page_and_its_downloads(admin, served) -> None:
+    page = admin.get("/admin/reports/waiting").text
+    table = re.search(r'id="waiting-table">.*?</table>', page, re.S).group(0)
+    row = re.search(r"<tr><td[^>]*>Tư pháp - Hộ tịch</td>(.*?)</tr>", table, re.S).group(1)
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", row)[:4] == ["3", "3", "3", "0"]
+    links = _links(page)
+    sheet = load_workbook(io.BytesIO(admin.get(links["Tải Excel (XLSX)"]).content)).active
+    assert "thời gian chờ" in str(sheet["A1"].value).lower()
+
+
+def test_printable_view_names_centre_and_period(admin, served) -> None:
+    page = admin.get("/admin/reports?preset=this_month").text
+    printable = _links(page)["Bản in"]
+    assert "report=satisfaction" in printable
+    doc = admin.get(printable).text
+    assert "BỘ PHẬN MỘT CỬA UBND XÃ PHÚ HÒA" in doc
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in doc
+    assert re.search(r'<h1 class="doc-title">Báo cáo mức độ hài lòng — Bộ phận Một cửa UBND xã Phú Hòa — '
+                     r"từ 01/\d\d/\d{4} đến \d\d/\d\d/\d{4}</h1>", doc)
+    assert "size: A4 portrait" in doc
+    assert "size: A4 landscape" in admin.get("/admin/reports/print?report=waiting&preset=today").text
+    assert "NGƯỜI LẬP BIỂU" in doc and 'id="print-table"' in doc

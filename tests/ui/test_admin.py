@@ -1,0 +1,183 @@
+"""The admin pages in headless Chromium: live dashboard, device heartbeats, charts, print view.
+
+Here rather than in tests/admin so every browser test shares this directory's one Playwright
+driver (two sync drivers cannot run in one process). Screenshots go to test-artifacts/admin-*.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from tests.server.conftest import KIOSK, RATING1, Api
+
+expect = pytest.importorskip(
+    "playwright.sync_api", reason="browser tests need the 'playwright' package").expect
+
+pytestmark = pytest.mark.slow
+PASSWORD = "matkhau-123"
+
+
+class Console:
+    """JavaScript errors and failed requests of a page: a test ends by asserting there are none."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+        page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}")
+                if "/api/v1/events" not in r.url else None)
+
+
+def admin_page(browser, base_url: str, path: str = "/admin", viewport=None):
+    page = browser.new_context(viewport=viewport or {"width": 1366, "height": 768}).new_page()
+    console = Console(page)
+    page.goto(f"{base_url}/counter?next={quote(path)}")
+    page.fill("#username", "admin")
+    page.fill("#password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(base_url + path)
+    return page, console
+
+
+@pytest.fixture
+def api(live_server) -> Api:
+    """The JSON API as the kiosk, the rating stations and ``an``."""
+    a = Api(live_server)
+    a.login("an")
+    return a
+
+
+def heartbeat(server, token: str, **info) -> None:
+    r = requests.post(server.api("/devices/heartbeat"), json=info,
+                      headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert r.status_code == 200, r.text
+
+
+def test_dashboard_updates_live_and_shows_devices(browser, live_server, api, artifacts) -> None:
+    page, console = admin_page(browser, live_server.url)
+    page.wait_for_selector("body[data-live=online]")
+    renders = page.evaluate("Number(document.body.dataset.renders)")
+    hall = page.locator('#fields-table tr[data-field="ho-tich"]')
+    expect(hall.locator("td.waiting")).to_have_text("0")
+    expect(page.locator('#devices-table tr[data-device="kiosk-1"] td.contact')).to_have_text("Mất liên lạc")
+
+    heartbeat(live_server, KIOSK, printer_status="paper_low", version="0.1.0")
+    ticket = api.issue("ho-tich")  # an event: the dashboard fetches a fresh copy too
+    expect(hall.locator("td.waiting")).to_have_text("1")
+    expect(page.locator("#total-issued")).to_have_text("1")
+    kiosk = page.locator('#devices-table tr[data-device="kiosk-1"]')
+    expect(kiosk.locator("td.contact")).to_have_text("Đang liên lạc")
+    expect(kiosk).to_contain_text("Sắp hết giấy")
+    expect(kiosk.locator("td.address")).to_have_text("127.0.0.1")
+
+    assert api.act("quay-1", "sign-in").status_code == 200
+    assert api.act("quay-1", "call-next").status_code == 200
+    counter = page.locator('#counters-table tr[data-counter="quay-1"]')
+    expect(counter.locator(".ticket-number")).to_have_text(ticket["number"])
+    expect(counter).to_contain_text("Nguyễn Văn An")
+    expect(counter).to_contain_text("Đang phục vụ")
+    expect(hall.locator("td.waiting")).to_have_text("0")
+
+    assert api.rate("quay-1", "very_satisfied").status_code == 201
+    expect(page.locator("#sat-score")).to_have_text("100%")
+    assert api.act("quay-1", "pause", reason="Đi họp").status_code == 200
+    expect(counter).to_contain_text("Tạm dừng: Đi họp")
+    assert page.evaluate("Number(document.body.dataset.renders)") > renders
+    assert page.url == live_server.url + "/admin"  # never reloaded
+    assert int(page.locator("#screens").inner_text()) >= 1
+
+    # No event follows this heartbeat: the periodic refresh (every 15 s) shows it.
+    page.wait_for_function("!window.__adminDashboard.busy")
+    heartbeat(live_server, RATING1, outbox_backlog=4, detail="2 ratings refused by the server")
+    station = page.locator('#devices-table tr[data-device="danh-gia-1"]')
+    expect(station).to_contain_text("Chờ gửi: 4", timeout=30_000)
+    expect(station).to_contain_text("2 lượt bị từ chối")
+    expect(station.locator("td.contact")).to_have_text("Đang liên lạc")
+
+    page.screenshot(path=str(artifacts / "admin-dashboard-1366x768.png"), full_page=True)
+    assert console.errors == []
+
+
+def test_dashboard_in_english_on_a_narrow_screen(browser, live_server, api, artifacts) -> None:
+    api.issue("dat-dai")
+    page, console = admin_page(browser, live_server.url, "/admin?lang=en",
+                               viewport={"width": 1024, "height": 700})
+    page.wait_for_selector("body[data-live=online]")
+    expect(page.locator("h1")).to_have_text("Today at a glance")
+    expect(page.locator('#fields-table tr[data-field="dat-dai"]')).to_contain_text("Land")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 1024, "the dashboard must not scroll sideways at 1024 px"
+    page.screenshot(path=str(artifacts / "admin-dashboard-en-1024.png"), full_page=True)
+    assert console.errors == []
+
+
+def _some_history(api) -> None:
+    for i, level in enumerate(("very_satisfied", "satisfied", "dissatisfied", "very_satisfied")):
+        api.issue("ho-tich" if i % 2 else "chung-thuc")
+        api.act("quay-1", "call-next")
+        assert api.rate("quay-1", level).status_code == 201
+        api.act("quay-1", "finish")
+    api.issue("dat-dai")
+
+
+def test_report_charts_render_without_errors(browser, live_server, api, artifacts) -> None:
+    _some_history(api)
+    page, console = admin_page(browser, live_server.url, "/admin/reports")
+    expect(page.locator("#chart-trend canvas")).to_have_count(1)
+    expect(page.locator("#satisfaction-table")).to_contain_text("Nguyễn Văn An")
+    expect(page.locator("#dissatisfied-table")).to_contain_text("Không hài lòng")
+    page.screenshot(path=str(artifacts / "admin-reports-satisfaction.png"), full_page=True)
+
+    page.goto(live_server.url + "/admin/reports/waiting")
+    expect(page.locator("#chart-hours canvas")).to_have_count(1)
+    expect(page.locator("#chart-fields canvas")).to_have_count(1)
+    page.screenshot(path=str(artifacts / "admin-reports-waiting.png"), full_page=True)
+    assert console.errors == []
+
+
+def test_printable_view_on_a4(browser, live_server, api, artifacts) -> None:
+    _some_history(api)
+    page, console = admin_page(browser, live_server.url, "/admin/reports/print?report=satisfaction&by=officer",
+                               viewport={"width": 1000, "height": 1300})
+    expect(page.locator("h1.doc-title")).to_contain_text("Báo cáo mức độ hài lòng")
+    page.screenshot(path=str(artifacts / "admin-print-screen.png"), full_page=True)
+    page.emulate_media(media="print")
+    assert page.locator(".print-toolbar").is_hidden()
+    page.screenshot(path=str(artifacts / "admin-print-media.png"), full_page=True)
+    pdf = page.pdf(prefer_css_page_size=True)
+    assert pdf.startswith(b"%PDF")
+    (artifacts / "admin-print.pdf").write_bytes(pdf)
+
+    page.goto(live_server.url + "/admin/reports/print?report=waiting&by=service")
+    page.emulate_media(media="print")
+    table = page.locator("#print-table")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1"), "table clipped"
+    (artifacts / "admin-print-waiting.pdf").write_bytes(page.pdf(prefer_css_page_size=True))
+    assert console.errors == []
+
+
+def test_admin_pages_work_with_the_keyboard(browser, live_server) -> None:
+    page, console = admin_page(browser, live_server.url, "/admin/day")
+    # Tab to the notices box, type, Tab to the save button, Enter.
+    page.focus("#notices-text")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Thông báo gõ bằng bàn phím")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Lưu thông báo"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused button must show its focus"
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash.ok")).to_contain_text("Đã lưu 1 thông báo")
+    notices = requests.get(live_server.api("/display"), timeout=10).json()["notices"]
+    assert notices == ["Thông báo gõ bằng bàn phím"]
+
+    page.goto(live_server.url + "/admin/day/reset")
+    # the safe choice has the focus: Enter cancels
+    page.wait_for_function("document.activeElement.textContent.trim() === 'Hủy, quay lại'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/admin/day\??$"))
+    assert console.errors == []
