@@ -280,7 +280,9 @@ ADMIN_SCHEMAS: dict = {
                 "type": "object", "required": ["id", "kind", "name", "last_seen", "online"],
                 "properties": {
                     "id": _STR, "kind": {"enum": ["kiosk", "rating_station"]}, "name": _STR,
-                    "counters": {"type": "array", "items": _STR}, "last_seen": _TIME,
+                    "counters": {"type": "array", "items": _INT,
+                                 "description": "Numbers of the counters a rating station serves"},
+                    "last_seen": _TIME,
                     "age_s": {"type": ["integer", "null"]}, "online": _BOOL, "address": _STR,
                     "printer_status": {"type": ["string", "null"]},
                     "outbox_backlog": {"type": ["integer", "null"]}, "dead_letters": _INT,
