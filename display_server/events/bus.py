@@ -28,8 +28,20 @@ def format_sse(event: str, data: str, event_id: int | None = None) -> bytes:
     return ("\n".join(lines) + "\n\n").encode("utf-8")
 
 
+PRIVATE_KEYS = frozenset({"officer_id", "dossier_code", "rating_id", "device_id", "actor"})
+"""Audit-log details that stay out of the public event stream (who did it, dossier codes)."""
+PRIVATE_KINDS = ("account.",)
+"""Audit-log entries that are never streamed (account changes)."""
+
+
+def is_public(ev: Event) -> bool:
+    return not ev.kind.startswith(PRIVATE_KINDS)
+
+
 def event_message(ev: Event, display: dict | None) -> bytes:
-    payload = {"id": ev.id, "kind": ev.kind, "at": ev.at.isoformat() + "Z", "data": ev.data,
+    """The SSE message for a public stream: no actor, officer, device or dossier details."""
+    data = {k: v for k, v in ev.data.items() if k not in PRIVATE_KEYS}
+    payload = {"id": ev.id, "kind": ev.kind, "at": ev.at.isoformat() + "Z", "data": data,
                "display": display}
     return format_sse(ev.kind, json.dumps(payload, ensure_ascii=False, default=str), ev.id)
 
@@ -107,6 +119,7 @@ class EventBus:
                     display = self.snapshot()
                 except Exception:
                     log.exception("display snapshot failed")
+            batch = [ev for ev in batch if is_public(ev)]
             for i, ev in enumerate(batch):
                 msg = event_message(ev, display if i == len(batch) - 1 else None)
                 self._fan_out(ev.id, msg)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from ..queue.events import Event
-from .bus import EventBus, event_message, format_sse
+from .bus import EventBus, event_message, format_sse, is_public
 
 REPLAY_LIMIT = 500
 """A client further behind than this gets a fresh snapshot instead of a replay."""
@@ -28,6 +28,8 @@ def sse_stream(bus: EventBus, *, snapshot: Callable[[], dict],
     try:
         yield f"retry: {retry_ms}\n\n".encode()
         missed = events_after(last_event_id, REPLAY_LIMIT + 1) if last_event_id is not None else None
+        if missed is not None:
+            missed = [ev for ev in missed if is_public(ev)]
         if missed is not None and len(missed) <= REPLAY_LIMIT:
             sent = last_event_id
             for i, ev in enumerate(missed):

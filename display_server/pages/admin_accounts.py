@@ -92,9 +92,17 @@ def add_officer():
     if errors:
         values.pop("password", None)
         return _list_page(values, errors, 400)
-    log.info("%s added %s %s", admin().username, values["role"], values["username"])
+    _audit("account.added", values["username"], role=values["role"],
+           counters=",".join(values["counters"]) or "all")
     flash(t("adm_added", username=values["username"]), "ok")
     return redirect(url_for("admin.officers"))
+
+
+def _audit(kind: str, username: str, **data: object) -> None:
+    """Log an account change and keep it in the audit log (never streamed to screens)."""
+    who = admin().username
+    log.info("%s: %s %s %s", who, kind, username, data or "")
+    svc().engine.record(kind, f"officer:{who}", username=username, **data)
 
 
 def _edit_page(officer: Officer, errors: dict | None = None, status: int = 200):
@@ -120,7 +128,7 @@ def set_active(username: str):
     if not active and found.id == admin().id:
         return _edit_page(found, {"active": t("adm_err_disable_self")}, 400)
     svc().accounts.set_active(found.username, active)
-    log.info("%s %s %s", admin().username, "enabled" if active else "disabled", found.username)
+    _audit("account.enabled" if active else "account.disabled", found.username)
     flash(t("adm_enabled" if active else "adm_disabled", username=found.username), "ok")
     return redirect(url_for("admin.officer", username=found.username))
 
@@ -138,7 +146,7 @@ def reset_password(username: str):
     accounts.set_password(found.username, password)
     if found.id == admin().id:  # keep this session alive (a new password ends the others)
         session["h"] = accounts.password_hash(found.id)[-12:]
-    log.info("%s reset the password of %s", admin().username, found.username)
+    _audit("account.password_reset", found.username)
     flash(t("adm_password_set", username=found.username), "ok")
     return redirect(url_for("admin.officer", username=found.username))
 
@@ -152,7 +160,6 @@ def set_counters(username: str):
     if problem:
         return _edit_page(found, {"counters": problem}, 400)
     svc().accounts.set_counters(found.username, counters)
-    log.info("%s set the counters of %s: %s", admin().username, found.username,
-             ",".join(counters) or "all")
+    _audit("account.counters", found.username, counters=",".join(counters) or "all")
     flash(t("adm_counters_set", username=found.username), "ok")
     return redirect(url_for("admin.officer", username=found.username))

@@ -131,6 +131,10 @@ def describe(kind: str, data: dict) -> str:
         return t("adm_ev_notices", n=len(notices)) + (": " + " | ".join(notices) if notices else "")
     if kind in ("service.closed", "service.reopened"):
         return t("adm_ev_" + kind.split(".")[1], field=_field(data.get("service_id")))
+    if kind.startswith("account."):
+        extra = data.get("counters") or data.get("role") or ""
+        return t("adm_ev_account", username=data.get("username", "?"),
+                 what=kind_label(kind)) + (f" ({extra})" if extra else "")
     if kind == "day.reset":
         day = local_date(str(data.get("day", "?")))
         return t("adm_ev_reset_manual" if data.get("manual") else "adm_ev_new_day", day=day,

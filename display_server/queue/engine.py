@@ -597,6 +597,11 @@ class QueueEngine:
             tx.log("notice.changed", actor, notices=clean)
         return clean
 
+    def record(self, kind: str, actor: str, **data: object) -> Event:
+        """Append an audit-log entry for a change made outside the queue (e.g. accounts)."""
+        with self._write() as tx:
+            return tx.log(kind, actor, **data)
+
     def set_dossier(self, counter_id: str, dossier_code: str, *, actor: str = "system") -> Ticket:
         """Record the dossier code (mã hồ sơ) of the ticket the counter serves now, or last
         finished, so a rating can be followed up."""

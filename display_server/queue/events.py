@@ -22,6 +22,11 @@ KINDS = (
     "service.closed",
     "service.reopened",
     "day.reset",
+    "account.added",
+    "account.enabled",
+    "account.disabled",
+    "account.password_reset",
+    "account.counters",
 )
 
 

@@ -104,3 +104,31 @@ def test_choose_the_counters_of_an_officer(admin, web) -> None:
 def test_unknown_officer_is_a_404(admin) -> None:
     assert admin.get("/admin/officers/khong-co").status_code == 404
     assert admin.form("/admin/officers/khong-co/active", {"active": "0"}).status_code == 404
+
+
+def test_account_changes_are_audited_but_never_streamed(admin, live_server) -> None:
+    """Account changes are in the audit log, with the admin as actor, and not on the public stream."""
+    import requests
+
+    from display_server.storage import Database
+
+    r = admin.form("/admin/officers", NEW)
+    assert r.status_code == 302, r.text
+    db = Database(f"sqlite:///{live_server.data_dir / 'motcua.db'}")
+    with db.read() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT kind, actor, data FROM audit_log WHERE kind LIKE 'account.%'").all()
+    assert [(k, a) for k, a, _ in rows] == [("account.added", "officer:admin")]
+    assert NEW["username"] in rows[0][2]
+    assert NEW["username"] in admin.get("/admin/audit").text
+    stream = requests.get(live_server.api("/events"), headers={"Last-Event-ID": "0"}, stream=True,
+                          timeout=(5, 5))
+    try:
+        seen = b""
+        for chunk in stream.iter_content(chunk_size=None):
+            seen += chunk
+            if b"event: keepalive" in seen:
+                break
+        assert NEW["username"].encode() not in seen and b"account." not in seen
+    finally:
+        stream.close()

@@ -162,3 +162,22 @@ def test_vanished_clients_free_their_threads(api) -> None:
         assert sse.next_event()["event"] == "snapshot"
     finally:
         sse.close()
+
+
+def test_public_stream_reveals_no_officer_device_or_dossier(api) -> None:
+    sse = SseReader(api.server.api("/events"))
+    try:
+        sse.next_event()
+        api.issue("ho-tich")
+        api.act("quay-1", "call-next")
+        api.act("quay-1", "dossier", dossier_code="000.00.12.H01-SECRET")
+        api.rate("quay-1", "satisfied")
+        messages = [sse.next_event() for _ in range(4)]
+        assert [m["event"] for m in messages] == ["ticket.issued", "ticket.called", "ticket.dossier",
+                                                  "rating.recorded"]
+        raw = " ".join(m["data"] for m in messages)
+        for secret in ("SECRET", "officer:an", "device:", "officer_id", "rating_id", "kiosk-1"):
+            assert secret not in raw
+        assert messages[1]["json"]["data"]["number"] == "1001"
+    finally:
+        sse.close()
