@@ -194,7 +194,8 @@ def main() -> None:
               f"Python {platform.python_version()}")
         print(f"server: waitress, {args.threads} threads, SQLite; {args.screens} screens on SSE; "
               f"{len(sent_at)} calls")
-        print(describe("call -> every screen", latencies))
+        if latencies:
+            print(describe("call -> every screen", latencies))
         print(f"{'calls seen by all screens':<28} {complete}/{len(sent_at)}")
         print(describe("issue (POST /tickets)", issue_ms))
         print(describe("call-next (POST)", call_ms))

@@ -39,28 +39,12 @@ class Services:
                        bus=EventBus())
         services.bus.snapshot = services.snapshot
         if db.is_sqlite:  # one process: the engine hands events over directly
-            engine.publishers.append(services.publish)
+            engine.publishers.append(services.bus.publish)
         else:  # many processes: every event, ours too, comes back through LISTEN/NOTIFY
             from .events.pg_relay import PgEventRelay
 
             PgEventRelay(db, engine.events_after, engine.last_event_id, services.bus.publish).start()
         return services
-
-    def publish(self, event) -> None:
-        """Hand a committed event to the bus; inside a request, only once the response has been
-        sent, so pushing it to every screen does not delay the officer's answer."""
-        from flask import after_this_request, g, has_request_context
-
-        if not has_request_context():
-            self.bus.publish(event)
-            return
-        pending = g.setdefault("pending_events", [])
-        if not pending:
-            @after_this_request
-            def _send_later(response):
-                response.call_on_close(lambda: [self.bus.publish(e) for e in pending])
-                return response
-        pending.append(event)
 
     def snapshot(self) -> dict:
         return display_snapshot(self.engine)
