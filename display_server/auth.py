@@ -137,7 +137,8 @@ def require(*, device_kinds: tuple[str, ...] = (), officer: bool = False, admin:
 
 
 def officer_for_counter(counter_id: str) -> Principal:
-    """The current officer, if allowed to act on ``counter_id`` (404 for an unknown counter)."""
+    """The current officer, if allowed to act on ``counter_id`` (404 for an unknown counter);
+    a change made with the page's session cookie must carry the CSRF token."""
     principal = current_principal()
     if _services().config.counter(counter_id) is None:
         raise ApiError(404, "unknown_counter", "Quầy không tồn tại.")
@@ -145,6 +146,7 @@ def officer_for_counter(counter_id: str) -> Principal:
         raise ApiError(401)
     if not principal.officer.may_use(counter_id):
         raise ApiError(403, "counter_not_allowed", "Bạn không được phân công ở quầy này.")
+    check_csrf(principal)
     return principal
 
 

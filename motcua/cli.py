@@ -206,13 +206,7 @@ def officer_passwd(ctx: Context, username: str, password_stdin: bool) -> None:
 @click.pass_obj
 def officer_disable(ctx: Context, username: str) -> None:
     """Stop an account from logging in (its history stays)."""
-    from display_server.accounts import AccountError
-
-    try:
-        _accounts(ctx).set_active(username, False)
-    except AccountError as exc:
-        fail(str(exc))
-    click.echo(f"disabled {username}")
+    _set_active(ctx, username, False)
 
 
 @officer.command("enable")
@@ -220,13 +214,17 @@ def officer_disable(ctx: Context, username: str) -> None:
 @click.pass_obj
 def officer_enable(ctx: Context, username: str) -> None:
     """Let a disabled account log in again."""
+    _set_active(ctx, username, True)
+
+
+def _set_active(ctx: Context, username: str, active: bool) -> None:
     from display_server.accounts import AccountError
 
     try:
-        _accounts(ctx).set_active(username, True)
+        _accounts(ctx).set_active(username, active)
     except AccountError as exc:
         fail(str(exc))
-    click.echo(f"enabled {username}")
+    click.echo(f"{'enabled' if active else 'disabled'} {username}")
 
 
 # -- server -------------------------------------------------------------------------------------
