@@ -98,7 +98,26 @@ class ServerClient:
             "rating_id": rating_id, "counter_id": counter_id, "level": level,
             "pressed_at": pressed_at.isoformat()}).json()
 
-    def heartbeat(self, **info: object) -> None:
-        """Tell the server this device is alive (printer status, outbox backlog, version)."""
-        self._call("POST", "/devices/heartbeat", json={k: v for k, v in info.items()
-                                                       if v is not None}, timeout_s=3.0)
+    def heartbeat(self, **info: object) -> dict:
+        """Tell the server this device is alive (printer status, outbox backlog, version); the
+        answer carries the server's clock (``server_time``)."""
+        r = self._call("POST", "/devices/heartbeat", json={k: v for k, v in info.items()
+                                                           if v is not None}, timeout_s=3.0)
+        try:
+            return r.json()
+        except ValueError:
+            return {}
+
+
+CLOCK_SKEW_WARNING_S = 120
+
+
+def clock_skew_s(answer: dict, now: datetime) -> float | None:
+    """How far this device's clock is ahead of the server's (from a heartbeat answer)."""
+    try:
+        server = datetime.fromisoformat(answer["server_time"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if server.tzinfo is None:
+        return None
+    return (now - server).total_seconds()

@@ -13,11 +13,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from typing import Protocol
 
-from .client import ServerError, ServerRefused
+from .client import CLOCK_SKEW_WARNING_S, ServerError, ServerRefused, clock_skew_s
 from .outbox import Outbox, OutboxItem
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ class RatingClient(Protocol):
 
     def rate(self, rating_id: str, counter_id: str, level: str, pressed_at: datetime) -> dict: ...
 
-    def heartbeat(self, **info: object) -> None: ...
+    def heartbeat(self, **info: object) -> dict | None: ...
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,13 @@ class Sender:
         counts = self.outbox.counts()
         detail = f"{counts['dead']} ratings refused by the server" if counts["dead"] else None
         try:
-            self.client.heartbeat(outbox_backlog=counts["pending"], version=_version(), detail=detail)
+            answer = self.client.heartbeat(outbox_backlog=counts["pending"], version=_version(),
+                                           detail=detail)
+            skew = clock_skew_s(answer or {}, datetime.now(UTC))
+            if skew is not None and abs(skew) > CLOCK_SKEW_WARNING_S:
+                # Ratings go to the ticket served at the press time: a wrong clock misattributes.
+                log.warning("this station's clock is %+.0f s off the server's: set the time "
+                            "(e.g. an NTP server on the LAN)", skew)
         except ServerError as exc:
             log.debug("heartbeat failed: %s", exc)
         except Exception:  # noqa: BLE001

@@ -137,3 +137,15 @@ def test_concurrent_adds_lose_nothing(outbox):
     items = outbox.items()
     assert len(items) == 100
     assert len({i.rating_id for i in items}) == 100
+
+
+def test_clock_skew_from_a_heartbeat_answer() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kiosk.client import clock_skew_s
+
+    now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+    answer = {"server_time": (now - timedelta(minutes=5)).isoformat()}
+    assert clock_skew_s(answer, now) == 300
+    assert clock_skew_s({"server_time": "2026-11-25T10:00:00+07:00"}, now) == 0
+    assert clock_skew_s({}, now) is None and clock_skew_s({"server_time": "x"}, now) is None
