@@ -6,7 +6,7 @@ import logging
 import secrets
 from pathlib import Path
 
-from flask import Flask, jsonify
+from flask import Flask
 
 from config.schema import Config
 
@@ -47,13 +47,8 @@ def create_app(config: Config, *, db: Database | None = None, clock=None,
 
 
 def _register_pages(app: Flask) -> None:
-    try:
-        from .pages import register
-    except ImportError:  # pages not built yet: keep the API usable
-        @app.get("/")
-        def index():
-            return jsonify({"api": "/api/v1/openapi.json"})
-        return
+    from .pages import register
+
     register(app)
 
 
