@@ -114,7 +114,7 @@ class EventBus:
                     break
             batch.sort(key=lambda e: e.id)
             display = None
-            if self.snapshot is not None:
+            if self.snapshot is not None and self.subscriber_count:  # nobody to tell: no work
                 try:
                     display = self.snapshot()
                 except Exception:
