@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date
+from datetime import datetime
 
 import pytest
 from openpyxl import load_workbook
+
+from tests.conftest import VN
 
 pytestmark = pytest.mark.slow
 
@@ -28,6 +30,11 @@ def served(api) -> None:
     for level in ("very_satisfied", "satisfied", "dissatisfied"):
         _serve(api, "quay-1", level)
     api.issue("chung-thuc")
+
+
+def centre_today():
+    """Today where the centre is (the demo config's timezone), not where the tests run."""
+    return datetime.now(VN).date()
 
 
 def _links(page: str) -> dict[str, str]:
@@ -52,7 +59,7 @@ def test_satisfaction_page_shows_this_month_by_officer(admin, api, served) -> No
 
 
 def test_presets_and_grouping(admin, served) -> None:
-    today = date.today()
+    today = centre_today()
     page = admin.get("/admin/reports?preset=today&by=counter&by=").text
     assert f"ngày {today:%d/%m/%Y}" in page
     assert re.search(r"<th[^>]*>Quầy</th>", page)
@@ -65,7 +72,7 @@ def test_presets_and_grouping(admin, served) -> None:
 
 
 def test_dates_are_typed_day_first(admin, served) -> None:
-    today = date.today()
+    today = centre_today()
     page = admin.get(f"/admin/reports?from=1/{today.month}/{today.year}&to={today:%d/%m/%Y}&by=").text
     assert f"từ 01/{today:%m/%Y} đến {today:%d/%m/%Y}" in page
     assert f'value="01/{today:%m/%Y}"' in page  # shown back as typed, day first
