@@ -109,6 +109,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
     rng = random.Random(seed)
     sent: dict[int, float] = {}
     stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
+    took: dict[str, list[float]] = {"issue": [], "call": []}
     lock = threading.Lock()
     end = time.perf_counter() + seconds
 
@@ -116,6 +117,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
         http = requests.Session()
         while time.perf_counter() < end:
             port = rng.choice(ports)
+            t0 = time.perf_counter()
             try:
                 r = http.post(f"http://127.0.0.1:{port}/api/v1/tickets",
                               json={"service_id": rng.choice(FIELDS)},
@@ -125,6 +127,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
                 ok = False
             with lock:
                 stats["issued" if ok else "errors"] += 1
+                took["issue"].append((time.perf_counter() - t0) * 1000)
             time.sleep(rng.uniform(0.1, 0.4))
 
     def officer(counter: str) -> None:
@@ -141,6 +144,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
             except (requests.RequestException, ValueError):
                 ok, ticket = False, None
             with lock:
+                took["call"].append((time.perf_counter() - t0) * 1000)
                 if not ok:
                     stats["errors"] += 1
                 elif ticket is None:
@@ -156,7 +160,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
         th.start()
     for th in threads:
         th.join()
-    out.send((sent, stats))
+    out.send((sent, stats, took))
 
 
 def main() -> None:
@@ -222,10 +226,13 @@ def main() -> None:
             loaders.append((p, recv))
         sent: dict[int, float] = {}
         stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
+        took: dict[str, list[float]] = {"issue": [], "call": []}
         for p, recv in loaders:
-            s, st = recv.recv()
+            s, st, tk = recv.recv()
             p.join()
             sent.update(s)
+            for k in took:
+                took[k].extend(tk[k])
             for k in stats:
                 stats[k] += st[k]
         time.sleep(2)
@@ -250,6 +257,10 @@ def main() -> None:
         print(f"tickets issued: {stats['issued']} ({stats['issued'] / args.seconds:.1f}/s); "
               f"calls: {stats['called']} ({stats['called'] / args.seconds:.1f}/s); "
               f"empty calls: {stats['empty']}")
+        for name, values in (("POST /tickets", took["issue"]), ("call-next", took["call"])):
+            if values:
+                print(f"{name} request: median {statistics.median(values):.1f} ms, "
+                      f"p95 {pct(values, 95):.1f}, p99 {pct(values, 99):.1f}")
         if latencies:
             print(f"call -> screen: n={len(latencies)} median {statistics.median(latencies):.1f} ms, "
                   f"p95 {pct(latencies, 95):.1f}, p99 {pct(latencies, 99):.1f}, "

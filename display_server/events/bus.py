@@ -8,6 +8,7 @@ import json
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 
 from ..queue.events import Event
@@ -15,7 +16,9 @@ from ..queue.events import Event
 log = logging.getLogger(__name__)
 
 SUBSCRIBER_BACKLOG = 1000
-"""Messages a subscriber may fall behind by before it is dropped (its client reconnects)."""
+"""Batches a subscriber may fall behind by before it is dropped (its client reconnects)."""
+SNAPSHOT_INTERVAL_S = 0.05
+"""At most one display snapshot (and one wake-up of each screen) per this many seconds."""
 
 
 def format_sse(event: str, data: str, event_id: int | None = None) -> bytes:
@@ -51,11 +54,11 @@ class Subscription:
 
     def __init__(self, bus: EventBus):
         self.bus = bus
-        self.queue: queue.Queue[tuple[int, bytes] | None] = queue.Queue(SUBSCRIBER_BACKLOG)
+        self.queue: queue.Queue[list[tuple[int, bytes]] | None] = queue.Queue(SUBSCRIBER_BACKLOG)
         self.closed = False
 
-    def get(self, timeout: float) -> tuple[int, bytes] | None:
-        """The next (event id, message), or None after ``timeout`` seconds."""
+    def get(self, timeout: float) -> list[tuple[int, bytes]] | None:
+        """The next batch of (event id, message), or None after ``timeout`` seconds."""
         try:
             return self.queue.get(timeout=timeout)
         except queue.Empty:
@@ -105,8 +108,15 @@ class EventBus:
                     self._thread.start()
 
     def _run(self) -> None:
+        last_snapshot = float("-inf")
         while True:
             batch = [self._inbox.get()]
+            # Behind (more events already waiting)? Gather for the rest of SNAPSHOT_INTERVAL_S, so
+            # a busy server builds one snapshot and wakes each screen once per interval, not once
+            # per event. A quiet server sends each event at once.
+            wait = SNAPSHOT_INTERVAL_S - (time.monotonic() - last_snapshot)
+            if wait > 0 and not self._inbox.empty():
+                time.sleep(wait)
             while True:  # events committed together share one snapshot
                 try:
                     batch.append(self._inbox.get_nowait())
@@ -119,17 +129,19 @@ class EventBus:
                     display = self.snapshot()
                 except Exception:
                     log.exception("display snapshot failed")
+                last_snapshot = time.monotonic()
             batch = [ev for ev in batch if is_public(ev)]
-            for i, ev in enumerate(batch):
-                msg = event_message(ev, display if i == len(batch) - 1 else None)
-                self._fan_out(ev.id, msg)
+            if batch:
+                self._fan_out([(ev.id, event_message(ev, display if i == len(batch) - 1 else None))
+                               for i, ev in enumerate(batch)])
 
-    def _fan_out(self, event_id: int, msg: bytes) -> None:
+    def _fan_out(self, messages: list[tuple[int, bytes]]) -> None:
+        """One queue item per subscriber for the whole batch: (event id, message) pairs."""
         with self._lock:
             subs = list(self._subs)
         for sub in subs:
             try:
-                sub.queue.put_nowait((event_id, msg))
+                sub.queue.put_nowait(messages)
             except queue.Full:
                 log.warning("dropping a slow event subscriber")
                 self.unsubscribe(sub)

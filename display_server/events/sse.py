@@ -47,10 +47,9 @@ def sse_stream(bus: EventBus, *, snapshot: Callable[[], dict],
                     return  # dropped as too slow: the client reconnects and resumes
                 yield keepalive_message()
                 continue
-            event_id, msg = item
-            if event_id <= sent:
-                continue  # already in the snapshot or replay
-            sent = event_id
-            yield msg
+            fresh = [(event_id, msg) for event_id, msg in item if event_id > sent]
+            if fresh:  # events up to ``sent`` were already in the snapshot or replay
+                sent = fresh[-1][0]
+                yield b"".join(msg for _, msg in fresh)
     finally:
         sub.close()
