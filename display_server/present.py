@@ -50,6 +50,11 @@ def ticket_json(t: Ticket, config: Config, *, track_url: str | None = None) -> d
 
 def display_snapshot(engine: QueueEngine) -> dict:
     """Everything a hall or counter screen shows; public (numbers only, nobody's identity)."""
+    with engine.db.read_together():
+        return _display_snapshot(engine)
+
+
+def _display_snapshot(engine: QueueEngine) -> dict:
     config = engine.config
     zone = config.zone
     last_id = engine.last_event_id()  # read first: the snapshot is at least this new

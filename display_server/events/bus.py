@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 SUBSCRIBER_BACKLOG = 1000
 """Batches a subscriber may fall behind by before it is dropped (its client reconnects)."""
 SNAPSHOT_INTERVAL_S = 0.05
-"""At most one display snapshot (and one wake-up of each screen) per this many seconds."""
+"""While the bus is behind, at most one display snapshot (and one wake-up of each screen) per
+this many seconds."""
 
 
 def format_sse(event: str, data: str, event_id: int | None = None) -> bytes:
@@ -110,18 +111,15 @@ class EventBus:
     def _run(self) -> None:
         last_snapshot = float("-inf")
         while True:
-            batch = [self._inbox.get()]
-            # Behind (more events already waiting)? Gather for the rest of SNAPSHOT_INTERVAL_S, so
-            # a busy server builds one snapshot and wakes each screen once per interval, not once
-            # per event. A quiet server sends each event at once.
+            batch = self._drain([self._inbox.get()])
+            # Several commits already waiting means the bus is behind: gather for the rest of
+            # SNAPSHOT_INTERVAL_S, so a busy server builds one snapshot and wakes each screen
+            # once per interval, not once per commit. A quiet server sends each commit at once
+            # (the events of one commit share their time and arrive together).
             wait = SNAPSHOT_INTERVAL_S - (time.monotonic() - last_snapshot)
-            if wait > 0 and not self._inbox.empty():
+            if wait > 0 and any(ev.at != batch[0].at for ev in batch):
                 time.sleep(wait)
-            while True:  # events committed together share one snapshot
-                try:
-                    batch.append(self._inbox.get_nowait())
-                except queue.Empty:
-                    break
+                batch = self._drain(batch)
             batch.sort(key=lambda e: e.id)
             display = None
             if self.snapshot is not None and self.subscriber_count:  # nobody to tell: no work
@@ -134,6 +132,14 @@ class EventBus:
             if batch:
                 self._fan_out([(ev.id, event_message(ev, display if i == len(batch) - 1 else None))
                                for i, ev in enumerate(batch)])
+
+    def _drain(self, batch: list[Event]) -> list[Event]:
+        """``batch`` plus every event already waiting in the inbox."""
+        while True:
+            try:
+                batch.append(self._inbox.get_nowait())
+            except queue.Empty:
+                return batch
 
     def _fan_out(self, messages: list[tuple[int, bytes]]) -> None:
         """One queue item per subscriber for the whole batch: (event id, message) pairs."""

@@ -32,6 +32,7 @@ class Database:
         # Threads of one process queue on this lock rather than on SQLite's busy handler,
         # which sleeps and lets a writer starve for seconds under load.
         self._write_lock = threading.Lock() if self.is_sqlite else nullcontext()
+        self._shared_read = threading.local()  # the connection of an open ``read_together()``
         if self.is_sqlite:
             if self.url.database and self.url.database != ":memory:":
                 Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
@@ -62,9 +63,26 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A read-only transaction (a consistent snapshot)."""
+        """A read-only transaction (a consistent snapshot); inside ``read_together()``, that
+        block's transaction."""
+        shared = getattr(self._shared_read, "conn", None)
+        if shared is not None:
+            yield shared
+            return
         with self.engine.connect() as conn, conn.begin():
             yield conn
+
+    @contextmanager
+    def read_together(self) -> Iterator[Connection]:
+        """Every ``read()`` of this thread inside the block shares one connection and
+        transaction: one pool checkout instead of one per query (a display snapshot runs many)."""
+        with self.read() as conn:
+            outer = getattr(self._shared_read, "conn", None)
+            self._shared_read.conn = conn
+            try:
+                yield conn
+            finally:
+                self._shared_read.conn = outer
 
     def notify(self, conn: Connection, payload: str) -> None:
         """Tell other server processes (PostgreSQL LISTEN) that events were committed; it is

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from display_server.events.bus import EventBus
 from display_server.queue.events import Event
 
 
 def _event(i: int, kind: str = "ticket.issued") -> Event:
-    return Event(id=i, kind=kind, at=datetime(2026, 11, 25, 2, 0), actor="test",
+    """Event ``i`` of its own commit (commits differ in time)."""
+    return Event(id=i, kind=kind, at=datetime(2026, 11, 25, 2, 0) + timedelta(seconds=i), actor="test",
                  data={"ticket_id": i, "officer_id": 7})
 
 
