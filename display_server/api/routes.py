@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import Response, current_app, jsonify, request, send_file, stream_with_context
+from flask import current_app, jsonify, request, send_file
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -17,7 +17,6 @@ from ..auth import (
     officer_for_counter,
     require,
 )
-from ..events import sse_stream
 from ..present import ticket_json
 from ..services import Services
 from . import bp
@@ -34,6 +33,7 @@ from .bodies import (
     parse,
 )
 from .errors import ApiError
+from .event_stream import EventStreamResponse
 
 throttle = LoginThrottle()
 
@@ -87,11 +87,9 @@ def events():
     s = svc()
     raw = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
     last_id = int(raw) if raw and raw.isdigit() else None
-    body = sse_stream(s.bus, snapshot=s.snapshot, events_after=s.engine.events_after,
-                      last_event_id=last_id,
-                      keepalive_s=current_app.config["SSE_KEEPALIVE_S"])
-    return Response(stream_with_context(body), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    return EventStreamResponse(s.bus, {
+        "snapshot": s.snapshot, "events_after": s.engine.events_after, "last_event_id": last_id,
+        "keepalive_s": current_app.config["SSE_KEEPALIVE_S"]})
 
 
 @bp.get("/announcements/<int:event_id>.wav")

@@ -50,20 +50,62 @@ def event_message(ev: Event, display: dict | None) -> bytes:
     return format_sse(ev.kind, json.dumps(payload, ensure_ascii=False, default=str), ev.id)
 
 
+Batch = list[tuple[int, bytes]]
+"""(event id, SSE message) pairs, in id order."""
+
+
 class Subscription:
-    """One connected client's queue of rendered messages."""
+    """One connected client: batches wait in its queue until the client's thread takes them, or,
+    once the client has gone ``direct``, the bus thread hands each batch to its writer."""
 
     def __init__(self, bus: EventBus):
         self.bus = bus
-        self.queue: queue.Queue[list[tuple[int, bytes]] | None] = queue.Queue(SUBSCRIBER_BACKLOG)
+        self.queue: queue.Queue[Batch | None] = queue.Queue(SUBSCRIBER_BACKLOG)
         self.closed = False
+        self.lock = threading.Lock()
+        """Held while a message is written to this client (by the bus or the client's thread)."""
+        self._closed_event = threading.Event()
+        self._writer: Callable[[Batch], bool] | None = None
 
-    def get(self, timeout: float) -> list[tuple[int, bytes]] | None:
+    def get(self, timeout: float) -> Batch | None:
         """The next batch of (event id, message), or None after ``timeout`` seconds."""
         try:
             return self.queue.get(timeout=timeout)
         except queue.Empty:
             return None
+
+    def deliver(self, batch: Batch) -> bool:
+        """Called by the bus thread; False when the client is too slow or gone."""
+        with self.lock:
+            if self._writer is None:
+                try:
+                    self.queue.put_nowait(batch)
+                except queue.Full:
+                    return False
+                return True
+            try:
+                return self._writer(batch)
+            except Exception:  # the connection broke: the client reconnects and resumes
+                return False
+
+    def go_direct(self, writer: Callable[[Batch], bool]) -> bool:
+        """Send what waits in the queue with ``writer``, then let the bus call ``writer`` itself
+        for every later batch (no wake-up of this client's thread per event). False if the
+        client was dropped meanwhile."""
+        while not self.closed:
+            with self.lock:
+                try:
+                    batch = self.queue.get_nowait()
+                except queue.Empty:
+                    self._writer = writer
+                    return True
+            if batch is None or not writer(batch):
+                return False
+        return False
+
+    def wait_closed(self, timeout: float) -> bool:
+        """Sleep until the subscription is closed (True) or ``timeout`` seconds pass (False)."""
+        return self._closed_event.wait(timeout)
 
     def close(self) -> None:
         self.bus.unsubscribe(self)
@@ -93,6 +135,7 @@ class EventBus:
 
     def unsubscribe(self, sub: Subscription) -> None:
         sub.closed = True
+        sub._closed_event.set()
         with self._lock:
             self._subs.discard(sub)
 
@@ -141,15 +184,14 @@ class EventBus:
             except queue.Empty:
                 return batch
 
-    def _fan_out(self, messages: list[tuple[int, bytes]]) -> None:
-        """One queue item per subscriber for the whole batch: (event id, message) pairs."""
+    def _fan_out(self, batch: Batch) -> None:
+        """The whole batch to every subscriber at once."""
         with self._lock:
             subs = list(self._subs)
         for sub in subs:
-            try:
-                sub.queue.put_nowait(messages)
-            except queue.Full:
-                log.warning("dropping a slow event subscriber")
+            if not sub.deliver(batch):
+                if not sub.closed:
+                    log.warning("dropping a slow or vanished event subscriber")
                 self.unsubscribe(sub)
                 with contextlib.suppress(queue.Full):
-                    sub.queue.put_nowait(None)
+                    sub.queue.put_nowait(None)  # wakes a client thread waiting on its queue

@@ -7,6 +7,7 @@ import threading
 from datetime import datetime, timedelta
 
 from display_server.events.bus import EventBus
+from display_server.events.sse import serve_direct
 from display_server.queue.events import Event
 
 
@@ -65,3 +66,78 @@ def test_a_quiet_bus_sends_each_event_at_once() -> None:
         batch = sub.get(timeout=5)
         assert [event_id for event_id, _ in batch] == [i]
 
+
+
+class _Client:
+    """A fake connection for ``serve_direct``: records what is written, with a settable backlog."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.backlog = 0
+        self.gone = False
+        self.written = threading.Condition()
+
+    def write(self, data: bytes) -> None:
+        if self.gone:
+            raise ConnectionResetError
+        with self.written:
+            self.chunks.append(data)
+            self.written.notify_all()
+
+    def wait_for(self, text: str) -> str:
+        with self.written:
+            assert self.written.wait_for(lambda: text in b"".join(self.chunks).decode(), 5), text
+        return b"".join(self.chunks).decode()
+
+
+def _serve(bus: EventBus, client: _Client, last_event_id=None, keepalive_s=5.0) -> threading.Thread:
+    th = threading.Thread(target=serve_direct, args=(bus, client.write), kwargs={
+        "backlog": lambda: client.backlog, "max_backlog": 1000, "disconnected": lambda: client.gone,
+        "snapshot": lambda: {"last_event_id": 3}, "events_after": lambda after, limit: [],
+        "last_event_id": last_event_id, "keepalive_s": keepalive_s}, daemon=True)
+    th.start()
+    return th
+
+
+def test_direct_clients_are_written_by_the_bus_and_get_keepalives() -> None:
+    bus = EventBus(lambda: {"x": 1})
+    client = _Client()
+    th = _serve(bus, client, keepalive_s=0.2)
+    client.wait_for("event: snapshot")
+    bus.publish(_event(3))  # already in the snapshot: not sent again
+    bus.publish(_event(4))
+    text = client.wait_for("id: 4\n")
+    assert text.count("id: 3\n") == 1  # the snapshot's
+    client.wait_for("event: keepalive")
+    client.gone = True
+    th.join(5)
+    assert not th.is_alive()
+    assert bus.subscriber_count == 0
+
+
+def test_a_direct_client_too_far_behind_is_dropped() -> None:
+    bus = EventBus(lambda: {})
+    client = _Client()
+    th = _serve(bus, client)
+    client.wait_for("event: snapshot")
+    client.backlog = 5000  # the connection stalled: more unsent than max_backlog
+    bus.publish(_event(4))
+    th.join(5)
+    assert not th.is_alive(), "the client's thread is freed"
+    assert bus.subscriber_count == 0
+    assert "id: 4\n" not in b"".join(client.chunks).decode()
+
+
+def test_other_wsgi_servers_get_a_streamed_generator(config) -> None:
+    """Flask's test client is not waitress: the stream falls back to the generator."""
+    from display_server.app import create_app
+
+    app = create_app(config)
+    with app.test_client() as http:
+        r = http.get("/api/v1/events", buffered=False)
+        assert r.status_code == 200
+        assert r.mimetype == "text/event-stream"
+        assert "Content-Length" not in r.headers
+        first = next(r.response).decode()
+        assert first.startswith("retry: 2000\n\nid: ") and "event: snapshot" in first
+        r.close()

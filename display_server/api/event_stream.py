@@ -1,0 +1,44 @@
+"""The response of ``GET /api/v1/events``: under waitress the event bus writes to the client's
+connection itself (``serve_direct``); under any other WSGI server, a streamed generator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+
+from flask import Response, stream_with_context
+
+from ..events import sse_stream
+from ..events.sse import serve_direct
+
+MAX_BACKLOG_BYTES = 512 * 1024
+"""A screen with this much unsent (a stalled connection) is dropped; it reconnects and resumes."""
+
+HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+
+
+def _waitress_channel(write: Callable) -> object | None:
+    """The waitress channel behind a WSGI ``write`` callable (its task's), or None elsewhere."""
+    channel = getattr(getattr(write, "__self__", None), "channel", None)
+    return channel if hasattr(channel, "total_outbufs_len") else None
+
+
+class EventStreamResponse(Response):
+    """``stream(**kw)`` is ``serve_direct`` or ``sse_stream`` with the stream's arguments."""
+
+    def __init__(self, bus, stream_args: dict):
+        super().__init__(mimetype="text/event-stream", headers=HEADERS)
+        self.bus = bus
+        self.stream_args = stream_args
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        _, status, headers = self.get_wsgi_response(environ)
+        # an open-ended stream: no Content-Length (werkzeug counts the empty body as 0)
+        write = start_response(status, [(k, v) for k, v in headers if k.lower() != "content-length"])
+        channel = _waitress_channel(write)
+        if channel is None:
+            return stream_with_context(sse_stream(self.bus, **self.stream_args))
+        gone = environ.get("waitress.client_disconnected") or (lambda: False)
+        serve_direct(self.bus, write, backlog=partial(getattr, channel, "total_outbufs_len"),
+                     max_backlog=MAX_BACKLOG_BYTES, disconnected=gone, **self.stream_args)
+        return []
