@@ -7,7 +7,6 @@ officers calling at every counter, citizens taking tickets and pressing rating b
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import random
@@ -109,22 +108,29 @@ def simulate(system: DemoSystem, *, speed: float = 1.0, seed: int = 1) -> None:
     cfg = system.config
     rng = random.Random(seed)
     api = f"{system.url}/api/v1"
-    kiosk = next((d for d in cfg.devices if d.kind == "kiosk"), None)
+    kiosk_device = next((d for d in cfg.devices if d.kind == "kiosk"), None)
     stations = {b.counter: d for d in cfg.devices if d.kind == "rating_station" for b in d.buttons}
     levels = [lv.id for lv in cfg.ratings.effective_levels]
     weights = [70, 25, 5][: len(levels)] + [3] * max(0, len(levels) - 3)
 
     def citizens() -> None:
-        http = requests.Session()
+        """Through the kiosk's own controller: tickets are printed by the configured printer
+        (the preview printer's PNGs in the demo), as if touched on the kiosk's screen."""
+        if kiosk_device is None:
+            return
+        from kiosk.launch import KioskSetupError, build_controller
+
+        try:
+            controller = build_controller(cfg)
+        except KioskSetupError as exc:
+            log.warning("simulated citizens cannot use the kiosk: %s", exc)
+            return
         while not system.stop.wait(rng.uniform(4, 12) / speed):
-            if kiosk is None:
-                return
             fld = rng.choice(cfg.fields)
-            with contextlib.suppress(requests.RequestException):
-                http.post(f"{api}/tickets", json={"service_id": fld.id,
-                                                  "priority": rng.random() < 0.1,
-                                                  "request_id": str(uuid.uuid4())},
-                          headers={"Authorization": f"Bearer {kiosk.token}"}, timeout=5)
+            try:
+                controller.issue(fld.id, priority=rng.random() < 0.1)
+            except Exception:  # a simulated citizen must never stop the demo
+                log.exception("simulated citizen at the kiosk")
 
     def officer(counter) -> None:
         http = requests.Session()

@@ -40,6 +40,9 @@ def test_demo_runs_the_whole_system(tmp_path: Path, demo_config_text: str) -> No
     db = sqlite3.connect(data / "motcua.db")
     states = dict(db.execute("SELECT state, count(*) FROM tickets GROUP BY state").fetchall())
     assert states.get("done", 0) > 0  # officers called and finished
+    issued = db.execute("SELECT count(*) FROM tickets").fetchone()[0]
+    pictures = list((data / "tickets").glob("*.png"))
+    assert len(pictures) == issued  # simulated citizens got their tickets from the kiosk's printer
     assert db.execute("SELECT count(*) FROM ratings").fetchone()[0] > 0
     devices = {row[0] for row in db.execute("SELECT device_id FROM device_status")}
     assert devices == {"kiosk-1", "danh-gia-1", "danh-gia-2"}  # kiosk and both stations alive
