@@ -50,16 +50,18 @@ def opening(*, snapshot: Callable[[], dict], events_after: Callable[[int, int], 
 
 
 class _Fresh:
-    """Drops events a client already has (in its opening) and joins the rest."""
+    """Drops events a client already has (in its opening) and joins the rest; snapshots sent
+    between events (id None) always pass."""
 
     def __init__(self, sent: int):
         self.sent = sent
 
     def __call__(self, batch: Batch) -> bytes:
-        fresh = [(event_id, msg) for event_id, msg in batch if event_id > self.sent]
-        if not fresh:
-            return b""
-        self.sent = fresh[-1][0]
+        fresh = [(event_id, msg) for event_id, msg in batch
+                 if event_id is None or event_id > self.sent]
+        for event_id, _ in fresh:
+            if event_id is not None:
+                self.sent = event_id
         return b"".join(msg for _, msg in fresh)
 
 
