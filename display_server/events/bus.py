@@ -1,6 +1,5 @@
 """In-process event bus: the engine publishes after commit; a dispatcher thread renders each
-message once and hands it to every subscriber at once. The display snapshot that screens draw
-from rides on the events, at most once per ``SNAPSHOT_INTERVAL_S`` (then on its own)."""
+message once (with a fresh display snapshot) and hands it to every subscriber's queue."""
 
 from __future__ import annotations
 
@@ -19,7 +18,8 @@ log = logging.getLogger(__name__)
 SUBSCRIBER_BACKLOG = 1000
 """Batches a subscriber may fall behind by before it is dropped (its client reconnects)."""
 SNAPSHOT_INTERVAL_S = 0.05
-"""At most one display snapshot per this many seconds; events themselves are never held back."""
+"""While the bus is behind, at most one display snapshot (and one wake-up of each screen) per
+this many seconds."""
 
 
 def format_sse(event: str, data: str, event_id: int | None = None) -> bytes:
@@ -50,14 +50,8 @@ def event_message(ev: Event, display: dict | None) -> bytes:
     return format_sse(ev.kind, json.dumps(payload, ensure_ascii=False, default=str), ev.id)
 
 
-Batch = list[tuple[int | None, bytes]]
-"""(event id, SSE message) pairs, in id order; None for a snapshot between events."""
-
-
-def snapshot_message(display: dict) -> bytes:
-    """A ``snapshot`` message sent between events: no SSE id (the client's Last-Event-ID stays
-    that of the last event it got); the display's own ``last_event_id`` orders it."""
-    return format_sse("snapshot", json.dumps(display, ensure_ascii=False, default=str))
+Batch = list[tuple[int, bytes]]
+"""(event id, SSE message) pairs, in id order."""
 
 
 class Subscription:
@@ -159,48 +153,28 @@ class EventBus:
 
     def _run(self) -> None:
         last_snapshot = float("-inf")
-        owed = False  # events went out without a display: a snapshot follows within the interval
         while True:
-            timeout = None
-            if owed:
-                timeout = max(0.0, SNAPSHOT_INTERVAL_S - (time.monotonic() - last_snapshot))
-            try:
-                first = self._inbox.get(timeout=timeout)
-            except queue.Empty:  # the interval is over and nothing new came: pay the display
-                owed = False
-                display = self._build_snapshot()
-                if display is not None:
-                    last_snapshot = time.monotonic()
-                    self._fan_out([(None, snapshot_message(display))])
-                continue
-            batch = sorted((ev for ev in self._drain([first]) if is_public(ev)),
-                           key=lambda e: e.id)
-            if not batch:
-                continue
-            # Every event goes out at once. The display snapshot rides on the last event of
-            # the batch, at most once per SNAPSHOT_INTERVAL_S: a busy server builds one
-            # snapshot per interval, however many commits came in it, and sends it on its own
-            # when the interval ends.
+            batch = self._drain([self._inbox.get()])
+            # Several commits already waiting means the bus is behind: gather for the rest of
+            # SNAPSHOT_INTERVAL_S, so a busy server builds one snapshot and wakes each screen
+            # once per interval, not once per commit. A quiet server sends each commit at once
+            # (the events of one commit share their time and arrive together).
+            wait = SNAPSHOT_INTERVAL_S - (time.monotonic() - last_snapshot)
+            if wait > 0 and any(ev.at != batch[0].at for ev in batch):
+                time.sleep(wait)
+                batch = self._drain(batch)
+            batch.sort(key=lambda e: e.id)
             display = None
-            if time.monotonic() - last_snapshot >= SNAPSHOT_INTERVAL_S:
-                owed = False
-                display = self._build_snapshot()
-                if display is not None:
-                    last_snapshot = time.monotonic()
-            else:
-                owed = True
-            self._fan_out([(ev.id, event_message(ev, display if i == len(batch) - 1 else None))
-                           for i, ev in enumerate(batch)])
-
-    def _build_snapshot(self) -> dict | None:
-        """The display snapshot, or None when nobody listens (no work) or it failed."""
-        if self.snapshot is None or not self.subscriber_count:
-            return None
-        try:
-            return self.snapshot()
-        except Exception:
-            log.exception("display snapshot failed")
-            return None
+            if self.snapshot is not None and self.subscriber_count:  # nobody to tell: no work
+                try:
+                    display = self.snapshot()
+                except Exception:
+                    log.exception("display snapshot failed")
+                last_snapshot = time.monotonic()
+            batch = [ev for ev in batch if is_public(ev)]
+            if batch:
+                self._fan_out([(ev.id, event_message(ev, display if i == len(batch) - 1 else None))
+                               for i, ev in enumerate(batch)])
 
     def _drain(self, batch: list[Event]) -> list[Event]:
         """``batch`` plus every event already waiting in the inbox."""

@@ -50,18 +50,16 @@ def opening(*, snapshot: Callable[[], dict], events_after: Callable[[int, int], 
 
 
 class _Fresh:
-    """Drops events a client already has (in its opening) and joins the rest; snapshots sent
-    between events (id None) always pass."""
+    """Drops events a client already has (in its opening) and joins the rest."""
 
     def __init__(self, sent: int):
         self.sent = sent
 
     def __call__(self, batch: Batch) -> bytes:
-        fresh = [(event_id, msg) for event_id, msg in batch
-                 if event_id is None or event_id > self.sent]
-        for event_id, _ in fresh:
-            if event_id is not None:
-                self.sent = event_id
+        fresh = [(event_id, msg) for event_id, msg in batch if event_id > self.sent]
+        if not fresh:
+            return b""
+        self.sent = fresh[-1][0]
         return b"".join(msg for _, msg in fresh)
 
 

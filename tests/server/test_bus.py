@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from datetime import datetime, timedelta
 
-from display_server.events.bus import SNAPSHOT_INTERVAL_S, EventBus
+from display_server.events.bus import EventBus
 from display_server.events.sse import serve_direct
 from display_server.queue.events import Event
 
@@ -28,11 +27,7 @@ def _messages(sub, count: int) -> list[list[tuple[int, bytes]]]:
     return batches
 
 
-def _payloads(batch) -> list[dict]:
-    return [json.loads(msg.decode().split("data: ", 1)[1]) for _, msg in batch]
-
-
-def test_a_burst_goes_out_at_once_and_its_display_follows() -> None:
+def test_a_burst_is_delivered_in_order_with_one_snapshot_per_batch() -> None:
     entered, release = threading.Event(), threading.Event()
     calls = []
 
@@ -40,7 +35,7 @@ def test_a_burst_goes_out_at_once_and_its_display_follows() -> None:
         calls.append(len(calls))
         entered.set()
         release.wait(5)  # the first snapshot is slow: the rest of the burst queues up meanwhile
-        return {"n": len(calls), "last_event_id": 50}
+        return {"n": len(calls)}
 
     bus = EventBus(snapshot)
     sub = bus.subscribe()
@@ -51,30 +46,25 @@ def test_a_burst_goes_out_at_once_and_its_display_follows() -> None:
     bus.publish(_event(51, "account.added"))  # never streamed
     release.set()
 
-    first, burst = _messages(sub, 50)
-    assert [event_id for event_id, _ in first] == [1]
-    assert _payloads(first)[0]["display"] == {"n": 1, "last_event_id": 50}
-    # the 49 behind it: sent together, in order, at once, without a display (one was just built)
-    assert [event_id for event_id, _ in burst] == list(range(2, 51))
-    assert all(p["display"] is None and "officer_id" not in p["data"] for p in _payloads(burst))
-    # then, when the interval is over, the display owed, on its own and without an SSE id
-    (event_id, msg), = sub.get(timeout=5)
-    assert event_id is None
-    assert msg.startswith(b"event: snapshot\ndata: ") and b"\nid:" not in msg
-    assert json.loads(msg.decode().split("data: ", 1)[1]) == {"n": 2, "last_event_id": 50}
-    assert len(calls) == 2
-    assert sub.get(timeout=0.3) is None  # nothing more: the account event was not sent
+    batches = _messages(sub, 50)
+    assert [len(b) for b in batches] == [1, 49]
+    assert len(calls) == 2  # one snapshot for the first event, one for the 49 behind it
+    ids = [event_id for batch in batches for event_id, _ in batch]
+    assert ids == list(range(1, 51))
+    for batch in batches:
+        payloads = [json.loads(msg.decode().split("data: ", 1)[1]) for _, msg in batch]
+        assert [p["display"] is not None for p in payloads] == [False] * (len(batch) - 1) + [True]
+        assert all("officer_id" not in p["data"] for p in payloads)
+    assert sub.get(timeout=0.3) is None  # the account event was not sent
 
 
-def test_a_quiet_bus_sends_each_event_with_its_display() -> None:
-    bus = EventBus(lambda: {"last_event_id": 0})
+def test_a_quiet_bus_sends_each_event_at_once() -> None:
+    bus = EventBus(lambda: {})
     sub = bus.subscribe()
     for i in range(1, 4):
         bus.publish(_event(i))
         batch = sub.get(timeout=5)
         assert [event_id for event_id, _ in batch] == [i]
-        assert _payloads(batch)[0]["display"] is not None
-        time.sleep(SNAPSHOT_INTERVAL_S * 1.5)  # quiet: the next event finds the interval over
 
 
 
