@@ -77,6 +77,26 @@ _INSERT_TICKET = t.tickets.insert().returning(*t.tickets.c)
 _RECALL_TICKET = (update(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
                   .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c))
 
+# The reads of a display snapshot (one per event on a busy server).
+_WAITING_BY_SERVICE = (
+    select(t.tickets.c.service_id, func.count())
+    .where(t.tickets.c.day == bindparam("b_day"), t.tickets.c.state.in_(WAITING_STATES),
+           t.tickets.c.target_counter_id.is_(None))
+    .group_by(t.tickets.c.service_id))
+_STAFFED = select(t.counter_states.c.counter_id).where(
+    t.counter_states.c.paused.is_(False), t.counter_states.c.officer_id.is_not(None))
+_COUNTER_STATES = select(t.counter_states)
+_TICKETS_BY_IDS = select(t.tickets).where(t.tickets.c.id.in_(bindparam("b_ids", expanding=True)))
+_RECENT_CALLS = (
+    select(t.tickets)
+    .where(t.tickets.c.day == bindparam("b_day"), t.tickets.c.called_at.is_not(None),
+           t.tickets.c.counter_id.is_not(None))
+    .order_by(t.tickets.c.called_at.desc(), t.tickets.c.id.desc()).limit(bindparam("b_limit")))
+_META_VALUES = select(t.meta.c.key, t.meta.c.value).where(
+    t.meta.c.key.in_(bindparam("b_keys", expanding=True)))
+_NOTICES = select(t.meta.c.value).where(t.meta.c.key == "notices")
+_LAST_EVENT_ID = select(func.coalesce(func.max(t.audit_log.c.id), 0))
+
 
 class _Conflict(Exception):
     """Another transaction won a race; the operation is run again."""
@@ -536,8 +556,7 @@ class QueueEngine:
     # -- the day (admin) -----------------------------------------------------------------------
     def _day_flags(self, conn: Connection, day: str) -> dict:
         """Today's numbering round and the fields closed for the rest of the day."""
-        rows = dict(conn.execute(select(t.meta.c.key, t.meta.c.value).where(
-            t.meta.c.key.in_((f"round:{day}", f"closed:{day}")))).all())
+        rows = dict(conn.execute(_META_VALUES, {"b_keys": [f"round:{day}", f"closed:{day}"]}).all())
         return {"round": int(rows.get(f"round:{day}", 0)),
                 "closed": set(json.loads(rows.get(f"closed:{day}", "[]")))}
 
@@ -586,8 +605,7 @@ class QueueEngine:
     def notices(self) -> list[str]:
         """Hall notices: as edited by an admin, else those in the config."""
         with self.db.read() as conn:
-            value = conn.execute(select(t.meta.c.value).where(t.meta.c.key == "notices")
-                                 ).scalar_one_or_none()
+            value = conn.execute(_NOTICES).scalar_one_or_none()
         return json.loads(value) if value is not None else list(self.config.display.notices)
 
     def set_notices(self, notices: list[str], *, actor: str = "system") -> list[str]:
@@ -733,14 +751,9 @@ class QueueEngine:
         """Per field: open now, people waiting, estimated wait for a new ticket."""
         _, local = self._clock()
         day = local.date().isoformat()
-        c, cs = t.tickets.c, t.counter_states.c
         with self.db.read() as conn:
-            counts = dict(conn.execute(
-                select(c.service_id, func.count()).where(
-                    c.day == day, c.state.in_(WAITING_STATES), c.target_counter_id.is_(None))
-                .group_by(c.service_id)).all())
-            staffed = {r.counter_id for r in conn.execute(
-                select(cs.counter_id).where(cs.paused.is_(False), cs.officer_id.is_not(None)))}
+            counts = dict(conn.execute(_WAITING_BY_SERVICE, {"b_day": day}).all())
+            staffed = {r.counter_id for r in conn.execute(_STAFFED)}
             means = {f.id: self._mean_service_s(conn, f.id) for f in self.config.fields}
             closed = self._day_flags(conn, day)["closed"]
         out = []
@@ -761,10 +774,10 @@ class QueueEngine:
         """Per counter: paused state and reason, officer, the ticket it serves now."""
         day = self.today()
         with self.db.read() as conn:
-            states = {r.counter_id: r for r in conn.execute(select(t.counter_states)).all()}
+            states = {r.counter_id: r for r in conn.execute(_COUNTER_STATES).all()}
             current_ids = [s.current_ticket_id for s in states.values() if s.current_ticket_id]
             current = {r.id: r for r in conn.execute(
-                select(t.tickets).where(t.tickets.c.id.in_(current_ids))).all()} if current_ids else {}
+                _TICKETS_BY_IDS, {"b_ids": current_ids}).all()} if current_ids else {}
         out = []
         for cc in self.config.counters:
             s = states.get(cc.id)
@@ -803,12 +816,8 @@ class QueueEngine:
 
     def recent_calls(self, limit: int = 10) -> list[Ticket]:
         """Today's most recent calls, newest first."""
-        c = t.tickets.c
         with self.db.read() as conn:
-            rows = conn.execute(
-                select(t.tickets).where(c.day == self.today(), c.called_at.is_not(None),
-                                        c.counter_id.is_not(None))
-                .order_by(c.called_at.desc(), c.id.desc()).limit(limit)).all()
+            rows = conn.execute(_RECENT_CALLS, {"b_day": self.today(), "b_limit": limit}).all()
         return [Ticket.from_row(r) for r in rows]
 
     def counts_today(self, counter_id: str | None = None) -> dict[str, int]:
@@ -830,7 +839,7 @@ class QueueEngine:
 
     def last_event_id(self) -> int:
         with self.db.read() as conn:
-            return conn.execute(select(func.coalesce(func.max(t.audit_log.c.id), 0))).scalar_one()
+            return conn.execute(_LAST_EVENT_ID).scalar_one()
 
 
 def _rating(row) -> RatingRecord:
