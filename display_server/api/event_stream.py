@@ -24,7 +24,8 @@ def _waitress_channel(write: Callable) -> object | None:
 
 
 class EventStreamResponse(Response):
-    """``stream(**kw)`` is ``serve_direct`` or ``sse_stream`` with the stream's arguments."""
+    """Serves one event stream; ``stream_args`` are the keyword arguments that ``serve_direct`` and
+    ``sse_stream`` share (snapshot, events_after, last_event_id, keepalive_s)."""
 
     def __init__(self, bus, stream_args: dict):
         super().__init__(mimetype="text/event-stream", headers=HEADERS)
