@@ -108,7 +108,6 @@ def simulate(system: DemoSystem, *, speed: float = 1.0, seed: int = 1) -> None:
     cfg = system.config
     rng = random.Random(seed)
     api = f"{system.url}/api/v1"
-    kiosk_device = next((d for d in cfg.devices if d.kind == "kiosk"), None)
     stations = {b.counter: d for d in cfg.devices if d.kind == "rating_station" for b in d.buttons}
     levels = [lv.id for lv in cfg.ratings.effective_levels]
     weights = [70, 25, 5][: len(levels)] + [3] * max(0, len(levels) - 3)
@@ -116,8 +115,6 @@ def simulate(system: DemoSystem, *, speed: float = 1.0, seed: int = 1) -> None:
     def citizens() -> None:
         """Through the kiosk's own controller: tickets are printed by the configured printer
         (the preview printer's PNGs in the demo), as if touched on the kiosk's screen."""
-        if kiosk_device is None:
-            return
         from kiosk.launch import KioskSetupError, build_controller
 
         try:

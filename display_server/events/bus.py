@@ -110,6 +110,13 @@ class Subscription:
     def close(self) -> None:
         self.bus.unsubscribe(self)
 
+    def _mark_closed(self) -> None:
+        """Wake the client's thread, whether it waits on its queue or in ``wait_closed``."""
+        self.closed = True
+        self._closed_event.set()
+        with contextlib.suppress(queue.Full):
+            self.queue.put_nowait(None)
+
 
 class EventBus:
     """Subscribers get every event published after they subscribed, in order."""
@@ -134,8 +141,7 @@ class EventBus:
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
-        sub.closed = True
-        sub._closed_event.set()
+        sub._mark_closed()
         with self._lock:
             self._subs.discard(sub)
 
@@ -193,5 +199,3 @@ class EventBus:
                 if not sub.closed:
                     log.warning("dropping a slow or vanished event subscriber")
                 self.unsubscribe(sub)
-                with contextlib.suppress(queue.Full):
-                    sub.queue.put_nowait(None)  # wakes a client thread waiting on its queue

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from ..queue.events import Event
-from .bus import Batch, EventBus, Subscription, event_message, format_sse, is_public
+from .bus import Batch, EventBus, event_message, format_sse, is_public
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def serve_direct(bus: EventBus, write: Callable[[bytes], None], *,
     """Serve one client until it goes away. ``write`` must be safe to call from another thread;
     ``backlog`` says how many bytes wait unsent: a client more than ``max_backlog`` behind is
     dropped (it reconnects and resumes with Last-Event-ID)."""
-    sub: Subscription = bus.subscribe()
+    sub = bus.subscribe()
     try:
         first, sent = opening(snapshot=snapshot, events_after=events_after,
                               last_event_id=last_event_id, retry_ms=retry_ms)
