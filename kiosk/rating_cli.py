@@ -52,7 +52,10 @@ def rating_station(device_id: str | None, mock_pins: bool, retry_dead: bool) -> 
         log.info("requeued %d refused ratings", station.outbox.requeue_dead())
 
     stop = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # both signals only set the event: a KeyboardInterrupt raised between two statements
+    # (say, just after the "ready" line) would escape to click and exit 1
+    previous = {sig: signal.signal(sig, lambda *_: stop.set())
+                for sig in (signal.SIGTERM, signal.SIGINT)}
     station.start()
     pins = ", ".join(f"{b.pin}={b.counter}/{b.level}" for b in station.device.buttons)
     log.info("rating station %s ready (%s pins: %s); server %s; outbox %s (%d waiting)",
@@ -61,10 +64,9 @@ def rating_station(device_id: str | None, mock_pins: bool, retry_dead: bool) -> 
     try:
         while not stop.wait(1.0):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         log.info("stopping rating station %s", station.device.id)
         station.close()
         log.info("rating station stopped")

@@ -168,25 +168,26 @@ def run_demo(config: Config, config_path: Path, *, simulate_day: bool, kiosk: bo
     """Start everything, print where to look, run until Ctrl-C (or ``duration_s``)."""
     system = DemoSystem(config, config_path)
     logins = ensure_accounts(config)
-    server = system.spawn("server", log_name="server")
-    if not wait_for_server(system.url, server):
-        system.shutdown()
-        click.echo(f"error: the server did not start; see {config.data_path / 'logs' / 'server.log'}",
-                   err=True)
-        return 1
-    if kiosk:
-        if offscreen is None:
-            offscreen = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-        args = ["demo-kiosk"] + (["--offscreen"] if offscreen else [])
-        system.spawn(*args, log_name="kiosk")
-    stations = [d for d in config.devices if d.kind == "rating_station"][1:]
-    for d in stations:  # the first station's buttons are keys 1-3 on the kiosk window
-        system.spawn("rating-station", "--device", d.id, "--mock-pins", log_name=f"rating-{d.id}")
-    if simulate_day:
-        simulate(system, speed=speed)
-    _print_welcome(system, logins, kiosk=kiosk, offscreen=bool(offscreen), simulated=simulate_day)
     signal.signal(signal.SIGTERM, lambda *_: system.stop.set())
-    try:
+    try:  # Ctrl-C at any point, even while starting, stops every child
+        server = system.spawn("server", log_name="server")
+        if not wait_for_server(system.url, server):
+            click.echo("error: the server did not start; see "
+                       f"{config.data_path / 'logs' / 'server.log'}", err=True)
+            return 1
+        if kiosk:
+            if offscreen is None:
+                offscreen = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+            args = ["demo-kiosk"] + (["--offscreen"] if offscreen else [])
+            system.spawn(*args, log_name="kiosk")
+        stations = [d for d in config.devices if d.kind == "rating_station"][1:]
+        for d in stations:  # the first station's buttons are keys 1-3 on the kiosk window
+            system.spawn("rating-station", "--device", d.id, "--mock-pins",
+                         log_name=f"rating-{d.id}")
+        if simulate_day:
+            simulate(system, speed=speed)
+        _print_welcome(system, logins, kiosk=kiosk, offscreen=bool(offscreen),
+                       simulated=simulate_day)
         deadline = None if duration_s is None else time.monotonic() + duration_s
         while not system.stop.wait(0.5):
             if server.poll() is not None:
