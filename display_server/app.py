@@ -13,6 +13,7 @@ from config.schema import Config
 from .api import bp as api_bp
 from .api.errors import install as install_errors
 from .auth import csrf
+from .inflight import RequestsInFlight
 from .services import Services
 from .storage import Database, upgrade
 
@@ -38,7 +39,10 @@ def create_app(config: Config, *, db: Database | None = None, clock=None,
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.config.update(settings or {})
-    app.extensions["motcua"] = Services.build(config, db, clock=clock)
+    services = app.extensions["motcua"] = Services.build(config, db, clock=clock)
+    inflight = RequestsInFlight(app.wsgi_app)
+    app.wsgi_app = inflight  # type: ignore[method-assign]
+    services.bus.wait_idle = inflight.wait_idle  # requests go before the screens' fan-out
     csrf.init_app(app)
     install_errors(app)
     app.register_blueprint(api_bp)

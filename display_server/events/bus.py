@@ -20,6 +20,10 @@ SUBSCRIBER_BACKLOG = 1000
 SNAPSHOT_INTERVAL_S = 0.05
 """While the bus is behind, at most one display snapshot (and one wake-up of each screen) per
 this many seconds."""
+REQUESTS_FIRST_S = 0.01
+"""How long the bus may hold a batch back, in all, while HTTP requests are in progress: an
+officer's click answers first (the GIL is not shared with the fan-out), and the screens learn
+of it at most this much later."""
 
 
 def format_sse(event: str, data: str, event_id: int | None = None) -> bytes:
@@ -121,8 +125,11 @@ class Subscription:
 class EventBus:
     """Subscribers get every event published after they subscribed, in order."""
 
-    def __init__(self, snapshot: Callable[[], dict] | None = None):
+    def __init__(self, snapshot: Callable[[], dict] | None = None,
+                 wait_idle: Callable[[float], bool] | None = None):
         self.snapshot = snapshot
+        self.wait_idle = wait_idle
+        """Sleeps until no HTTP request is in progress or the timeout passes (see REQUESTS_FIRST_S)."""
         self._subs: set[Subscription] = set()
         self._lock = threading.Lock()
         self._inbox: queue.Queue[Event] = queue.Queue()
@@ -170,8 +177,12 @@ class EventBus:
                 time.sleep(wait)
                 batch = self._drain(batch)
             batch.sort(key=lambda e: e.id)
+            if not self.subscriber_count:  # nobody to tell: no work
+                continue
+            deadline = time.monotonic() + REQUESTS_FIRST_S
+            self._let_requests_go_first(deadline)
             display = None
-            if self.snapshot is not None and self.subscriber_count:  # nobody to tell: no work
+            if self.snapshot is not None:
                 try:
                     display = self.snapshot()
                 except Exception:
@@ -180,7 +191,7 @@ class EventBus:
             batch = [ev for ev in batch if is_public(ev)]
             if batch:
                 self._fan_out([(ev.id, event_message(ev, display if i == len(batch) - 1 else None))
-                               for i, ev in enumerate(batch)])
+                               for i, ev in enumerate(batch)], deadline)
 
     def _drain(self, batch: list[Event]) -> list[Event]:
         """``batch`` plus every event already waiting in the inbox."""
@@ -190,11 +201,18 @@ class EventBus:
             except queue.Empty:
                 return batch
 
-    def _fan_out(self, batch: Batch) -> None:
-        """The whole batch to every subscriber at once."""
+    def _let_requests_go_first(self, deadline: float) -> None:
+        if self.wait_idle is not None:
+            remaining = deadline - time.monotonic()
+            if remaining > 0:
+                self.wait_idle(remaining)
+
+    def _fan_out(self, batch: Batch, deadline: float = 0.0) -> None:
+        """The whole batch to every subscriber, pausing for requests that arrive meanwhile."""
         with self._lock:
             subs = list(self._subs)
         for sub in subs:
+            self._let_requests_go_first(deadline)
             if not sub.deliver(batch):
                 if not sub.closed:
                     log.warning("dropping a slow or vanished event subscriber")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import datetime, timedelta
 
+from display_server.events import bus as bus_module
 from display_server.events.bus import EventBus
 from display_server.events.sse import serve_direct
 from display_server.queue.events import Event
@@ -141,3 +143,40 @@ def test_other_wsgi_servers_get_a_streamed_generator(config) -> None:
         first = next(r.response).decode()
         assert first.startswith("retry: 2000\n\nid: ") and "event: snapshot" in first
         r.close()
+
+
+def test_the_bus_lets_requests_in_progress_go_first(monkeypatch) -> None:
+    """It asks before its snapshot and before each subscriber, all from one budget."""
+    monkeypatch.setattr(bus_module, "REQUESTS_FIRST_S", 5.0)
+    asked: list[float] = []
+
+    def wait_idle(timeout: float) -> bool:
+        asked.append(timeout)
+        time.sleep(0.001)  # a request finishing
+        return True
+
+    bus = EventBus(lambda: {"n": 1}, wait_idle=wait_idle)
+    subs = [bus.subscribe() for _ in range(3)]
+    bus.publish(_event(1))
+    for sub in subs:
+        assert [event_id for event_id, _ in sub.get(timeout=5)] == [1]
+    assert len(asked) == 4  # before the snapshot, then before each of the 3 subscribers
+    assert all(0 < t <= 5.0 for t in asked)
+    assert asked == sorted(asked, reverse=True)  # one budget for the whole batch
+
+
+def test_requests_that_never_end_hold_a_batch_back_only_once(monkeypatch) -> None:
+    monkeypatch.setattr(bus_module, "REQUESTS_FIRST_S", 0.05)
+    asked: list[float] = []
+
+    def wait_idle(timeout: float) -> bool:  # always busy
+        asked.append(timeout)
+        time.sleep(timeout)
+        return False
+
+    bus = EventBus(lambda: {"n": 1}, wait_idle=wait_idle)
+    subs = [bus.subscribe() for _ in range(3)]
+    bus.publish(_event(1))
+    for sub in subs:
+        assert [event_id for event_id, _ in sub.get(timeout=5)] == [1]
+    assert len(asked) == 1  # the budget is spent: the subscribers get it without more waiting
