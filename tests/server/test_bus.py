@@ -145,38 +145,33 @@ def test_other_wsgi_servers_get_a_streamed_generator(config) -> None:
         r.close()
 
 
-def test_the_bus_lets_requests_in_progress_go_first(monkeypatch) -> None:
-    """It asks before its snapshot and before each subscriber, all from one budget."""
-    monkeypatch.setattr(bus_module, "REQUESTS_FIRST_S", 5.0)
+def _asked_while_sending_one_event(monkeypatch, budget_s: float, busy_for) -> list[float]:
+    """Send one event to three subscribers; the timeouts the bus passed to ``wait_idle``, where
+    each pretend request lasts ``busy_for(timeout)`` seconds."""
+    monkeypatch.setattr(bus_module, "REQUESTS_FIRST_S", budget_s)
     asked: list[float] = []
 
     def wait_idle(timeout: float) -> bool:
         asked.append(timeout)
-        time.sleep(0.001)  # a request finishing
-        return True
+        time.sleep(busy_for(timeout))
+        return busy_for(timeout) < timeout
 
     bus = EventBus(lambda: {"n": 1}, wait_idle=wait_idle)
     subs = [bus.subscribe() for _ in range(3)]
     bus.publish(_event(1))
     for sub in subs:
         assert [event_id for event_id, _ in sub.get(timeout=5)] == [1]
+    return asked
+
+
+def test_the_bus_lets_requests_in_progress_go_first(monkeypatch) -> None:
+    """It asks before its snapshot and before each subscriber, all from one budget."""
+    asked = _asked_while_sending_one_event(monkeypatch, 5.0, lambda timeout: 0.001)
     assert len(asked) == 4  # before the snapshot, then before each of the 3 subscribers
     assert all(0 < t <= 5.0 for t in asked)
     assert asked == sorted(asked, reverse=True)  # one budget for the whole batch
 
 
 def test_requests_that_never_end_hold_a_batch_back_only_once(monkeypatch) -> None:
-    monkeypatch.setattr(bus_module, "REQUESTS_FIRST_S", 0.05)
-    asked: list[float] = []
-
-    def wait_idle(timeout: float) -> bool:  # always busy
-        asked.append(timeout)
-        time.sleep(timeout)
-        return False
-
-    bus = EventBus(lambda: {"n": 1}, wait_idle=wait_idle)
-    subs = [bus.subscribe() for _ in range(3)]
-    bus.publish(_event(1))
-    for sub in subs:
-        assert [event_id for event_id, _ in sub.get(timeout=5)] == [1]
+    asked = _asked_while_sending_one_event(monkeypatch, 0.05, lambda timeout: timeout)
     assert len(asked) == 1  # the budget is spent: the subscribers get it without more waiting
