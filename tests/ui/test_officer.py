@@ -126,7 +126,9 @@ def test_officer_sees_api_errors_in_vietnamese_and_ratings_live(officer, api, li
     page.keyboard.press("g")
     expect(page.locator("#message")).to_have_text("Không còn ai đang chờ.")
     api.issue("ho-tich")
+    expect(page.locator("#waiting")).to_contain_text("1001")  # the live event: someone waits
     page.keyboard.press("g")
+    expect(page.locator("#message")).to_have_text("Đã gọi số 1001.")
     expect(page.locator("#current-number")).to_have_text("1001")
     api.act("quay-1", "finish")  # finished elsewhere: the page follows the live events
     expect(page.locator("#current-number")).to_have_text("Chưa gọi số nào")

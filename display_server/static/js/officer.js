@@ -58,8 +58,11 @@
     return true;
   }
 
+  var loadSeq = 0;
   function load() {
+    var seq = ++loadSeq;
     return api("GET", "/counters/" + encodeURIComponent(cid)).then(function (res) {
+      if (seq !== loadSeq) return; // a later load is on its way: an older answer must not win
       if (expired(res)) return;
       if (!res.ok) { say(errorText(res), true); return; }
       view = res.data;
