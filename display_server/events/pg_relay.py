@@ -1,5 +1,6 @@
 """Events between server processes and hosts on PostgreSQL: LISTEN for the notification each
-write transaction sends, then read the new audit-log rows and publish them on the local bus."""
+write transaction sends (it carries the transaction's events when they fit) and publish them on
+the local bus; read the audit log only to fill a gap."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from ..queue.events import Event
+from ..queue.events import Event, parse_notify_payload
 from ..storage.database import EVENTS_CHANNEL, Database
 
 log = logging.getLogger(__name__)
@@ -51,13 +52,29 @@ class PgEventRelay:
                     backoff = 0.5
                     self._catch_up()
                     while not self._stop.is_set():
-                        for _ in conn.notifies(timeout=self.poll_s, stop_after=1):
-                            pass
-                        self._catch_up()
+                        got = False
+                        for note in conn.notifies(timeout=self.poll_s, stop_after=1):
+                            got = True
+                            self._take(note.payload)
+                        if not got:  # quiet for poll_s: a lost notification shows up here
+                            self._catch_up()
             except Exception as exc:  # database restarting, network cut: retry
                 log.warning("event relay lost PostgreSQL (%s); retrying in %.1f s", exc, backoff)
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 10.0)
+
+    def _take(self, payload: str) -> None:
+        """Publish the events a notification carries; read the audit log when it carried only
+        an id, or when events are missing before these (one lost while reconnecting)."""
+        events, last_id = parse_notify_payload(payload)
+        if last_id <= self.last:
+            return  # already published (a catch-up read it before its notification came)
+        if not events or events[0].id != self.last + 1:
+            self._catch_up()
+            return
+        for ev in events:
+            self.publish(ev)
+            self.last = ev.id
 
     def _catch_up(self) -> None:
         while True:

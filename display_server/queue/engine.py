@@ -27,7 +27,7 @@ from ..storage import tables as t
 from ..storage.database import Database
 from ..storage.upsert import insert_ignore, upsert_increment
 from .errors import QueueError
-from .events import Event, Publisher
+from .events import Event, Publisher, notify_payload
 from .hours import is_open
 from .model import AT_COUNTER_STATES, WAITING_STATES, RatingRecord, Ticket
 
@@ -161,8 +161,8 @@ class QueueEngine:
             tx = _Tx(conn, now, local, local.date().isoformat(), tx_events)
             self._roll_day(tx)
             yield tx
-            if tx_events:
-                self.db.notify(conn, str(tx_events[-1].id))
+            if tx_events and not self.db.is_sqlite:  # SQLite: one process, nobody to tell
+                self.db.notify(conn, notify_payload(tx_events))
         for fn in tx.after_commit:
             fn()
         for ev in tx_events:

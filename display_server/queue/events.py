@@ -48,5 +48,31 @@ class Event:
         )
 
 
+NOTIFY_LIMIT = 7900
+"""PostgreSQL refuses a NOTIFY payload of 8000 bytes or more."""
+
+
+def notify_payload(events: list[Event]) -> str:
+    """What a transaction tells other server processes: its events themselves (JSON), so they
+    need not read them back, or only the last id when they do not fit in one notification."""
+    text = json.dumps([[ev.id, ev.kind, ev.at.isoformat(), ev.actor, ev.data] for ev in events],
+                      ensure_ascii=False, default=str)
+    return text if len(text.encode("utf-8")) <= NOTIFY_LIMIT else str(events[-1].id)
+
+
+def parse_notify_payload(payload: str) -> tuple[list[Event], int]:
+    """The events in a notification (empty when it carried only an id) and its last event id;
+    ``([], 0)`` for anything else (an older server's or a stray notification)."""
+    try:
+        value = json.loads(payload)
+        if isinstance(value, int):
+            return [], value
+        events = [Event(id=int(i), kind=str(kind), at=datetime.fromisoformat(at), actor=str(actor),
+                        data=dict(data)) for i, kind, at, actor, data in value]
+    except (ValueError, TypeError):
+        return [], 0
+    return events, events[-1].id if events else 0
+
+
 Publisher = Callable[[Event], None]
 """Receives each event after its transaction committed (the server's event bus)."""

@@ -1,0 +1,94 @@
+"""Events between processes on PostgreSQL: a notification carries its transaction's events, and
+the relay publishes every event once, in order, reading the audit log only to fill a gap."""
+
+from __future__ import annotations
+
+import queue
+
+import psycopg
+
+from display_server.events.pg_relay import PgEventRelay
+from display_server.queue import QueueEngine
+from display_server.queue.events import NOTIFY_LIMIT, notify_payload, parse_notify_payload
+from display_server.storage import Database, upgrade
+from display_server.storage.database import EVENTS_CHANNEL
+
+
+def _engine(pg_url, config, clock, published=None) -> QueueEngine:
+    db = Database(pg_url)
+    upgrade(db)
+    return QueueEngine(config, db, clock=clock, publish=published)
+
+
+def test_a_notification_carries_the_events_as_the_audit_log_has_them(pg_url, config, clock) -> None:
+    mine: list = []
+    engine = _engine(pg_url, config, clock, mine.append)
+    engine.issue("ho-tich", priority=True)
+    engine.call_next("quay-1")
+    events, last_id = parse_notify_payload(notify_payload(mine))
+    assert events == engine.events_after(0)  # same ids, kinds, times, actors and data
+    assert last_id == mine[-1].id
+
+
+def test_events_too_big_for_one_notification_send_only_the_last_id(config, clock) -> None:
+    from datetime import datetime
+
+    from display_server.queue.events import Event
+
+    big = [Event(id=i, kind="notice.changed", at=datetime(2026, 12, 1, 2, 0), actor="admin",
+                 data={"text": "Thông báo " * 100}) for i in range(1, 20)]
+    payload = notify_payload(big)
+    assert payload == "19" and len(notify_payload(big[:1]).encode()) <= NOTIFY_LIMIT
+    assert parse_notify_payload(payload) == ([], 19)
+    assert parse_notify_payload("not json") == ([], 0)
+
+
+def test_the_relay_publishes_each_event_once_in_order_even_after_a_gap(pg_url, config, clock) -> None:
+    engine = _engine(pg_url, config, clock)
+    got: queue.Queue = queue.Queue()
+    relay = PgEventRelay(engine.db, engine.events_after, engine.last_event_id, got.put,
+                         poll_s=30)  # no timed catch-up: only notifications drive it
+    reads: list[int] = []
+
+    def counting_events_after(after: int, limit: int):
+        reads.append(after)
+        return engine.events_after(after, limit)
+
+    relay.events_after = counting_events_after
+    relay.start()
+    try:
+        assert _wait_listening(pg_url)
+        reads.clear()
+        engine.issue("ho-tich")
+        engine.issue("ho-tich")
+        first = [got.get(timeout=10) for _ in range(2)]
+        assert [e.data["number"] for e in first] == ["1001", "1002"]
+        assert reads == []  # both came in their notifications: no read of the audit log
+
+        # a change whose notification is lost (sent on a channel nobody listens to)
+        engine.db.notify = lambda conn, payload: None
+        engine.issue("ho-tich")
+        del engine.db.notify
+        engine.issue("ho-tich")  # its notification shows the gap: the relay reads the log
+        rest = [got.get(timeout=10) for _ in range(2)]
+        assert [e.data["number"] for e in rest] == ["1003", "1004"]
+        assert reads == [first[-1].id]
+        assert got.empty()
+    finally:
+        relay.stop()
+
+
+def _wait_listening(pg_url) -> bool:
+    """True once some session LISTENs on the events channel (the relay has connected)."""
+    import time
+
+    deadline = time.monotonic() + 10
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as c:
+        while time.monotonic() < deadline:
+            n = c.execute("SELECT count(*) FROM pg_stat_activity WHERE query = %s"
+                          " AND datname = current_database()",
+                          (f"LISTEN {EVENTS_CHANNEL}",)).fetchone()[0]
+            if n:
+                return True
+            time.sleep(0.05)
+    return False
