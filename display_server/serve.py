@@ -9,6 +9,13 @@ from config.schema import Config
 
 log = logging.getLogger("motcua.server")
 
+OUTBUF_HIGH_WATERMARK = 1024 * 1024
+"""Bytes written to one response buffer before waitress starts a new one (and a writer waits
+while this much is unsent). Waitress keeps everything written to a buffer, sent or not, until it
+starts the next: with its default of 16 MiB every screen's hours-long event stream would hold up
+to 16 MiB. Must stay above ``MAX_BACKLOG_BYTES``, so the event bus never waits for a slow screen
+(it drops it first)."""
+
 
 def setup_logging(level: int = logging.INFO) -> None:
     """Log lines to stdout (journald picks them up under systemd)."""
@@ -58,4 +65,5 @@ def serve(config: Config, *, host: str | None = None, port: int | None = None,
     log.info("motcua server for %s on http://%s:%d (%d threads)", config.centre.name, host, port,
              threads)
     waitress_serve(app, host=host, port=port, threads=threads, connection_limit=threads + 100,
-                   channel_timeout=60, ident="motcua", clear_untrusted_proxy_headers=True)
+                   channel_timeout=60, ident="motcua", clear_untrusted_proxy_headers=True,
+                   outbuf_high_watermark=OUTBUF_HIGH_WATERMARK)

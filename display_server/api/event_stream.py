@@ -12,7 +12,8 @@ from ..events import sse_stream
 from ..events.sse import serve_direct
 
 MAX_BACKLOG_BYTES = 512 * 1024
-"""A screen with this much unsent (a stalled connection) is dropped; it reconnects and resumes."""
+"""A screen with this much unsent (a stalled connection) is dropped; it reconnects and resumes.
+Below the server's ``OUTBUF_HIGH_WATERMARK``, where a write would wait for the screen."""
 
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 

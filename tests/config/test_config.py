@@ -243,3 +243,21 @@ def test_server_threads_sized_from_counters(config, tmp_path: Path) -> None:
     assert thread_count(province) == 32 + 3 * 30
     fixed = province.model_copy(update={"server": province.server.model_copy(update={"threads": 20})})
     assert thread_count(fixed) == 20
+
+
+def test_server_caps_what_each_response_buffer_keeps(config, monkeypatch) -> None:
+    """Waitress keeps all a buffer was given until it starts a new one: the server starts one
+    every MiB, above the backlog that gets a screen dropped (so the bus never waits for one)."""
+    import waitress
+
+    from display_server import serve as serve_module
+    from display_server.api.event_stream import MAX_BACKLOG_BYTES
+
+    seen: dict = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.update(kw))
+    monkeypatch.setattr("display_server.app.create_app", lambda cfg: object())
+    monkeypatch.setattr(serve_module, "limit_malloc_arenas", lambda: None)
+    monkeypatch.setattr("sys.setswitchinterval", lambda interval: None)
+    serve_module.serve(config, port=1)
+    assert seen["outbuf_high_watermark"] == serve_module.OUTBUF_HIGH_WATERMARK
+    assert MAX_BACKLOG_BYTES < serve_module.OUTBUF_HIGH_WATERMARK < 16 * 1024 * 1024
