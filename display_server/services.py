@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -29,6 +30,7 @@ class Services:
     accounts: Accounts
     bus: EventBus
     _voice: object | None = None
+    _shared: Callable[..., dict] | None = None
     _voice_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -42,11 +44,20 @@ class Services:
             engine.publishers.append(services.bus.publish)
         else:  # many processes: every event, ours too, comes back through LISTEN/NOTIFY
             from .events.pg_relay import PgEventRelay
+            from .shared_display import SharedDisplay
 
-            PgEventRelay(db, engine.events_after, engine.last_event_id, services.bus.publish).start()
+            relay = PgEventRelay(db, engine.events_after, engine.last_event_id,
+                                 services.bus.publish)
+            relay.start()
+            services._shared = SharedDisplay(db, lambda: display_snapshot(engine),
+                                             lambda: relay.last, zone=config.zone)
         return services
 
-    def snapshot(self) -> dict:
+    def snapshot(self, *, fresh: bool = False) -> dict:
+        """The public display: on PostgreSQL the one all server processes share, as new as the
+        events this process has heard of (``fresh``: as the last commit, from any process)."""
+        if self._shared is not None:
+            return self._shared(fresh=fresh)
         return display_snapshot(self.engine)
 
     @property

@@ -79,7 +79,7 @@ def track(token: str):
 
 @bp.get("/display")
 def display():
-    return jsonify(svc().snapshot())
+    return jsonify(svc().snapshot(fresh=True))
 
 
 @bp.get("/events")

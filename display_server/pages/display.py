@@ -37,7 +37,7 @@ def home():
 @bp.get("/display")
 def hall():
     cfg = config()
-    boot = _boot(announce=cfg.display.announce, snapshot=svc().snapshot())
+    boot = _boot(announce=cfg.display.announce, snapshot=svc().snapshot(fresh=True))
     return render_template("display/hall.html", boot=boot)
 
 
@@ -46,5 +46,5 @@ def counter_screen(counter_id: str):
     counter = config().counter(counter_id)
     if counter is None:
         return not_found(t("counter_not_found"), t("counter_not_found_text", id=counter_id))
-    boot = _boot(counter={"id": counter.id, "number": counter.number}, snapshot=svc().snapshot())
+    boot = _boot(counter={"id": counter.id, "number": counter.number}, snapshot=svc().snapshot(fresh=True))
     return render_template("display/counter.html", boot=boot, counter=counter)
