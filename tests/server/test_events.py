@@ -201,3 +201,54 @@ def test_public_stream_reveals_no_officer_device_or_dossier(api) -> None:
         assert messages[1]["json"]["data"]["number"] == "1001"
     finally:
         sse.close()
+
+
+def _chunked_body(raw: bytes) -> bytes:
+    """The body of a chunked HTTP response read so far (a trailing partial chunk is left out);
+    fails on bytes that are not valid chunk framing."""
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    assert b"transfer-encoding: chunked" in head.lower(), head
+    body = b""
+    while rest:
+        size_line, sep, after = rest.partition(b"\r\n")
+        if not sep:
+            break
+        size = int(size_line, 16)  # ValueError: the framing is broken
+        if len(after) < size + 2:
+            break
+        assert after[size:size + 2] == b"\r\n"
+        body += after[:size]
+        rest = after[size + 2:]
+    return body
+
+
+def test_a_screen_that_stops_reading_for_a_while_gets_every_event_intact(api) -> None:
+    """A screen that does not read while events come gets them all when it reads again: once,
+    in order, in well-formed chunks (the bus writes to its socket itself)."""
+    host, port = api.server.url.removeprefix("http://").split(":")
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect((host, int(port)))
+    s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: t\r\nAccept: text/event-stream\r\n\r\n")
+    s.settimeout(10)
+    raw = s.recv(65536)
+    while b"event: snapshot" not in raw:
+        raw += s.recv(65536)
+    issued = [api.issue("ho-tich")["number"] for _ in range(40)]  # ~150 KB of events
+    s.settimeout(0.5)
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            raw += chunk
+            if _chunked_body(raw).count(b"event: ticket.issued") >= len(issued):
+                break
+    except TimeoutError:
+        pass
+    finally:
+        s.close()
+    body = _chunked_body(raw).decode()
+    messages = [m for m in body.split("\n\n") if "event: ticket.issued" in m]
+    numbers = [json.loads(m.split("data: ", 1)[1])["data"]["number"] for m in messages]
+    assert numbers == issued
