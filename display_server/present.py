@@ -48,6 +48,11 @@ def ticket_json(t: Ticket, config: Config, *, track_url: str | None = None) -> d
     return out
 
 
+def server_time(zone: ZoneInfo) -> str:
+    """Now, in the centre's time zone (screens keep their clock by it)."""
+    return datetime.now(UTC).astimezone(zone).isoformat(timespec="seconds")
+
+
 def display_snapshot(engine: QueueEngine) -> dict:
     """Everything a hall or counter screen shows; public (numbers only, nobody's identity)."""
     with engine.db.read_together():
@@ -79,7 +84,7 @@ def _display_snapshot(engine: QueueEngine) -> dict:
         "centre": {"name": config.centre.name, "commune": config.centre.commune,
                    "province": config.centre.province},
         "day": engine.today(),
-        "server_time": datetime.now(UTC).astimezone(zone).isoformat(timespec="seconds"),
+        "server_time": server_time(zone),
         "last_event_id": last_id,
         "counters": counters,
         "recent_calls": recent,

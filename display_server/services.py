@@ -50,7 +50,8 @@ class Services:
                                  services.bus.publish)
             relay.start()
             services._shared = SharedDisplay(db, lambda: display_snapshot(engine),
-                                             lambda: relay.last, zone=config.zone)
+                                             lambda: relay.last, engine.last_event_id,
+                                             zone=config.zone)
         return services
 
     def snapshot(self, *, fresh: bool = False) -> dict:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects import postgresql
 
+from .present import server_time
 from .storage import Database
 from .storage import tables as t
 
@@ -24,7 +24,6 @@ log = logging.getLogger(__name__)
 DISPLAY_LOCK = 0x6D6F7464  # "motd": taken while a process reads or builds the shared snapshot
 META_KEY = "display"
 
-_LAST_EVENT_ID = select(func.coalesce(func.max(t.audit_log.c.id), 0))
 _READ = select(t.meta.c.value).where(t.meta.c.key == META_KEY)
 _STORE = (postgresql.insert(t.meta).values(key=META_KEY, value=bindparam("b_value"))
           .on_conflict_do_update(index_elements=["key"], set_={"value": bindparam("b_value")}))
@@ -33,13 +32,14 @@ _STORE = (postgresql.insert(t.meta).values(key=META_KEY, value=bindparam("b_valu
 class SharedDisplay:
     """``build`` makes a snapshot (with ``last_event_id`` and ``server_time``); ``needed`` says
     which event this process's screens have been sent so far: a stored snapshot at least that
-    new is good enough."""
+    new is good enough; ``latest`` is the id of the last committed event."""
 
     def __init__(self, db: Database, build: Callable[[], dict], needed: Callable[[], int],
-                 zone=UTC):
+                 latest: Callable[[], int], zone):
         self.db = db
         self.build = build
         self.needed = needed
+        self.latest = latest
         self.zone = zone
 
     def __call__(self, *, fresh: bool = False) -> dict:
@@ -50,14 +50,13 @@ class SharedDisplay:
             conn.execute(text("SET LOCAL synchronous_commit = off"))  # a cache: no fsync wait
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": DISPLAY_LOCK})
             if fresh:
-                needed = conn.execute(_LAST_EVENT_ID).scalar_one()
+                needed = self.latest()
             stored = conn.execute(_READ).scalar()
             if stored is not None:
                 try:
                     snap = json.loads(stored)
                     if snap.get("last_event_id", -1) >= needed:
-                        snap["server_time"] = datetime.now(UTC).astimezone(self.zone).isoformat(
-                            timespec="seconds")
+                        snap["server_time"] = server_time(self.zone)
                         return snap
                 except ValueError:
                     log.warning("the shared display snapshot was unreadable; building a new one")

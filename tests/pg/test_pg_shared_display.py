@@ -17,7 +17,8 @@ class Process:
         self.engine = QueueEngine(config, self.db, clock=clock)
         self.heard = 0  # the newest event its relay has published
         self.builds = 0
-        self.display = SharedDisplay(self.db, self._build, lambda: self.heard, zone=config.zone)
+        self.display = SharedDisplay(self.db, self._build, lambda: self.heard,
+                                     self.engine.last_event_id, zone=config.zone)
 
     def _build(self) -> dict:
         self.builds += 1
