@@ -247,8 +247,22 @@ def run_kiosk(args: argparse.Namespace, cfg_path: Path, jobs: Jobs) -> int:
     ctl.server.issue = timed("server POST /tickets", ctl.server.issue)
     ctl.printer.print_ticket = timed("render + send to printer", ctl.printer.print_ticket)
 
+    from kivy.base import EventLoop
     from kivy.clock import Clock
-    from kivy.tests.common import UnitTestTouch
+    from kivy.input.motionevent import MotionEvent
+
+    class Touch(MotionEvent):
+        """One finger at a window position (kivy.tests.common's, which would import pytest)."""
+
+        def __init__(self, x: float, y: float):
+            win = EventLoop.window
+            super().__init__("bench", 99, {"x": x / (win.width - 1.0), "y": y / (win.height - 1.0)},
+                             is_touch=True, type_id="touch")
+            self.profile = ["pos"]
+
+        def depack(self, args):
+            self.sx, self.sy = args["x"], args["y"]
+            super().depack(args)
 
     to_printer: list[float] = []
     to_screen: list[float] = []
@@ -256,9 +270,9 @@ def run_kiosk(args: argparse.Namespace, cfg_path: Path, jobs: Jobs) -> int:
     info: dict[str, str] = {}
 
     def touch(widget) -> None:
-        t = UnitTestTouch(*widget.to_window(*widget.center))
-        t.touch_down()
-        t.touch_up()
+        t = Touch(*widget.to_window(*widget.center))
+        EventLoop.post_dispatch_input("begin", t)
+        EventLoop.post_dispatch_input("end", t)
 
     def script():
         yield lambda: app.home_state is not None and app.home_state.online

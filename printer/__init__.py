@@ -8,6 +8,7 @@ Typical use in the kiosk::
         printer.print_ticket(ticket)         # raises PrinterError subclasses
 """
 
+from . import escpos_cache  # noqa: F401 - first: python-escpos keeps its cache
 from .backends import (
     FilePrinter,
     NetworkPrinter,
