@@ -15,7 +15,7 @@ from config.schema import Config
 
 from .accounts import Accounts
 from .events import EventBus
-from .present import display_snapshot
+from .present import DisplayJSON, display_snapshot
 from .queue import QueueEngine
 from .storage import Database
 
@@ -30,7 +30,7 @@ class Services:
     accounts: Accounts
     bus: EventBus
     _voice: object | None = None
-    _shared: Callable[..., dict] | None = None
+    _shared: Callable[..., DisplayJSON] | None = None
     _voice_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -39,7 +39,7 @@ class Services:
         services = cls(config=config, db=db, engine=engine,
                        accounts=Accounts(db, {c.id for c in config.counters}),
                        bus=EventBus())
-        services.bus.snapshot = services.snapshot
+        services.bus.snapshot = services.display_json
         if db.is_sqlite:  # one process: the engine hands events over directly
             engine.publishers.append(services.bus.publish)
         else:  # many processes: every event, ours too, comes back through LISTEN/NOTIFY
@@ -54,11 +54,18 @@ class Services:
                                              zone=config.zone)
         return services
 
-    def snapshot(self, *, fresh: bool = False) -> dict:
-        """The public display: on PostgreSQL the one all server processes share, as new as the
-        events this process has heard of (``fresh``: as the last commit, from any process)."""
+    def display_json(self, *, fresh: bool = False) -> DisplayJSON:
+        """The public display, serialised: on PostgreSQL the one all server processes share, as
+        new as the events this process has heard of (``fresh``: as the last commit, from any
+        process)."""
         if self._shared is not None:
             return self._shared(fresh=fresh)
+        return DisplayJSON.of(display_snapshot(self.engine))
+
+    def snapshot(self, *, fresh: bool = False) -> dict:
+        """:meth:`display_json` as a dict (for pages that build on it)."""
+        if self._shared is not None:
+            return self._shared(fresh=fresh).parse()
         return display_snapshot(self.engine)
 
     @property

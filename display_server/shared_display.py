@@ -3,19 +3,18 @@
 Every process hears every change and each would build the same snapshot for its own screens.
 Instead the first process that needs a newer one builds it and stores it (the ``meta`` row
 ``display``); the others wait on a lock meanwhile and then read it: one snapshot per change for
-the whole province instead of one per process.
+the whole province instead of one per process. A process first reads the row without the lock,
+so only builders and those waiting for a build take it.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import bindparam, select, text
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import select, text
 
-from .present import server_time
+from .present import DisplayJSON, sent_display, stored_display, stored_last_event_id
 from .storage import Database
 from .storage import tables as t
 
@@ -24,9 +23,11 @@ log = logging.getLogger(__name__)
 DISPLAY_LOCK = 0x6D6F7464  # "motd": taken while a process reads or builds the shared snapshot
 META_KEY = "display"
 
+_NO_FSYNC = text("SET LOCAL synchronous_commit = off")  # a cache: no fsync wait
+_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _READ = select(t.meta.c.value).where(t.meta.c.key == META_KEY)
-_STORE = (postgresql.insert(t.meta).values(key=META_KEY, value=bindparam("b_value"))
-          .on_conflict_do_update(index_elements=["key"], set_={"value": bindparam("b_value")}))
+_STORE = text(f"INSERT INTO meta (key, value) VALUES ('{META_KEY}', :b_value) "  # text: compiled once
+              "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
 
 
 class SharedDisplay:
@@ -42,24 +43,33 @@ class SharedDisplay:
         self.latest = latest
         self.zone = zone
 
-    def __call__(self, *, fresh: bool = False) -> dict:
+    def __call__(self, *, fresh: bool = False) -> DisplayJSON:
         """A snapshot at least as new as ``needed()``, or, when ``fresh``, as new as the last
-        committed change (what a plain HTTP read must show, even before this process heard)."""
-        needed = -1 if fresh else self.needed()
-        with self.db.engine.connect() as conn, conn.begin():
-            conn.execute(text("SET LOCAL synchronous_commit = off"))  # a cache: no fsync wait
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": DISPLAY_LOCK})
-            if fresh:
-                needed = self.latest()
-            stored = conn.execute(_READ).scalar()
+        committed change (what a plain HTTP read must show, even before this process heard).
+        It stays JSON text from one process to the next: only ``server_time`` is added."""
+        needed = self.latest() if fresh else self.needed()
+        with self.db.engine.connect() as conn:
+            with conn.begin():  # usually another process has stored it already: no lock
+                stored = self._good(conn.execute(_READ).scalar(), needed, quiet=True)
             if stored is not None:
-                try:
-                    snap = json.loads(stored)
-                    if snap.get("last_event_id", -1) >= needed:
-                        snap["server_time"] = server_time(self.zone)
-                        return snap
-                except ValueError:
-                    log.warning("the shared display snapshot was unreadable; building a new one")
-            snap = self.build()
-            conn.execute(_STORE, {"b_value": json.dumps(snap, ensure_ascii=False, default=str)})
-            return snap
+                return sent_display(stored, self.zone)
+            with conn.begin():
+                conn.execute(_NO_FSYNC)
+                conn.execute(_LOCK, {"k": DISPLAY_LOCK})  # one builder; the others wait, then read
+                stored = self._good(conn.execute(_READ).scalar(), needed)
+                if stored is None:
+                    stored = stored_display(self.build())
+                    conn.execute(_STORE, {"b_value": stored})
+            return sent_display(stored, self.zone)
+
+    @staticmethod
+    def _good(stored: str | None, needed: int, *, quiet: bool = False) -> str | None:
+        """``stored`` if it is a snapshot at least as new as event ``needed``, else None."""
+        if stored is None:
+            return None
+        stored_id = stored_last_event_id(stored)
+        if stored_id is None:
+            if not quiet:
+                log.warning("the shared display snapshot was unreadable; building a new one")
+            return None
+        return stored if stored_id >= needed else None

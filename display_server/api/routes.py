@@ -79,7 +79,8 @@ def track(token: str):
 
 @bp.get("/display")
 def display():
-    return jsonify(svc().snapshot(fresh=True))
+    return current_app.response_class(svc().display_json(fresh=True).text,
+                                      mimetype="application/json")
 
 
 @bp.get("/events")
@@ -88,7 +89,7 @@ def events():
     raw = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
     last_id = int(raw) if raw and raw.isdigit() else None
     return EventStreamResponse(s.bus, {
-        "snapshot": s.snapshot, "events_after": s.engine.events_after, "last_event_id": last_id,
+        "snapshot": s.display_json, "events_after": s.engine.events_after, "last_event_id": last_id,
         "keepalive_s": current_app.config["SSE_KEEPALIVE_S"]})
 
 

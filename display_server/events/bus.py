@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from ..present import DisplayJSON
 from ..queue.events import Event
 
 log = logging.getLogger(__name__)
@@ -46,12 +47,14 @@ def is_public(ev: Event) -> bool:
     return not ev.kind.startswith(PRIVATE_KINDS)
 
 
-def event_message(ev: Event, display: dict | None) -> bytes:
-    """The SSE message for a public stream: no actor, officer, device or dossier details."""
+def event_message(ev: Event, display: DisplayJSON | None) -> bytes:
+    """The SSE message for a public stream: no actor, officer, device or dossier details. The
+    display, already JSON, is joined in as it is."""
     data = {k: v for k, v in ev.data.items() if k not in PRIVATE_KEYS}
-    payload = {"id": ev.id, "kind": ev.kind, "at": ev.at.isoformat() + "Z", "data": data,
-               "display": display}
-    return format_sse(ev.kind, json.dumps(payload, ensure_ascii=False, default=str), ev.id)
+    payload = {"id": ev.id, "kind": ev.kind, "at": ev.at.isoformat() + "Z", "data": data}
+    body = json.dumps(payload, ensure_ascii=False, default=str)
+    body = f'{body[:-1]}, "display": {display.text if display is not None else "null"}}}'
+    return format_sse(ev.kind, body, ev.id)
 
 
 Batch = list[tuple[int, bytes]]
@@ -125,7 +128,7 @@ class Subscription:
 class EventBus:
     """Subscribers get every event published after they subscribed, in order."""
 
-    def __init__(self, snapshot: Callable[[], dict] | None = None,
+    def __init__(self, snapshot: Callable[[], DisplayJSON] | None = None,
                  wait_idle: Callable[[float], bool] | None = None):
         self.snapshot = snapshot
         self.wait_idle = wait_idle

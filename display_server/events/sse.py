@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
+from ..present import DisplayJSON
 from ..queue.events import Event
 from .bus import Batch, EventBus, event_message, format_sse, is_public
 
@@ -29,7 +30,8 @@ def keepalive_message() -> bytes:
     return b": keepalive\n" + format_sse("keepalive", data)
 
 
-def opening(*, snapshot: Callable[[], dict], events_after: Callable[[int, int], list[Event]],
+def opening(*, snapshot: Callable[[], DisplayJSON],
+            events_after: Callable[[int, int], list[Event]],
             last_event_id: int | None, retry_ms: int) -> tuple[list[bytes], int]:
     """The first messages of a stream (a replay of what was missed, or a snapshot) and the id of
     the newest event they cover. Subscribe before calling it, so nothing falls in between."""
@@ -44,9 +46,8 @@ def opening(*, snapshot: Callable[[], dict], events_after: Callable[[int, int], 
             sent = ev.id
         return out, sent
     snap = snapshot()
-    out.append(format_sse("snapshot", json.dumps(snap, ensure_ascii=False, default=str),
-                          snap["last_event_id"]))
-    return out, snap["last_event_id"]
+    out.append(format_sse("snapshot", snap.text, snap.last_event_id))
+    return out, snap.last_event_id
 
 
 class _Fresh:
@@ -63,7 +64,7 @@ class _Fresh:
         return b"".join(msg for _, msg in fresh)
 
 
-def sse_stream(bus: EventBus, *, snapshot: Callable[[], dict],
+def sse_stream(bus: EventBus, *, snapshot: Callable[[], DisplayJSON],
                events_after: Callable[[int, int], list[Event]], last_event_id: int | None,
                keepalive_s: float, retry_ms: int = 2000) -> Iterator[bytes]:
     """Yield SSE messages until the client goes away (the server's write then fails)."""
@@ -89,7 +90,7 @@ def sse_stream(bus: EventBus, *, snapshot: Callable[[], dict],
 
 def serve_direct(bus: EventBus, write: Callable[[bytes], None], *,
                  backlog: Callable[[], int], max_backlog: int,
-                 disconnected: Callable[[], bool], snapshot: Callable[[], dict],
+                 disconnected: Callable[[], bool], snapshot: Callable[[], DisplayJSON],
                  events_after: Callable[[int, int], list[Event]], last_event_id: int | None,
                  keepalive_s: float, retry_ms: int = 2000) -> None:
     """Serve one client until it goes away. ``write`` must be safe to call from another thread;

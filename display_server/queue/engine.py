@@ -54,7 +54,7 @@ _CALL_TICKET = {
     .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c)
     for states in (WAITING_STATES, ("skipped",))
 }
-_SEQ = {}  # filled lazily per dialect by _next_seq
+_SEQ = upsert_increment(t.sequences, {"day": "b_day", "service_id": "b_service"}, "last_seq")
 
 
 def _ahead_statements() -> dict:
@@ -293,12 +293,7 @@ class QueueEngine:
         cap = self.config.queue.max_waiting
         if cap and self._count_waiting(conn, tx.day) >= cap:
             raise QueueError("hall_full", max_waiting=cap)
-        stmt = _SEQ.get(conn.dialect.name)
-        if stmt is None:
-            stmt = _SEQ[conn.dialect.name] = upsert_increment(
-                conn, t.sequences, {"day": bindparam("b_day"), "service_id": bindparam("b_service")},
-                "last_seq")
-        seq = conn.execute(stmt, {"b_day": tx.day, "b_service": fld.id}).scalar_one()
+        seq = conn.execute(_SEQ, {"b_day": tx.day, "b_service": fld.id}).scalar_one()
         limit = min(fld.daily_cap or fld.numbering.capacity, fld.numbering.capacity)
         if seq > limit:  # raising rolls the increment back
             raise QueueError("daily_cap", service_id=fld.id, daily_cap=limit)

@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 SQLITE_BUSY_TIMEOUT_S = 30
 PG_WRITE_LOCK = 0x6D6F7463  # "motc": the advisory lock that serialises writers on PostgreSQL
 EVENTS_CHANNEL = "motcua_events"
+_LOCK_WRITERS = text("SELECT pg_advisory_xact_lock(:k)")
+_NOTIFY = text("SELECT pg_notify(:ch, :p)")
 
 
 class Database:
@@ -58,7 +60,7 @@ class Database:
             conn.execution_options(motcua_write=True)
             with conn.begin():
                 if not self.is_sqlite:
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK})
+                    conn.execute(_LOCK_WRITERS, {"k": PG_WRITE_LOCK})
                 yield conn
 
     @contextmanager
@@ -88,7 +90,7 @@ class Database:
         """Tell other server processes (PostgreSQL LISTEN) that events were committed; it is
         delivered when ``conn``'s transaction commits. Nothing to do on SQLite (one process)."""
         if not self.is_sqlite:
-            conn.execute(text("SELECT pg_notify(:ch, :p)"), {"ch": EVENTS_CHANNEL, "p": payload})
+            conn.execute(_NOTIFY, {"ch": EVENTS_CHANNEL, "p": payload})
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from display_server.present import display_snapshot
+from display_server.present import DisplayJSON, display_snapshot
 from display_server.queue import QueueEngine
 from display_server.shared_display import SharedDisplay
 from display_server.storage import Database, upgrade
@@ -25,8 +25,8 @@ class Process:
         return display_snapshot(self.engine)
 
 
-def _waiting(snap: dict, service_id: str = "ho-tich") -> int:
-    return next(s["waiting"] for s in snap["services"] if s["id"] == service_id)
+def _waiting(display: DisplayJSON, service_id: str = "ho-tich") -> int:
+    return next(s["waiting"] for s in display.parse()["services"] if s["id"] == service_id)
 
 
 def test_one_process_builds_the_others_read_it(pg_url, config, clock) -> None:
@@ -37,8 +37,11 @@ def test_one_process_builds_the_others_read_it(pg_url, config, clock) -> None:
     second = b.display()
     assert (a.builds, b.builds) == (1, 0)
     assert _waiting(first) == _waiting(second) == 1
-    assert {k: v for k, v in second.items() if k != "server_time"} == \
-        {k: v for k, v in first.items() if k != "server_time"}
+    assert second.last_event_id == first.last_event_id == a.heard
+    one, two, expected = first.parse(), second.parse(), display_snapshot(a.engine)
+    for snap in (one, two, expected):
+        assert snap.pop("server_time")
+    assert one == two == expected
 
     a.engine.issue("ho-tich")  # a newer change: the next process to need it builds it
     b.heard = b.engine.last_event_id()
@@ -53,3 +56,39 @@ def test_a_fresh_read_sees_a_commit_the_process_has_not_heard_of(pg_url, config,
     b.engine.issue("ho-tich")  # committed by another process; a's relay is behind
     assert _waiting(a.display()) == 0 and a.builds == 1  # screens: what a has sent them
     assert _waiting(a.display(fresh=True)) == 1 and a.builds == 2  # HTTP: the last commit
+
+
+def test_an_unreadable_stored_snapshot_is_built_again(pg_url, config, clock) -> None:
+    from sqlalchemy import update
+
+    from display_server.storage import tables as t
+
+    a = Process(pg_url, config, clock)
+    a.engine.issue("ho-tich")
+    assert _waiting(a.display(fresh=True)) == 1 and a.builds == 1
+    with a.db.write() as conn:
+        conn.execute(update(t.meta).where(t.meta.c.key == "display").values(value='{"garbage'))
+    shown = a.display(fresh=True)
+    assert a.builds == 2 and _waiting(shown) == 1
+    assert shown.last_event_id == a.engine.last_event_id()
+
+
+def test_a_stored_snapshot_new_enough_is_read_without_the_lock(pg_url, config, clock) -> None:
+    import threading
+
+    from sqlalchemy import text
+
+    from display_server.shared_display import DISPLAY_LOCK
+
+    a, b = Process(pg_url, config, clock), Process(pg_url, config, clock)
+    a.engine.issue("ho-tich")
+    a.heard = b.heard = a.engine.last_event_id()
+    a.display()
+    with a.db.engine.connect() as holder, holder.begin():  # a builder holds the lock meanwhile
+        holder.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": DISPLAY_LOCK})
+        shown: list[DisplayJSON] = []
+        reader = threading.Thread(target=lambda: shown.append(b.display()), daemon=True)
+        reader.start()
+        reader.join(10)
+        assert shown, "a reader waited for the lock although the stored snapshot was new enough"
+    assert _waiting(shown[0]) == 1 and b.builds == 0

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from display_server.events import bus as bus_module
 from display_server.events.bus import EventBus
 from display_server.events.sse import serve_direct
+from display_server.present import DisplayJSON
 from display_server.queue.events import Event
 
 
@@ -33,11 +34,11 @@ def test_a_burst_is_delivered_in_order_with_one_snapshot_per_batch() -> None:
     entered, release = threading.Event(), threading.Event()
     calls = []
 
-    def snapshot() -> dict:
+    def snapshot() -> DisplayJSON:
         calls.append(len(calls))
         entered.set()
         release.wait(5)  # the first snapshot is slow: the rest of the burst queues up meanwhile
-        return {"n": len(calls)}
+        return DisplayJSON.of({"last_event_id": 0, "n": len(calls)})
 
     bus = EventBus(snapshot)
     sub = bus.subscribe()
@@ -61,7 +62,7 @@ def test_a_burst_is_delivered_in_order_with_one_snapshot_per_batch() -> None:
 
 
 def test_a_quiet_bus_sends_each_event_at_once() -> None:
-    bus = EventBus(lambda: {})
+    bus = EventBus(lambda: DisplayJSON.of({"last_event_id": 0}))
     sub = bus.subscribe()
     for i in range(1, 4):
         bus.publish(_event(i))
@@ -95,14 +96,14 @@ class _Client:
 def _serve(bus: EventBus, client: _Client, last_event_id=None, keepalive_s=5.0) -> threading.Thread:
     th = threading.Thread(target=serve_direct, args=(bus, client.write), kwargs={
         "backlog": lambda: client.backlog, "max_backlog": 1000, "disconnected": lambda: client.gone,
-        "snapshot": lambda: {"last_event_id": 3}, "events_after": lambda after, limit: [],
+        "snapshot": lambda: DisplayJSON.of({"last_event_id": 3}), "events_after": lambda after, limit: [],
         "last_event_id": last_event_id, "keepalive_s": keepalive_s}, daemon=True)
     th.start()
     return th
 
 
 def test_direct_clients_are_written_by_the_bus_and_get_keepalives() -> None:
-    bus = EventBus(lambda: {"x": 1})
+    bus = EventBus(lambda: DisplayJSON.of({"last_event_id": 0, "x": 1}))
     client = _Client()
     th = _serve(bus, client, keepalive_s=0.2)
     client.wait_for("event: snapshot")
@@ -118,7 +119,7 @@ def test_direct_clients_are_written_by_the_bus_and_get_keepalives() -> None:
 
 
 def test_a_direct_client_too_far_behind_is_dropped() -> None:
-    bus = EventBus(lambda: {})
+    bus = EventBus(lambda: DisplayJSON.of({"last_event_id": 0}))
     client = _Client()
     th = _serve(bus, client)
     client.wait_for("event: snapshot")
@@ -156,7 +157,7 @@ def _asked_while_sending_one_event(monkeypatch, budget_s: float, busy_for) -> li
         time.sleep(busy_for(timeout))
         return busy_for(timeout) < timeout
 
-    bus = EventBus(lambda: {"n": 1}, wait_idle=wait_idle)
+    bus = EventBus(lambda: DisplayJSON.of({"last_event_id": 0, "n": 1}), wait_idle=wait_idle)
     subs = [bus.subscribe() for _ in range(3)]
     bus.publish(_event(1))
     for sub in subs:
