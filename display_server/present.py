@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -111,27 +110,3 @@ class DisplayJSON:
     def parse(self) -> dict:
         return json.loads(self.text)
 
-
-_STORED_ID = re.compile(r'\{"last_event_id": (-?\d+), ')
-
-
-def stored_display(snap: dict) -> str:
-    """``snap`` as kept between processes: ``last_event_id`` first (read without parsing the
-    rest, see :func:`stored_last_event_id`), no ``server_time`` (added when it is sent)."""
-    rest = {k: v for k, v in snap.items() if k not in ("last_event_id", "server_time")}
-    return json.dumps({"last_event_id": snap["last_event_id"], **rest}, ensure_ascii=False,
-                      default=str)
-
-
-def stored_last_event_id(stored: str) -> int | None:
-    """The ``last_event_id`` of a :func:`stored_display` text; None if it is not one."""
-    m = _STORED_ID.match(stored)
-    return int(m.group(1)) if m and stored.endswith("}") else None
-
-
-def sent_display(stored: str, zone: ZoneInfo) -> DisplayJSON:
-    """A :func:`stored_display` text with the current ``server_time``, ready to send."""
-    last_id = stored_last_event_id(stored)
-    if last_id is None:
-        raise ValueError("not a stored display snapshot")
-    return DisplayJSON(f'{stored[:-1]}, "server_time": {json.dumps(server_time(zone))}}}', last_id)

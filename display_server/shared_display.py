@@ -9,12 +9,15 @@ so only builders and those waiting for a build take it.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text
 
-from .present import DisplayJSON, sent_display, stored_display, stored_last_event_id
+from .present import DisplayJSON, server_time
 from .storage import Database
 from .storage import tables as t
 
@@ -28,6 +31,29 @@ _LOCK = text("SELECT pg_advisory_xact_lock(:k)")
 _READ = select(t.meta.c.value).where(t.meta.c.key == META_KEY)
 _STORE = text(f"INSERT INTO meta (key, value) VALUES ('{META_KEY}', :b_value) "  # text: compiled once
               "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+_STORED_ID = re.compile(r'\{"last_event_id": (-?\d+), ')
+
+
+def stored_display(snap: dict) -> str:
+    """``snap`` as kept between processes: ``last_event_id`` first (read without parsing the
+    rest, see :func:`stored_last_event_id`), no ``server_time`` (added when it is sent)."""
+    rest = {k: v for k, v in snap.items() if k not in ("last_event_id", "server_time")}
+    return json.dumps({"last_event_id": snap["last_event_id"], **rest}, ensure_ascii=False,
+                      default=str)
+
+
+def stored_last_event_id(stored: str) -> int | None:
+    """The ``last_event_id`` of a :func:`stored_display` text; None if it is not one."""
+    m = _STORED_ID.match(stored)
+    return int(m.group(1)) if m and stored.endswith("}") else None
+
+
+def sent_display(stored: str, zone: ZoneInfo) -> DisplayJSON:
+    """A :func:`stored_display` text with the current ``server_time``, ready to send."""
+    last_id = stored_last_event_id(stored)
+    if last_id is None:
+        raise ValueError("not a stored display snapshot")
+    return DisplayJSON(f'{stored[:-1]}, "server_time": {json.dumps(server_time(zone))}}}', last_id)
 
 
 class SharedDisplay:
@@ -36,7 +62,7 @@ class SharedDisplay:
     new is good enough; ``latest`` is the id of the last committed event."""
 
     def __init__(self, db: Database, build: Callable[[], dict], needed: Callable[[], int],
-                 latest: Callable[[], int], zone):
+                 latest: Callable[[], int], zone: ZoneInfo):
         self.db = db
         self.build = build
         self.needed = needed
