@@ -9,7 +9,6 @@ a duplicate number nor give one ticket to two counters.
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import secrets
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, and_, bindparam, case, func, literal, or_, select, union_all, update
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 
 from config.schema import Config, CounterConfig, FieldConfig
 
@@ -39,12 +38,10 @@ RATING_WINDOW = timedelta(minutes=15)
 SERVICE_SAMPLE = 20
 """How many recent services of a field the wait estimate averages."""
 _ESTIMATE_TTL_S = 30.0
-_RETRY_SQLSTATES = frozenset({"40P01", "40001"})
-"""PostgreSQL's deadlock_detected and serialization_failure: the transaction is run again."""
 
 
 # Statements built once (building one costs more than running it on SQLite).
-_INSERT_AUDIT = t.audit_log.insert().returning(t.audit_log.c.id, sort_by_parameter_order=True)
+_INSERT_AUDIT = t.audit_log.insert()
 _TICKET_BY_ID = select(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
 _LOCK_COUNTER = (select(t.counter_states)
                  .where(t.counter_states.c.counter_id == bindparam("b_cid")).with_for_update())
@@ -105,38 +102,25 @@ class _Conflict(Exception):
     """Another transaction won a race; the operation is run again."""
 
 
-def _retried(method: Callable) -> Callable:
-    """Run the whole operation again (a new transaction) when it meets a :class:`_Conflict`."""
-    @functools.wraps(method)
-    def run(self: QueueEngine, *args: object, **kwargs: object):
-        return self._run(lambda: method(self, *args, **kwargs))
-    return run
-
-
 @dataclass
 class _Tx:
-    """One write transaction. Its audit-log rows wait in ``pending`` until just before the
-    commit, when they are inserted under the writers' lock (see ``QueueEngine._write``)."""
-
     conn: Connection
     now: datetime  # naive UTC
     local: datetime  # aware, centre time zone
     day: str
     events: list[Event] = field(default_factory=list)
-    """The committed events, with their ids (filled in just before the commit)."""
-    pending: list[dict] = field(default_factory=list)
-    under_lock: list[Callable[[], None]] = field(default_factory=list)
-    """Checks that must see every other writer's committed changes (run under the lock)."""
     after_commit: list[Callable[[], None]] = field(default_factory=list)
-    serialised: bool = False
 
     def log(self, kind: str, actor: str, *, ticket_id: int | None = None,
-            counter_id: str | None = None, **data: object) -> None:
-        """Append an audit-log entry (and event) to this transaction."""
-        self.pending.append({
+            counter_id: str | None = None, **data: object) -> Event:
+        result = self.conn.execute(_INSERT_AUDIT, {
             "at": self.now, "actor": actor, "kind": kind, "ticket_id": ticket_id,
-            "counter_id": counter_id, "data": data,
+            "counter_id": counter_id, "data": json.dumps(data, ensure_ascii=False, default=str),
         })
+        ev = Event(id=result.inserted_primary_key[0], kind=kind, at=self.now, actor=actor,
+                   data={"ticket_id": ticket_id, "counter_id": counter_id, **data})
+        self.events.append(ev)
+        return ev
 
 
 class QueueEngine:
@@ -170,59 +154,19 @@ class QueueEngine:
         return self._clock()[1].date().isoformat()
 
     @contextmanager
-    def _write(self, *, alone: bool = False) -> Iterator[_Tx]:
-        """A write transaction. On PostgreSQL, writers work side by side under row locks (a
-        counter's state row, the guarded ticket update, the sequence row) and serialise only at
-        the end, to append their audit-log rows and commit: ids are then given in commit order,
-        and the lock is held for four round trips (lock, insert, notify, commit), not the whole
-        operation. A change to the whole day runs ``alone``. A deadlock or serialisation failure
-        (not expected) makes the operation run again."""
+    def _write(self) -> Iterator[_Tx]:
         now, local = self._clock()
-        day = local.date().isoformat()
-        if not alone and self._known_day != day:
-            with self._write(alone=True):  # the day rolls over first (once per process per day)
-                pass
         tx_events: list[Event] = []
-        try:
-            with self.db.write(alone=alone) as conn:
-                tx = _Tx(conn, now, local, day, tx_events)
-                if alone:
-                    self._roll_day(tx)
-                yield tx
-                self._append_log(tx)
-        except DBAPIError as exc:
-            if getattr(exc.orig, "sqlstate", None) in _RETRY_SQLSTATES:
-                raise _Conflict() from exc
-            raise
+        with self.db.write() as conn:
+            tx = _Tx(conn, now, local, local.date().isoformat(), tx_events)
+            self._roll_day(tx)
+            yield tx
+            if tx_events and not self.db.is_sqlite:  # SQLite: one process, nobody to tell
+                self.db.notify(conn, notify_payload(tx_events))
         for fn in tx.after_commit:
             fn()
         for ev in tx_events:
             self._publish(ev)
-
-    def _serialise(self, tx: _Tx) -> None:
-        if not tx.serialised:
-            self.db.serialise(tx.conn)
-            tx.serialised = True
-
-    def _append_log(self, tx: _Tx) -> None:
-        """Insert the transaction's audit-log rows under the writers' lock and tell the other
-        server processes (delivered at commit)."""
-        if not (tx.pending or tx.under_lock):
-            return
-        self._serialise(tx)
-        for check in tx.under_lock:
-            check()
-        if not tx.pending:
-            return
-        rows = [{**p, "data": json.dumps(p["data"], ensure_ascii=False, default=str)}
-                for p in tx.pending]
-        ids = tx.conn.execute(_INSERT_AUDIT, rows).scalars().all()
-        tx.events.extend(
-            Event(id=i, kind=p["kind"], at=p["at"], actor=p["actor"],
-                  data={"ticket_id": p["ticket_id"], "counter_id": p["counter_id"], **p["data"]})
-            for i, p in zip(ids, tx.pending, strict=True))
-        if not self.db.is_sqlite:  # SQLite: one process, nobody to tell
-            self.db.notify(tx.conn, notify_payload(tx.events))
 
     def _run(self, op: Callable[[], object]):
         for attempt in range(8):
@@ -248,13 +192,6 @@ class QueueEngine:
             select(t.meta.c.value).where(t.meta.c.key == "day").with_for_update()
         ).scalar_one()
         if stored < tx.day:
-            # Counters first, as every writer does (a counter's row, then tickets): no deadlock.
-            conn.execute(
-                update(t.counter_states).values(
-                    current_ticket_id=None, paused=False, pause_reason="",
-                    normals_since_priority=0, updated_at=tx.now,
-                )
-            )
             expired = conn.execute(
                 update(t.tickets)
                 .where(t.tickets.c.day < tx.day,
@@ -266,6 +203,12 @@ class QueueEngine:
                 .where(t.tickets.c.day < tx.day, t.tickets.c.state.in_(AT_COUNTER_STATES))
                 .values(state="done")
             ).rowcount
+            conn.execute(
+                update(t.counter_states).values(
+                    current_ticket_id=None, paused=False, pause_reason="",
+                    normals_since_priority=0, updated_at=tx.now,
+                )
+            )
             conn.execute(update(t.meta).where(t.meta.c.key == "day").values(value=tx.day))
             tx.log("day.reset", "system", day=tx.day, previous_day=stored,
                    expired=expired, closed_at_counter=closed)
@@ -350,8 +293,6 @@ class QueueEngine:
         cap = self.config.queue.max_waiting
         if cap and self._count_waiting(conn, tx.day) >= cap:
             raise QueueError("hall_full", max_waiting=cap)
-        if cap:  # again under the writers' lock, counting tickets that others issue meanwhile
-            tx.under_lock.append(lambda: self._check_hall(conn, tx.day, cap))
         seq = conn.execute(_SEQ, {"b_day": tx.day, "b_service": fld.id}).scalar_one()
         limit = min(fld.daily_cap or fld.numbering.capacity, fld.numbering.capacity)
         if seq > limit:  # raising rolls the increment back
@@ -369,10 +310,6 @@ class QueueEngine:
         tx.log("ticket.issued", actor, ticket_id=ticket_id, **self._ticket_data(row),
                waiting_before=ticket.waiting_before, device_id=device_id)
         return ticket, True
-
-    def _check_hall(self, conn: Connection, day: str, cap: int) -> None:
-        if self._count_waiting(conn, day) > cap:  # this ticket included
-            raise QueueError("hall_full", max_waiting=cap)
 
     # -- positions and estimates --------------------------------------------------------------
     def _count_waiting(self, conn: Connection, day: str, service_id: str | None = None) -> int:
@@ -515,10 +452,7 @@ class QueueEngine:
             select(c.id, c.number, c.state, c.service_id, c.priority, c.transferred,
                    literal(name).label("grp"))
             .where(c.day == bindparam("day"), c.state.in_(WAITING_STATES), cond)
-            .order_by(*order).limit(1)
-            # PostgreSQL: a head another counter is calling right now is passed over, not waited
-            # for (SQLite has one writer at a time and no row locks).
-            .with_for_update(of=t.tickets, skip_locked=True).subquery()
+            .order_by(*order).limit(1).subquery()
             for name, cond in groups.items()
         ]
         return union_all(*(select(h) for h in heads))
@@ -544,7 +478,6 @@ class QueueEngine:
                from_missed=row.state == "skipped")
         return Ticket.from_row(new)
 
-    @_retried
     def recall(self, counter_id: str, *, actor: str = "system") -> Ticket:
         """Announce the counter's current ticket again."""
         counter = self._counter(counter_id)
@@ -555,7 +488,6 @@ class QueueEngine:
                    call_count=new.call_count)
             return Ticket.from_row(new)
 
-    @_retried
     def skip(self, counter_id: str, *, actor: str = "system") -> Ticket:
         """Mark the current ticket a no-show; it goes to the missed list."""
         counter = self._counter(counter_id)
@@ -569,7 +501,6 @@ class QueueEngine:
                     calls_before_skip=needed, call_count=row.call_count)
             return self._end_current(tx, counter, row, "skipped", "ticket.skipped", actor)
 
-    @_retried
     def finish(self, counter_id: str, *, actor: str = "system") -> Ticket:
         """The current ticket has been served."""
         counter = self._counter(counter_id)
@@ -593,7 +524,6 @@ class QueueEngine:
         tx.log(kind, actor, ticket_id=row.id, **self._ticket_data(row, counter), **extra)
         return Ticket.from_row(new)
 
-    @_retried
     def transfer(self, counter_id: str, *, service_id: str | None = None,
                  to_counter_id: str | None = None, actor: str = "system") -> Ticket:
         """Send the current ticket to another field or counter; it keeps its number and goes
@@ -633,7 +563,6 @@ class QueueEngine:
         with self.db.read() as conn:
             return self._day_flags(conn, self.today())["closed"]
 
-    @_retried
     def close_field(self, service_id: str, *, reopen: bool = False, actor: str = "system") -> None:
         """Stop (or, with ``reopen``, restart) issuing tickets of a field for the rest of today."""
         fld = self._field(service_id)
@@ -646,11 +575,10 @@ class QueueEngine:
                 tx.log("service.reopened" if reopen else "service.closed", actor,
                        service_id=fld.id)
 
-    @_retried
     def reset_day(self, *, actor: str = "system") -> int:
         """Start today again: waiting and missed tickets expire, counters are cleared and numbers
         restart from the first; returns how many waiting tickets expired."""
-        with self._write(alone=True) as tx:
+        with self._write() as tx:
             c = t.tickets.c
             expired = tx.conn.execute(
                 update(t.tickets).where(c.day == tx.day,
@@ -675,7 +603,6 @@ class QueueEngine:
             value = conn.execute(_NOTICES).scalar_one_or_none()
         return json.loads(value) if value is not None else list(self.config.display.notices)
 
-    @_retried
     def set_notices(self, notices: list[str], *, actor: str = "system") -> list[str]:
         clean = [n.strip()[:300] for n in notices if n and n.strip()][:20]
         with self._write() as tx:
@@ -683,14 +610,11 @@ class QueueEngine:
             tx.log("notice.changed", actor, notices=clean)
         return clean
 
-    @_retried
     def record(self, kind: str, actor: str, **data: object) -> Event:
         """Append an audit-log entry for a change made outside the queue (e.g. accounts)."""
         with self._write() as tx:
-            tx.log(kind, actor, **data)
-        return tx.events[-1]
+            return tx.log(kind, actor, **data)
 
-    @_retried
     def set_dossier(self, counter_id: str, dossier_code: str, *, actor: str = "system") -> Ticket:
         """Record the dossier code (mã hồ sơ) of the ticket the counter serves now, or last
         finished, so a rating can be followed up."""
@@ -712,7 +636,6 @@ class QueueEngine:
             return Ticket.from_row(new)
 
     # -- pause --------------------------------------------------------------------------------
-    @_retried
     def pause(self, counter_id: str, reason: str = "", *, actor: str = "system") -> None:
         """Pause the counter (e.g. "Đi họp"); it calls nobody until it resumes or calls next."""
         counter = self._counter(counter_id)
@@ -725,7 +648,6 @@ class QueueEngine:
             tx.log("counter.paused", actor, counter_id=counter_id,
                    counter_number=counter.number, reason=reason)
 
-    @_retried
     def resume(self, counter_id: str, *, actor: str = "system") -> bool:
         """Resume a paused counter; False (and no event) when it was not paused."""
         counter = self._counter(counter_id)
@@ -739,7 +661,6 @@ class QueueEngine:
             tx.log("counter.resumed", actor, counter_id=counter_id, counter_number=counter.number)
             return True
 
-    @_retried
     def sign_in(self, counter_id: str, officer_id: int | None) -> None:
         """Record which officer sits at the counter (for ratings and wait estimates)."""
         self._counter(counter_id)
@@ -786,7 +707,6 @@ class QueueEngine:
             .where(c.counter_id == counter_id, c.called_at <= pressed,
                    or_(c.finished_at.is_(None), c.finished_at >= pressed - RATING_WINDOW))
             .order_by(c.called_at.desc()).limit(1)
-            .with_for_update()  # a second press at the same moment waits, then sees this one
         ).one_or_none()
         if ticket is not None and conn.execute(
                 select(func.count()).select_from(t.ratings).where(r.ticket_id == ticket.id)

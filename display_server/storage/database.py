@@ -11,11 +11,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_S = 30
-PG_WRITE_LOCK = 0x6D6F7463  # "motc": held from a writer's audit-log insert to its commit
-PG_WRITERS_LOCK = 0x6D6F7465  # "mote": every writer holds it shared; a whole-day change, alone
+PG_WRITE_LOCK = 0x6D6F7463  # "motc": the advisory lock that serialises writers on PostgreSQL
 EVENTS_CHANNEL = "motcua_events"
 _LOCK_WRITERS = text("SELECT pg_advisory_xact_lock(:k)")
-_SHARE_WRITERS = text("SELECT pg_advisory_xact_lock_shared(:k)")
 _NOTIFY = text("SELECT pg_notify(:ch, :p)")
 
 
@@ -24,11 +22,10 @@ class Database:
 
     On SQLite, a write transaction starts with ``BEGIN IMMEDIATE``: writers from any thread or
     process queue up on the database lock instead of failing half-way, and WAL with
-    ``synchronous=FULL`` makes every committed transaction survive a power cut. On PostgreSQL
-    writers run side by side under row locks, except a write ``alone`` (a change to the whole
-    day), which waits for the others to end and holds new ones back. A writer that appends to the
-    audit log first calls :meth:`serialise`, so audit-log ids (the event ids screens resume from)
-    are assigned in commit order.
+    ``synchronous=FULL`` makes every committed transaction survive a power cut. On PostgreSQL a
+    write transaction first takes a transaction-scoped advisory lock, with the same effect: writers
+    of every process queue up, and audit-log ids (the event ids screens resume from) are
+    assigned in commit order.
     """
 
     def __init__(self, url: str, *, echo: bool = False):
@@ -57,24 +54,14 @@ class Database:
             )
 
     @contextmanager
-    def write(self, *, alone: bool = False) -> Iterator[Connection]:
-        """A transaction that will write; committed on success, rolled back on error. With
-        ``alone``, no other writer of any process runs at the same time."""
+    def write(self) -> Iterator[Connection]:
+        """A transaction that will write; committed on success, rolled back on error."""
         with self._write_lock, self.engine.connect() as conn:
             conn.execution_options(motcua_write=True)
             with conn.begin():
                 if not self.is_sqlite:
-                    conn.execute(_LOCK_WRITERS if alone else _SHARE_WRITERS,
-                                 {"k": PG_WRITERS_LOCK})
+                    conn.execute(_LOCK_WRITERS, {"k": PG_WRITE_LOCK})
                 yield conn
-
-    def serialise(self, conn: Connection) -> None:
-        """Wait for the writers' lock and hold it until ``conn``'s transaction ends: what runs
-        after this, up to the commit, runs in one writer at a time across every process
-        (PostgreSQL's transaction-scoped advisory lock). Nothing to do on SQLite, where a write
-        transaction holds the database lock from its start."""
-        if not self.is_sqlite:
-            conn.execute(_LOCK_WRITERS, {"k": PG_WRITE_LOCK})
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -91,62 +91,12 @@ def test_event_ids_follow_commit_order_on_postgres(pg_url, config) -> None:
     assert ids == list(range(ids[0], ids[0] + 100))  # no holes from rolled-back inserts
 
 
-def _waiting_on_lock(db: Database) -> int:
-    """Backends of this database now waiting for a lock (row or advisory)."""
-    with db.engine.connect() as conn:
-        return conn.exec_driver_sql(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND wait_event_type = 'Lock'").scalar_one()
-
-
 def _until(cond, what: str) -> None:
     for _ in range(500):
         if cond():
             return
         time.sleep(0.02)
     raise AssertionError(f"never happened: {what}")
-
-
-def test_a_counter_passes_over_a_ticket_another_counter_is_calling(pg_url, config, clock) -> None:
-    db = Database(pg_url)
-    upgrade(db)
-    engine = QueueEngine(config, db, clock=clock)
-    first, _ = engine.issue("ho-tich")
-    second, _ = engine.issue("ho-tich")
-    with db.engine.connect() as other, other.begin():  # another counter, half-way through its call
-        other.exec_driver_sql("SELECT id FROM tickets WHERE id = %s FOR UPDATE", (first.id,))
-        got: list = []
-        th = threading.Thread(target=lambda: got.append(engine.call_next("quay-2")))
-        th.start()
-        th.join(30)
-        assert not th.is_alive(), "call-next waited for the other counter's ticket"
-        assert got[0].id == second.id
-    assert engine.call_next("quay-1").id == first.id  # released: the head is called, not lost
-
-
-def test_writers_wait_for_each_other_only_to_commit(pg_url, config, clock) -> None:
-    """A writer half-way through an operation does not hold the others back; a whole-day change
-    (reset) waits for it, and the writers that come after wait for the reset."""
-    db = Database(pg_url)
-    upgrade(db)
-    engine = QueueEngine(config, db, clock=clock)
-    engine.issue("ho-tich")
-    reset_done: list = []
-    with db.write() as slow:  # a writer that has not reached its commit yet
-        slow.exec_driver_sql("SELECT 1")
-        issued: list = []
-        th = threading.Thread(target=lambda: issued.append(engine.issue("dat-dai")[0]))
-        th.start()
-        th.join(30)
-        assert not th.is_alive(), "the issue waited for the open writer"
-        assert issued[0].number == "3001"
-        th = threading.Thread(target=lambda: reset_done.append(engine.reset_day()))
-        th.start()
-        _until(lambda: _waiting_on_lock(db) == 1, "the reset waits for the open writer")
-        assert not reset_done
-    th.join(30)
-    assert reset_done == [2]  # both waiting tickets expired
-    assert engine.issue("ho-tich")[0].number == "1001"  # a new round
 
 
 def test_reset_during_calls_and_issues_leaves_no_ticket_of_the_old_round(pg_url, config,
