@@ -116,6 +116,14 @@ RATING_TOKEN = "demo-rating-1-token-not-secret"  # buttons of quay-1 and quay-2
 RATING2_TOKEN = "demo-rating-2-token-not-secret"  # quay-3..quay-5
 
 
+def wait_for(condition: Callable[[], object], what: str, timeout_s: float = 10.0) -> None:
+    """Return once ``condition()`` is true; fail the test after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import threading
-import time
+
+from sqlalchemy import func, select
 
 from display_server.queue import QueueEngine, QueueError
+from display_server.queue.model import AT_COUNTER_STATES, WAITING_STATES
 from display_server.storage import Database, upgrade
+from display_server.storage import tables as t
+from tests.conftest import wait_for
 
 
 def test_engine_basics_on_postgres(pg_url, config, clock) -> None:
@@ -91,14 +95,6 @@ def test_event_ids_follow_commit_order_on_postgres(pg_url, config) -> None:
     assert ids == list(range(ids[0], ids[0] + 100))  # no holes from rolled-back inserts
 
 
-def _until(cond, what: str) -> None:
-    for _ in range(500):
-        if cond():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"never happened: {what}")
-
-
 def test_reset_during_calls_and_issues_leaves_no_ticket_of_the_old_round(pg_url, config,
                                                                          clock) -> None:
     db = Database(pg_url)
@@ -119,20 +115,20 @@ def test_reset_during_calls_and_issues_leaves_no_ticket_of_the_old_round(pg_url,
     for th in threads:
         th.start()
     engine = QueueEngine(config, db, clock=clock)
-    _until(lambda: len(engine.waiting()) >= 3, "some tickets wait")
+    wait_for(lambda: len(engine.waiting()) >= 3, "some tickets to wait")
     engine.reset_day()
     stop.set()
     for th in threads:
         th.join(60)
     assert not errors
     with db.read() as conn:
-        old = conn.exec_driver_sql(
-            "SELECT count(*) FROM tickets WHERE round = 0 AND state IN "
-            "('waiting', 'transferred', 'called', 'serving')").scalar_one()
+        old = conn.execute(select(func.count()).where(
+            t.tickets.c.round == 0,
+            t.tickets.c.state.in_(WAITING_STATES + AT_COUNTER_STATES))).scalar_one()
     assert old == 0
 
 
-def test_the_hall_cap_holds_with_writers_side_by_side(pg_url, make_config, clock) -> None:
+def test_the_hall_cap_holds_with_many_writers_at_once(pg_url, make_config, clock) -> None:
     config = make_config(queue={"max_waiting": 5})
     db = Database(pg_url)
     upgrade(db)

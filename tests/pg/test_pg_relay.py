@@ -12,6 +12,7 @@ from display_server.queue import QueueEngine
 from display_server.queue.events import NOTIFY_LIMIT, notify_payload, parse_notify_payload
 from display_server.storage import Database, upgrade
 from display_server.storage.database import EVENTS_CHANNEL
+from tests.conftest import wait_for
 
 
 def _engine(pg_url, config, clock, published=None) -> QueueEngine:
@@ -58,7 +59,7 @@ def test_the_relay_publishes_each_event_once_in_order_even_after_a_gap(pg_url, c
     relay.start()
     try:
         assert _wait_listening(pg_url)
-        assert _wait_for(lambda: reads)  # the catch-up every (re)connection starts with
+        wait_for(lambda: reads, "the catch-up every (re)connection starts with")
         reads.clear()
         engine.issue("ho-tich")
         engine.issue("ho-tich")
@@ -77,18 +78,6 @@ def test_the_relay_publishes_each_event_once_in_order_even_after_a_gap(pg_url, c
         assert got.empty()
     finally:
         relay.stop()
-
-
-def _wait_for(cond) -> bool:
-    """True once ``cond()`` is, within 10 s."""
-    import time
-
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def _wait_listening(pg_url) -> bool:
