@@ -1,5 +1,7 @@
-"""In-process event bus: the engine publishes after commit; a dispatcher thread renders each
-message once (with a fresh display snapshot) and hands it to every subscriber's queue."""
+"""In-process event bus: the engine publishes after commit; the bus renders each message once and
+hands it to every subscriber. Events go out at once, without waiting for a display snapshot (a
+screen shows and announces a call from the event itself); a second thread follows them with a
+fresh display snapshot, at most one per ``DISPLAY_INTERVAL_S``."""
 
 from __future__ import annotations
 
@@ -18,13 +20,13 @@ log = logging.getLogger(__name__)
 
 SUBSCRIBER_BACKLOG = 1000
 """Batches a subscriber may fall behind by before it is dropped (its client reconnects)."""
-SNAPSHOT_INTERVAL_S = 0.05
-"""While the bus is behind, at most one display snapshot (and one wake-up of each screen) per
-this many seconds."""
+DISPLAY_INTERVAL_S = 0.25
+"""At most one display snapshot (waiting counts, counters, recent calls) per this many seconds:
+a busy server builds one for many events; a quiet one sends it right after the event."""
 REQUESTS_FIRST_S = 0.01
-"""How long the bus may hold a batch back, in all, while HTTP requests are in progress: an
-officer's click answers first (the GIL is not shared with the fan-out), and the screens learn
-of it at most this much later."""
+"""How long the bus may hold a batch (or a snapshot build) back, in all, while HTTP requests are
+in progress: an officer's click answers first (the GIL is not shared with the fan-out), and the
+screens learn of it at most this much later."""
 
 
 def format_sse(event: str, data: str, event_id: int | None = None) -> bytes:
@@ -57,8 +59,15 @@ def event_message(ev: Event, display: DisplayJSON | None) -> bytes:
     return format_sse(ev.kind, body, ev.id)
 
 
-Batch = list[tuple[int, bytes]]
-"""(event id, SSE message) pairs, in id order."""
+Batch = list[tuple[int | None, bytes]]
+"""(event id, SSE message) pairs, in id order; None for a message that is not an event (a
+display snapshot), which every client gets."""
+
+
+def snapshot_message(display: DisplayJSON) -> bytes:
+    """A display snapshot sent between events. It has no SSE id: a client that reconnects resumes
+    after the last event it got, not after the snapshot (which may be newer than that)."""
+    return format_sse("snapshot", display.text)
 
 
 class Subscription:
@@ -136,6 +145,7 @@ class EventBus:
         self._subs: set[Subscription] = set()
         self._lock = threading.Lock()
         self._inbox: queue.Queue[Event] = queue.Queue()
+        self._display_due = threading.Event()
         self._thread: threading.Thread | None = None
 
     # called by the engine (any thread) after a commit
@@ -164,37 +174,56 @@ class EventBus:
         if self._thread is None:
             with self._lock:
                 if self._thread is None:
+                    threading.Thread(target=self._run_display, name="event-bus-display",
+                                     daemon=True).start()
                     self._thread = threading.Thread(target=self._run, name="event-bus", daemon=True)
                     self._thread.start()
 
     def _run(self) -> None:
-        last_snapshot = float("-inf")
+        """Events: each batch to every subscriber as soon as it comes (what piled up meanwhile
+        makes the next batch), then tell the display thread."""
         while True:
             batch = self._drain([self._inbox.get()])
-            # Several commits already waiting means the bus is behind: gather for the rest of
-            # SNAPSHOT_INTERVAL_S, so a busy server builds one snapshot and wakes each screen
-            # once per interval, not once per commit. A quiet server sends each commit at once
-            # (the events of one commit share their time and arrive together).
-            wait = SNAPSHOT_INTERVAL_S - (time.monotonic() - last_snapshot)
-            if wait > 0 and any(ev.at != batch[0].at for ev in batch):
-                time.sleep(wait)
-                batch = self._drain(batch)
-            batch.sort(key=lambda e: e.id)
             if not self.subscriber_count:  # nobody to tell: no work
                 continue
             deadline = time.monotonic() + REQUESTS_FIRST_S
             self._let_requests_go_first(deadline)
-            display = None
-            if self.snapshot is not None:
-                try:
-                    display = self.snapshot()
-                except Exception:
-                    log.exception("display snapshot failed")
-                last_snapshot = time.monotonic()
-            batch = [ev for ev in batch if is_public(ev)]
-            if batch:
-                self._fan_out([(ev.id, event_message(ev, display if i == len(batch) - 1 else None))
-                               for i, ev in enumerate(batch)], deadline)
+            batch = sorted(self._drain(batch), key=lambda e: e.id)
+            public = [ev for ev in batch if is_public(ev)]
+            if public:
+                self._fan_out([(ev.id, event_message(ev, None)) for ev in public], deadline)
+            self._display_due.set()
+
+    def _run_display(self) -> None:
+        """Display snapshots: after events were sent, one snapshot, at most every
+        ``DISPLAY_INTERVAL_S``, so the screens' lists and counts follow the events. A failed
+        build is tried again one interval later (logged once until one succeeds)."""
+        last = float("-inf")
+        failing = False
+        while True:
+            self._display_due.wait()
+            wait = DISPLAY_INTERVAL_S - (time.monotonic() - last)
+            if wait > 0:
+                time.sleep(wait)
+            self._display_due.clear()  # what is published from here on asks for another one
+            if self.snapshot is None or not self.subscriber_count:
+                continue
+            deadline = time.monotonic() + REQUESTS_FIRST_S
+            self._let_requests_go_first(deadline)
+            try:
+                display = self.snapshot()
+            except Exception:
+                if not failing:
+                    log.exception("display snapshot failed; trying again")
+                failing = True
+                self._display_due.set()
+                continue
+            finally:
+                last = time.monotonic()
+            if failing:
+                log.info("display snapshot works again")
+                failing = False
+            self._fan_out([(None, snapshot_message(display))], deadline)
 
     def _drain(self, batch: list[Event]) -> list[Event]:
         """``batch`` plus every event already waiting in the inbox."""

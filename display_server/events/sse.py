@@ -57,11 +57,11 @@ class _Fresh:
         self.sent = sent
 
     def __call__(self, batch: Batch) -> bytes:
-        fresh = [(event_id, msg) for event_id, msg in batch if event_id > self.sent]
-        if not fresh:
-            return b""
-        self.sent = fresh[-1][0]
-        return b"".join(msg for _, msg in fresh)
+        fresh = [msg for event_id, msg in batch if event_id is None or event_id > self.sent]
+        ids = [event_id for event_id, _ in batch if event_id is not None]
+        if ids:
+            self.sent = max(self.sent, ids[-1])
+        return b"".join(fresh)
 
 
 def sse_stream(bus: EventBus, *, snapshot: Callable[[], DisplayJSON],

@@ -1,8 +1,9 @@
-"""The in-process event bus: order, batching of a burst, one snapshot per batch."""
+"""The in-process event bus: order, events before the display, one snapshot per burst."""
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from datetime import datetime, timedelta
@@ -20,24 +21,44 @@ def _event(i: int, kind: str = "ticket.issued") -> Event:
                  data={"ticket_id": i, "officer_id": 7})
 
 
-def _messages(sub, count: int) -> list[list[tuple[int, bytes]]]:
-    batches, got = [], 0
+def _events(sub, count: int) -> tuple[list[list[tuple[int, bytes]]], list[dict]]:
+    """The next batches holding ``count`` events, and the display snapshots sent among them."""
+    batches, snapshots, got = [], [], 0
     while got < count:
         batch = sub.get(timeout=5)
         assert batch is not None, f"only {got} of {count} events arrived"
-        batches.append(batch)
-        got += len(batch)
-    return batches
+        events = [(i, msg) for i, msg in batch if i is not None]
+        snapshots += [_data(msg) for i, msg in batch if i is None]
+        if events:
+            batches.append(events)
+        got += len(events)
+    return batches, snapshots
 
 
-def test_a_burst_is_delivered_in_order_with_one_snapshot_per_batch() -> None:
+def _data(msg: bytes) -> dict:
+    return json.loads(msg.decode().split("data: ", 1)[1])
+
+
+def _next_snapshot(sub) -> dict:
+    while True:
+        batch = sub.get(timeout=5)
+        assert batch is not None, "no display snapshot came"
+        for event_id, msg in batch:
+            if event_id is None:
+                assert msg.startswith(b"event: snapshot\n") and b"\nid:" not in msg
+                return _data(msg)
+
+
+def test_events_go_out_while_a_slow_snapshot_is_built_and_one_snapshot_follows_a_burst(
+        monkeypatch) -> None:
+    monkeypatch.setattr(bus_module, "DISPLAY_INTERVAL_S", 0.2)
     entered, release = threading.Event(), threading.Event()
     calls = []
 
     def snapshot() -> DisplayJSON:
         calls.append(len(calls))
         entered.set()
-        release.wait(5)  # the first snapshot is slow: the rest of the burst queues up meanwhile
+        release.wait(5)  # the snapshot is slow: events must not wait for it
         return DisplayJSON.of({"last_event_id": 0, "n": len(calls)})
 
     bus = EventBus(snapshot)
@@ -47,28 +68,51 @@ def test_a_burst_is_delivered_in_order_with_one_snapshot_per_batch() -> None:
     for i in range(2, 51):
         bus.publish(_event(i))
     bus.publish(_event(51, "account.added"))  # never streamed
-    release.set()
 
-    batches = _messages(sub, 50)
-    assert [len(b) for b in batches] == [1, 49]
-    assert len(calls) == 2  # one snapshot for the first event, one for the 49 behind it
+    batches, snapshots = _events(sub, 50)  # all while the first snapshot is still being built
+    assert snapshots == [] and len(calls) == 1
     ids = [event_id for batch in batches for event_id, _ in batch]
     assert ids == list(range(1, 51))
-    for batch in batches:
-        payloads = [json.loads(msg.decode().split("data: ", 1)[1]) for _, msg in batch]
-        assert [p["display"] is not None for p in payloads] == [False] * (len(batch) - 1) + [True]
-        assert all("officer_id" not in p["data"] for p in payloads)
-    assert sub.get(timeout=0.3) is None  # the account event was not sent
+    payloads = [_data(msg) for batch in batches for _, msg in batch]
+    assert all(p["display"] is None for p in payloads)
+    assert all("officer_id" not in p["data"] for p in payloads)
+    release.set()
+    assert _next_snapshot(sub)["n"] == 1
+    assert _next_snapshot(sub)["n"] == 2  # one more for the events sent during the first build
+    assert sub.get(timeout=0.5) is None  # nothing else: the account event was not sent
+    assert len(calls) == 2
 
 
-def test_a_quiet_bus_sends_each_event_at_once() -> None:
-    bus = EventBus(lambda: DisplayJSON.of({"last_event_id": 0}))
+def test_a_quiet_bus_sends_each_event_at_once_and_its_snapshot_after_it() -> None:
+    seen = []
+    bus = EventBus(lambda: DisplayJSON.of({"last_event_id": seen[-1]}))
     sub = bus.subscribe()
     for i in range(1, 4):
+        seen.append(i)
         bus.publish(_event(i))
-        batch = sub.get(timeout=5)
-        assert [event_id for event_id, _ in batch] == [i]
+        batches, _ = _events(sub, 1)
+        assert [event_id for event_id, _ in batches[0]] == [i]
+        assert _next_snapshot(sub)["last_event_id"] == i
 
+
+def test_a_failed_snapshot_is_logged_once_and_tried_again(monkeypatch, caplog) -> None:
+    monkeypatch.setattr(bus_module, "DISPLAY_INTERVAL_S", 0.05)
+    caplog.set_level(logging.INFO, logger="display_server.events.bus")
+    failures = [3]
+
+    def snapshot() -> DisplayJSON:
+        if failures[0]:
+            failures[0] -= 1
+            raise RuntimeError("database gone")
+        return DisplayJSON.of({"last_event_id": 1})
+
+    bus = EventBus(snapshot)
+    sub = bus.subscribe()
+    bus.publish(_event(1))  # one event, and no other to ask for a snapshot again
+    assert [i for i, _ in _events(sub, 1)[0][0]] == [1]
+    assert _next_snapshot(sub)["last_event_id"] == 1
+    assert caplog.text.count("display snapshot failed") == 1
+    assert "display snapshot works again" in caplog.text
 
 
 class _Client:
@@ -157,7 +201,7 @@ def _asked_while_sending_one_event(monkeypatch, budget_s: float, busy_for) -> li
         time.sleep(busy_for(timeout))
         return busy_for(timeout) < timeout
 
-    bus = EventBus(lambda: DisplayJSON.of({"last_event_id": 0, "n": 1}), wait_idle=wait_idle)
+    bus = EventBus(None, wait_idle=wait_idle)  # no display: only the events' fan-out asks
     subs = [bus.subscribe() for _ in range(3)]
     bus.publish(_event(1))
     for sub in subs:
@@ -166,9 +210,9 @@ def _asked_while_sending_one_event(monkeypatch, budget_s: float, busy_for) -> li
 
 
 def test_the_bus_lets_requests_in_progress_go_first(monkeypatch) -> None:
-    """It asks before its snapshot and before each subscriber, all from one budget."""
+    """It asks before the batch and before each subscriber, all from one budget."""
     asked = _asked_while_sending_one_event(monkeypatch, 5.0, lambda timeout: 0.001)
-    assert len(asked) == 4  # before the snapshot, then before each of the 3 subscribers
+    assert len(asked) == 4  # before the batch, then before each of the 3 subscribers
     assert all(0 < t <= 5.0 for t in asked)
     assert asked == sorted(asked, reverse=True)  # one budget for the whole batch
 

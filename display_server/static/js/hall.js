@@ -162,13 +162,23 @@
     },
   }) : null;
 
-  function onEvent(ev) {
-    if (ev.kind === "ticket.called" || ev.kind === "ticket.recalled") {
+  /** A call shown at once from its event (the snapshot with the lists follows it). */
+  function onEvent(ev, covered) {
+    if (ev.kind !== "ticket.called" && ev.kind !== "ticket.recalled") return;
+    if (!covered) {
       highlight = { number: ev.data.number, counter: ev.data.counter_number, at: Motcua.parseTime(ev.at) };
       renderCall();
-      if (snap) renderRecent();
-      if (announcer) announcer.announce(ev);
+      if (snap) {
+        var c = snap.counters.filter(function (x) { return x.id === ev.data.counter_id; })[0];
+        if (c) {
+          c.ticket = { number: ev.data.number, service_id: ev.data.service_id, state: "called" };
+          c.paused = false;
+          renderCounters();
+        }
+        renderRecent();
+      }
     }
+    if (announcer) announcer.announce(ev);
   }
 
   if (boot.snapshot) {
@@ -177,6 +187,7 @@
   }
   tick();
   setInterval(tick, 1000);
-  Motcua.live({ kinds: boot.kinds, keepaliveS: boot.keepalive_s, onSnapshot: render, onEvent: onEvent });
+  Motcua.live({ kinds: boot.kinds, keepaliveS: boot.keepalive_s, onSnapshot: render, onEvent: onEvent,
+                shownId: boot.snapshot ? boot.snapshot.last_event_id : -1 });
   window.__hall = { get highlight() { return highlight; }, get announcer() { return announcer; } };
 })();

@@ -1,8 +1,12 @@
 /* Live connection to GET /api/v1/events (Server-Sent Events) shared by every screen.
  *
- * Motcua.live({kinds, keepaliveS, onSnapshot, onEvent, onOnline}) keeps an EventSource open:
- * the first message is a full snapshot (or, after a reconnect, the events missed since the last
- * id seen: the browser sends Last-Event-ID by itself). The connection counts as lost on an
+ * Motcua.live({kinds, keepaliveS, shownId, onSnapshot, onEvent, onOnline}) keeps an EventSource
+ * open: the first message is a full snapshot (or, after a reconnect, the events missed since the
+ * last id seen: the browser sends Last-Event-ID by itself). Events come at once; a snapshot
+ * follows them (waiting counts, lists) a moment later, so a screen shows a call from the event:
+ * onEvent(ev, covered) is told whether the snapshot already shown includes that event
+ * (``covered``: announce it if need be, but do not show it over newer state). ``shownId`` is
+ * the ``last_event_id`` of the snapshot the page was rendered with. The connection counts as lost on an
  * error or when nothing (not even a keepalive) came for 3 keepalive periods; the page is told
  * through onOnline(false) so it can hide stale numbers. It also keeps the server's clock, so
  * screens show the centre's time even when their own clock is wrong (a Pi has no RTC).
@@ -47,7 +51,7 @@
     var lastMessageAt = Date.now();
     var online = null;
     var hadError = false;
-    var renderedId = -1;
+    var renderedId = typeof opts.shownId === "number" ? opts.shownId : -1;
 
     function setOnline(value) {
       if (value === online) return;
@@ -123,7 +127,7 @@
         es.addEventListener(kind, function (e) {
           seen(e);
           var ev = JSON.parse(e.data);
-          if (opts.onEvent) opts.onEvent(ev);
+          if (opts.onEvent) opts.onEvent(ev, typeof ev.id === "number" && ev.id <= renderedId);
           if (ev.display) snapshot(ev.display);
         });
       });
