@@ -38,10 +38,13 @@ RATING_WINDOW = timedelta(minutes=15)
 SERVICE_SAMPLE = 20
 """How many recent services of a field the wait estimate averages."""
 _ESTIMATE_TTL_S = 30.0
+"""How long a field's mean service time is reused: one more finished ticket barely moves a mean
+of 20, and reading them again would cost every ticket issued in a busy hall a query while
+holding the write lock."""
 
 
 # Statements built once (building one costs more than running it on SQLite).
-_INSERT_AUDIT = t.audit_log.insert()
+_INSERT_AUDIT = t.audit_log.insert().returning(t.audit_log.c.id, sort_by_parameter_order=True)
 _TICKET_BY_ID = select(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
 _LOCK_COUNTER = (select(t.counter_states)
                  .where(t.counter_states.c.counter_id == bindparam("b_cid")).with_for_update())
@@ -74,6 +77,10 @@ def _ahead_statements() -> dict:
 
 _AHEAD = _ahead_statements()
 _INSERT_TICKET = t.tickets.insert().returning(*t.tickets.c)
+_FINISH_AT_COUNTER = (update(t.tickets)
+                      .where(t.tickets.c.id == bindparam("b_id"),
+                             t.tickets.c.state.in_(AT_COUNTER_STATES))
+                      .values(state="done").returning(*t.tickets.c))
 _RECALL_TICKET = (update(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
                   .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c))
 
@@ -110,17 +117,32 @@ class _Tx:
     day: str
     events: list[Event] = field(default_factory=list)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    _pending: list[dict] = field(default_factory=list)
 
     def log(self, kind: str, actor: str, *, ticket_id: int | None = None,
-            counter_id: str | None = None, **data: object) -> Event:
-        result = self.conn.execute(_INSERT_AUDIT, {
+            counter_id: str | None = None, **data: object) -> None:
+        """An audit-log row (and event) of this transaction; written by :meth:`flush`."""
+        self._pending.append({
             "at": self.now, "actor": actor, "kind": kind, "ticket_id": ticket_id,
-            "counter_id": counter_id, "data": json.dumps(data, ensure_ascii=False, default=str),
+            "counter_id": counter_id, "data": data,
         })
-        ev = Event(id=result.inserted_primary_key[0], kind=kind, at=self.now, actor=actor,
-                   data={"ticket_id": ticket_id, "counter_id": counter_id, **data})
-        self.events.append(ev)
-        return ev
+
+    def flush(self) -> None:
+        """Insert the pending audit-log rows in one statement (one round trip for a call-next
+        that also finishes the ticket before), in order; their ids become the events' ids."""
+        if not self._pending:
+            return
+        rows = [{**r, "data": json.dumps(r["data"], ensure_ascii=False, default=str)}
+                for r in self._pending]
+        if len(rows) == 1:
+            ids = [self.conn.execute(_INSERT_AUDIT, rows[0]).scalar_one()]
+        else:
+            ids = list(self.conn.execute(_INSERT_AUDIT, rows).scalars())
+        for row_id, r in zip(ids, self._pending, strict=True):
+            self.events.append(Event(id=row_id, kind=r["kind"], at=r["at"], actor=r["actor"],
+                                     data={"ticket_id": r["ticket_id"],
+                                           "counter_id": r["counter_id"], **r["data"]}))
+        self._pending.clear()
 
 
 class QueueEngine:
@@ -139,7 +161,7 @@ class QueueEngine:
         self._known_day: str | None = None
         self._counter_rows: set[str] = set()
         self._choose_stmts: dict[str, object] = {}
-        self._open_stmts: dict[str, object] = {}
+        self._position_stmts: dict[tuple[str, str], object] = {}
         self._service_cache: dict[str, tuple[float, float]] = {}
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -161,6 +183,7 @@ class QueueEngine:
             tx = _Tx(conn, now, local, local.date().isoformat(), tx_events)
             self._roll_day(tx)
             yield tx
+            tx.flush()
             if tx_events and not self.db.is_sqlite:  # SQLite: one process, nobody to tell
                 self.db.notify(conn, notify_payload(tx_events))
         for fn in tx.after_commit:
@@ -319,12 +342,6 @@ class QueueEngine:
             q = q.where(t.tickets.c.service_id == service_id)
         return conn.execute(q).scalar_one()
 
-    def _ahead(self, conn: Connection, row) -> int:
-        """People who will be called before this waiting ticket (an estimate across policies)."""
-        kind = "transferred" if row.transferred else "priority" if row.priority else "normal"
-        return conn.execute(_AHEAD[kind], {"b_day": row.day, "b_service": row.service_id,
-                                           "b_id": row.id, "b_queued": row.queued_at}).scalar_one()
-
     def _mean_service_s(self, conn: Connection, service_id: str) -> float:
         cached = self._service_cache.get(service_id)
         if cached and _time.monotonic() - cached[0] < _ESTIMATE_TTL_S:
@@ -343,25 +360,28 @@ class QueueEngine:
         self._service_cache[service_id] = (_time.monotonic(), mean)
         return mean
 
-    def _open_counters(self, conn: Connection, service_id: str) -> int:
-        stmt = self._open_stmts.get(service_id)
+    def _position_stmt(self, kind: str, service_id: str):
+        """People ahead of a waiting ticket of ``kind`` (an estimate across policies) and the
+        open counters of its field, in one query."""
+        stmt = self._position_stmts.get((kind, service_id))
         if stmt is None:
             serving = [c.id for c in self.config.counters if service_id in c.fields]
             cs = t.counter_states.c
-            stmt = self._open_stmts[service_id] = select(func.count()).where(
+            open_counters = select(func.count()).where(
                 cs.counter_id.in_(serving), cs.paused.is_(False), cs.officer_id.is_not(None))
-        return max(1, conn.execute(stmt).scalar_one())
-
-    def _estimate(self, conn: Connection, service_id: str, ahead: int) -> int:
-        return int(ahead * self._mean_service_s(conn, service_id)
-                   / self._open_counters(conn, service_id))
+            stmt = self._position_stmts[(kind, service_id)] = select(
+                _AHEAD[kind].scalar_subquery(), open_counters.scalar_subquery())
+        return stmt
 
     def _with_position(self, conn: Connection, row) -> Ticket:
         if row.state not in WAITING_STATES:
             return Ticket.from_row(row)
-        ahead = self._ahead(conn, row)
-        return Ticket.from_row(row, waiting_before=ahead,
-                               estimated_wait_s=self._estimate(conn, row.service_id, ahead))
+        kind = "transferred" if row.transferred else "priority" if row.priority else "normal"
+        ahead, open_counters = conn.execute(self._position_stmt(kind, row.service_id), {
+            "b_day": row.day, "b_service": row.service_id, "b_id": row.id,
+            "b_queued": row.queued_at}).one()
+        wait = int(ahead * self._mean_service_s(conn, row.service_id) / max(1, open_counters))
+        return Ticket.from_row(row, waiting_before=ahead, estimated_wait_s=wait)
 
     # -- calling ------------------------------------------------------------------------------
     def call_next(self, counter_id: str, *, officer_id: int | None = None,
@@ -374,9 +394,10 @@ class QueueEngine:
 
         def op() -> Ticket | None:
             with self._write() as tx:
-                state = self._leave_current(tx, counter, officer_id, actor)
+                state = self._leave_current(tx, counter, officer_id, actor, calling=True)
                 row = self._choose(tx, counter, state)
                 if row is None:
+                    self._clear_counter(tx, counter, state)
                     return None
                 return self._call(tx, counter, row, officer_id, actor, state)
 
@@ -395,22 +416,41 @@ class QueueEngine:
                     raise QueueError("not_missed", ticket_id=ticket_id)
                 if row.service_id not in counter.fields:
                     raise QueueError("not_missed", ticket_id=ticket_id)
-                state = self._leave_current(tx, counter, officer_id, actor)
+                state = self._leave_current(tx, counter, officer_id, actor, calling=True)
                 return self._call(tx, counter, row, officer_id, actor, state, from_states=("skipped",))
 
         return self._run(op)
 
-    def _leave_current(self, tx: _Tx, counter: CounterConfig, officer_id: int | None, actor: str):
+    def _leave_current(self, tx: _Tx, counter: CounterConfig, officer_id: int | None, actor: str,
+                       *, calling: bool = False):
+        """Resume the counter if paused and finish its current ticket. With ``calling``, the
+        counter's row is left for the call to update (or :meth:`_clear_counter` when nobody
+        waits): one statement instead of two."""
         state = self._counter_state(tx, counter.id)
         if state.paused:
-            tx.conn.execute(_UPDATE_COUNTER, {"b_cid": counter.id, "paused": False,
-                                              "pause_reason": "", "updated_at": tx.now})
+            if not calling:
+                tx.conn.execute(_UPDATE_COUNTER, {"b_cid": counter.id, "paused": False,
+                                                  "pause_reason": "", "updated_at": tx.now})
             tx.log("counter.resumed", actor, counter_id=counter.id, counter_number=counter.number)
         if state.current_ticket_id is not None:
-            row = tx.conn.execute(_TICKET_BY_ID, {"b_id": state.current_ticket_id}).one()
-            if row.state in AT_COUNTER_STATES:
-                self._finish_row(tx, counter, row, actor)
+            done = tx.conn.execute(_FINISH_AT_COUNTER, {"b_id": state.current_ticket_id,
+                                                        "finished_at": tx.now}).one_or_none()
+            if done is not None:  # it was still at the counter
+                if not calling:
+                    tx.conn.execute(_UPDATE_COUNTER, {"b_cid": counter.id,
+                                                      "current_ticket_id": None,
+                                                      "updated_at": tx.now})
+                tx.log("ticket.finished", actor, ticket_id=done.id,
+                       **self._ticket_data(done, counter))
         return state
+
+    def _clear_counter(self, tx: _Tx, counter: CounterConfig, state) -> None:
+        """After ``_leave_current(calling=True)`` when nobody waits: the counter is resumed and
+        serves nobody."""
+        if state.paused or state.current_ticket_id is not None:
+            tx.conn.execute(_UPDATE_COUNTER, {"b_cid": counter.id, "current_ticket_id": None,
+                                              "paused": False, "pause_reason": "",
+                                              "updated_at": tx.now})
 
     def _choose(self, tx: _Tx, counter: CounterConfig, state):
         """The ticket this counter calls next, or None.
@@ -509,7 +549,6 @@ class QueueEngine:
             return self._finish_row(tx, counter, row, actor)
 
     def _finish_row(self, tx: _Tx, counter: CounterConfig, row, actor: str) -> Ticket:
-        self._service_cache.pop(row.service_id, None)
         return self._end_current(tx, counter, row, "done", "ticket.finished", actor)
 
     def _end_current(self, tx: _Tx, counter: CounterConfig, row, new_state: str, kind: str,
@@ -613,7 +652,8 @@ class QueueEngine:
     def record(self, kind: str, actor: str, **data: object) -> Event:
         """Append an audit-log entry for a change made outside the queue (e.g. accounts)."""
         with self._write() as tx:
-            return tx.log(kind, actor, **data)
+            tx.log(kind, actor, **data)
+        return tx.events[-1]
 
     def set_dossier(self, counter_id: str, dossier_code: str, *, actor: str = "system") -> Ticket:
         """Record the dossier code (mã hồ sơ) of the ticket the counter serves now, or last
