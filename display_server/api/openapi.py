@@ -327,7 +327,9 @@ def document(config: Config) -> dict:
         "/display": {"get": _op("Snapshot for hall and counter screens", {
             "200": _json("Display")}, security=PUBLIC, tag="public")},
         "/events": {"get": _op(
-            "Server-Sent Events: a snapshot (or a replay after Last-Event-ID), then every event",
+            "Server-Sent Events: a snapshot (or a replay after Last-Event-ID), then every event "
+            "as it commits, each followed shortly by a `snapshot` message without an id (the "
+            "display, at most one per 250 ms)",
             {"200": {"description": "text/event-stream",
                      "content": {"text/event-stream": {"schema": _STR}}}},
             security=PUBLIC, tag="public",

@@ -215,6 +215,20 @@ def test_call_next_resumes_a_paused_counter(engine, events) -> None:
     assert not engine.counters()[2]["paused"]
 
 
+def test_call_next_with_nobody_waiting_still_finishes_the_ticket_and_resumes(engine, events) -> None:
+    engine.issue("dat-dai")
+    served = engine.call_next("quay-3")
+    engine.pause("quay-3", "Nghỉ trưa")
+    assert engine.call_next("quay-3") is None
+    assert [e.kind for e in events[-2:]] == ["counter.resumed", "ticket.finished"]
+    assert events[-1].data["number"] == served.number and events[-1].id > events[-2].id
+    c = engine.counters()[2]
+    assert not c["paused"] and c["pause_reason"] == "" and c["ticket"] is None
+    assert engine.ticket(served.id).state == "done"
+    assert engine.call_next("quay-3") is None
+    assert events[-1].kind == "ticket.finished"  # nothing more to finish or resume
+
+
 def test_counters_view_and_recent_calls(engine, clock) -> None:
     engine.issue("dat-dai")
     engine.issue("ho-tich")
