@@ -13,6 +13,7 @@ import json
 import logging
 import secrets
 import time as _time
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,9 +39,14 @@ RATING_WINDOW = timedelta(minutes=15)
 SERVICE_SAMPLE = 20
 """How many recent services of a field the wait estimate averages."""
 _ESTIMATE_TTL_S = 30.0
-"""How long a field's mean service time is reused: one more finished ticket barely moves a mean
-of 20, and reading them again would cost every ticket issued in a busy hall a query while
-holding the write lock."""
+"""How long a field's service times are reused before they are read again (other processes'
+finished tickets show up then): reading them after every finish would cost every ticket issued
+in a busy hall a query while holding the write lock."""
+
+
+def _plausible(seconds: float) -> bool:
+    """A service time worth averaging (not a ticket left open over lunch or overnight)."""
+    return 0 < seconds < 4 * 3600
 
 
 # Statements built once (building one costs more than running it on SQLite).
@@ -162,7 +168,7 @@ class QueueEngine:
         self._counter_rows: set[str] = set()
         self._choose_stmts: dict[str, object] = {}
         self._position_stmts: dict[tuple[str, str], object] = {}
-        self._service_cache: dict[str, tuple[float, float]] = {}
+        self._service_cache: dict[str, tuple[float, deque[float]]] = {}
 
     # -- plumbing -----------------------------------------------------------------------------
     def _clock(self) -> tuple[datetime, datetime]:
@@ -343,22 +349,34 @@ class QueueEngine:
         return conn.execute(q).scalar_one()
 
     def _mean_service_s(self, conn: Connection, service_id: str) -> float:
+        """The mean of the field's last ``SERVICE_SAMPLE`` service times (the default when none
+        yet). Read from the database at most every ``_ESTIMATE_TTL_S``; in between, tickets this
+        process finishes are added to it (:meth:`_learn_service`)."""
         cached = self._service_cache.get(service_id)
-        if cached and _time.monotonic() - cached[0] < _ESTIMATE_TTL_S:
-            return cached[1]
-        c = t.tickets.c
-        rows = conn.execute(
-            select(c.called_at, c.finished_at)
-            .where(c.service_id == service_id, c.state == "done", c.finished_at.is_not(None),
-                   c.called_at.is_not(None))
-            .order_by(c.finished_at.desc()).limit(SERVICE_SAMPLE)
-        ).all()
-        durations = [(r.finished_at - r.called_at).total_seconds() for r in rows]
-        durations = [d for d in durations if 0 < d < 4 * 3600]
-        mean = (sum(durations) / len(durations) if durations
+        if cached is None or _time.monotonic() - cached[0] >= _ESTIMATE_TTL_S:
+            c = t.tickets.c
+            rows = conn.execute(
+                select(c.called_at, c.finished_at)
+                .where(c.service_id == service_id, c.state == "done", c.finished_at.is_not(None),
+                       c.called_at.is_not(None))
+                .order_by(c.finished_at.desc()).limit(SERVICE_SAMPLE)
+            ).all()
+            durations = deque(
+                (d for d in ((r.finished_at - r.called_at).total_seconds() for r in reversed(rows))
+                 if _plausible(d)), maxlen=SERVICE_SAMPLE)
+            cached = self._service_cache[service_id] = (_time.monotonic(), durations)
+        durations = cached[1]
+        return (sum(durations) / len(durations) if durations
                 else self.config.queue.default_service_minutes * 60)
-        self._service_cache[service_id] = (_time.monotonic(), mean)
-        return mean
+
+    def _learn_service(self, tx: _Tx, row) -> None:
+        """After the commit, add a finished ticket's service time to its field's cached mean."""
+        if row.called_at is None:
+            return
+        seconds = (tx.now - row.called_at).total_seconds()
+        cached = self._service_cache.get(row.service_id)
+        if cached is not None and _plausible(seconds):
+            tx.after_commit.append(lambda: cached[1].append(seconds))
 
     def _position_stmt(self, kind: str, service_id: str):
         """People ahead of a waiting ticket of ``kind`` (an estimate across policies) and the
@@ -436,6 +454,7 @@ class QueueEngine:
             done = tx.conn.execute(_FINISH_AT_COUNTER, {"b_id": state.current_ticket_id,
                                                         "finished_at": tx.now}).one_or_none()
             if done is not None:  # it was still at the counter
+                self._learn_service(tx, done)
                 if not calling:
                     tx.conn.execute(_UPDATE_COUNTER, {"b_cid": counter.id,
                                                       "current_ticket_id": None,
@@ -549,6 +568,7 @@ class QueueEngine:
             return self._finish_row(tx, counter, row, actor)
 
     def _finish_row(self, tx: _Tx, counter: CounterConfig, row, actor: str) -> Ticket:
+        self._learn_service(tx, row)
         return self._end_current(tx, counter, row, "done", "ticket.finished", actor)
 
     def _end_current(self, tx: _Tx, counter: CounterConfig, row, new_state: str, kind: str,
