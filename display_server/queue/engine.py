@@ -140,10 +140,7 @@ class _Tx:
             return
         rows = [{**r, "data": json.dumps(r["data"], ensure_ascii=False, default=str)}
                 for r in self._pending]
-        if len(rows) == 1:
-            ids = [self.conn.execute(_INSERT_AUDIT, rows[0]).scalar_one()]
-        else:
-            ids = list(self.conn.execute(_INSERT_AUDIT, rows).scalars())
+        ids = self.conn.execute(_INSERT_AUDIT, rows).scalars().all()
         for row_id, r in zip(ids, self._pending, strict=True):
             self.events.append(Event(id=row_id, kind=r["kind"], at=r["at"], actor=r["actor"],
                                      data={"ticket_id": r["ticket_id"],
@@ -412,7 +409,7 @@ class QueueEngine:
 
         def op() -> Ticket | None:
             with self._write() as tx:
-                state = self._leave_current(tx, counter, officer_id, actor, calling=True)
+                state = self._leave_current(tx, counter, actor)
                 row = self._choose(tx, counter, state)
                 if row is None:
                     self._clear_counter(tx, counter, state)
@@ -434,37 +431,29 @@ class QueueEngine:
                     raise QueueError("not_missed", ticket_id=ticket_id)
                 if row.service_id not in counter.fields:
                     raise QueueError("not_missed", ticket_id=ticket_id)
-                state = self._leave_current(tx, counter, officer_id, actor, calling=True)
+                state = self._leave_current(tx, counter, actor)
                 return self._call(tx, counter, row, officer_id, actor, state, from_states=("skipped",))
 
         return self._run(op)
 
-    def _leave_current(self, tx: _Tx, counter: CounterConfig, officer_id: int | None, actor: str,
-                       *, calling: bool = False):
-        """Resume the counter if paused and finish its current ticket. With ``calling``, the
+    def _leave_current(self, tx: _Tx, counter: CounterConfig, actor: str):
+        """Before a call: log the resume of a paused counter and finish its current ticket. The
         counter's row is left for the call to update (or :meth:`_clear_counter` when nobody
         waits): one statement instead of two."""
         state = self._counter_state(tx, counter.id)
         if state.paused:
-            if not calling:
-                tx.conn.execute(_UPDATE_COUNTER, {"b_cid": counter.id, "paused": False,
-                                                  "pause_reason": "", "updated_at": tx.now})
             tx.log("counter.resumed", actor, counter_id=counter.id, counter_number=counter.number)
         if state.current_ticket_id is not None:
             done = tx.conn.execute(_FINISH_AT_COUNTER, {"b_id": state.current_ticket_id,
                                                         "finished_at": tx.now}).one_or_none()
             if done is not None:  # it was still at the counter
                 self._learn_service(tx, done)
-                if not calling:
-                    tx.conn.execute(_UPDATE_COUNTER, {"b_cid": counter.id,
-                                                      "current_ticket_id": None,
-                                                      "updated_at": tx.now})
                 tx.log("ticket.finished", actor, ticket_id=done.id,
                        **self._ticket_data(done, counter))
         return state
 
     def _clear_counter(self, tx: _Tx, counter: CounterConfig, state) -> None:
-        """After ``_leave_current(calling=True)`` when nobody waits: the counter is resumed and
+        """After :meth:`_leave_current` when nobody waits: the counter is resumed and
         serves nobody."""
         if state.paused or state.current_ticket_id is not None:
             tx.conn.execute(_UPDATE_COUNTER, {"b_cid": counter.id, "current_ticket_id": None,

@@ -20,24 +20,11 @@
     $("cs-reason").textContent = state === "paused" ? (c.pause_reason || "") : "";
   }
 
-  var ENDS = { "ticket.finished": 1, "ticket.skipped": 1, "ticket.transferred": 1 };
-
   /** This counter's call (or the end of its ticket) shown at once from the event; the
    *  snapshot that follows confirms it. */
   function onEvent(ev, covered) {
     if (covered || !shown || ev.data.counter_id !== boot.counter.id) return;
-    var c = shown.counters.filter(function (x) { return x.id === boot.counter.id; })[0];
-    if (!c) return;
-    if (ev.kind === "ticket.called" || ev.kind === "ticket.recalled") {
-      c.ticket = { number: ev.data.number, service_id: ev.data.service_id, state: "called" };
-      c.paused = false;
-      c.open = true;
-    } else if (ENDS[ev.kind]) {
-      c.ticket = null;
-    } else {
-      return;
-    }
-    render(shown);
+    if (Motcua.applyToCounter(shown, ev)) render(shown);
   }
 
   if (boot.snapshot) render(boot.snapshot);

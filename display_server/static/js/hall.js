@@ -169,12 +169,7 @@
       highlight = { number: ev.data.number, counter: ev.data.counter_number, at: Motcua.parseTime(ev.at) };
       renderCall();
       if (snap) {
-        var c = snap.counters.filter(function (x) { return x.id === ev.data.counter_id; })[0];
-        if (c) {
-          c.ticket = { number: ev.data.number, service_id: ev.data.service_id, state: "called" };
-          c.paused = false;
-          renderCounters();
-        }
+        if (Motcua.applyToCounter(snap, ev)) renderCounters();
         renderRecent();
       }
     }

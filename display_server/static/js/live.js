@@ -42,6 +42,25 @@
     if (!isNaN(t)) clockOffset = t - Date.now();
   };
 
+  var ENDS = { "ticket.finished": 1, "ticket.skipped": 1, "ticket.transferred": 1 };
+
+  /** Put what a call event (or the end of a ticket) says into the snapshot's entry for its
+   *  counter, until the snapshot that follows it comes; true if the entry changed. */
+  Motcua.applyToCounter = function (snap, ev) {
+    var c = snap.counters.filter(function (x) { return x.id === ev.data.counter_id; })[0];
+    if (!c) return false;
+    if (ev.kind === "ticket.called" || ev.kind === "ticket.recalled") {
+      c.ticket = { number: ev.data.number, service_id: ev.data.service_id, state: "called" };
+      c.paused = false;
+      c.open = true;
+    } else if (ENDS[ev.kind]) {
+      c.ticket = null;
+    } else {
+      return false;
+    }
+    return true;
+  };
+
   Motcua.live = function (opts) {
     var url = opts.url || "/api/v1/events";
     var keepaliveMs = Math.max(1000, (opts.keepaliveS || 5) * 1000);
