@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: Config, *, db: Database | None = None, clock=None,
-               settings: dict | None = None) -> Flask:
-    """Build the app for one centre. ``settings`` override Flask config (tests)."""
+               settings: dict | None = None, max_streams: int | None = None) -> Flask:
+    """Build the app for one centre. ``settings`` override Flask config (tests);
+    ``max_streams`` caps the event streams open at once (None: no cap)."""
     app = Flask(__name__)
     db = db or Database(config.database_url)
     upgrade(db)
@@ -40,6 +41,7 @@ def create_app(config: Config, *, db: Database | None = None, clock=None,
     app.json.sort_keys = False
     app.config.update(settings or {})
     services = app.extensions["motcua"] = Services.build(config, db, clock=clock)
+    services.streams.limit = max_streams
     inflight = RequestsInFlight(app.wsgi_app)
     app.wsgi_app = inflight  # type: ignore[method-assign]
     services.bus.wait_idle = inflight.wait_idle  # requests go before the screens' fan-out

@@ -53,17 +53,18 @@ def serve(config: Config, *, host: str | None = None, port: int | None = None,
     from waitress import serve as waitress_serve
 
     from .app import create_app
+    from .events.slots import stream_limit
 
     limit_malloc_arenas()
     # Hand the GIL over more often than every 5 ms: a request waiting behind the threads that
     # push an event to every screen then answers in about a millisecond, not several.
     sys.setswitchinterval(0.001)
-    app = create_app(config)
+    threads = threads or thread_count(config)
+    app = create_app(config, max_streams=stream_limit(threads))
     host = host or config.server.host
     port = port or config.server.port
-    threads = threads or thread_count(config)
-    log.info("motcua server for %s on http://%s:%d (%d threads)", config.centre.name, host, port,
-             threads)
+    log.info("motcua server for %s on http://%s:%d (%d threads, up to %d screens and officer "
+             "pages)", config.centre.name, host, port, threads, stream_limit(threads))
     waitress_serve(app, host=host, port=port, threads=threads, connection_limit=threads + 100,
                    channel_timeout=60, ident="motcua", clear_untrusted_proxy_headers=True,
                    outbuf_high_watermark=OUTBUF_HIGH_WATERMARK)

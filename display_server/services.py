@@ -15,6 +15,7 @@ from config.schema import Config
 
 from .accounts import Accounts
 from .events import EventBus
+from .events.slots import StreamSlots
 from .present import DisplayJSON, display_snapshot
 from .queue import QueueEngine
 from .storage import Database
@@ -29,6 +30,7 @@ class Services:
     engine: QueueEngine
     accounts: Accounts
     bus: EventBus
+    streams: StreamSlots = field(default_factory=StreamSlots)
     _voice: object | None = None
     _shared: Callable[..., DisplayJSON] | None = None
     _voice_lock: threading.Lock = field(default_factory=threading.Lock)

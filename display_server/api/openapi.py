@@ -28,7 +28,11 @@ SCHEMAS: dict = {
                                  "properties": {"code": _STR, "message": _STR}}},
     },
     "Health": {"type": "object", "required": ["status", "db", "version"],
-               "properties": {"status": {"enum": ["ok", "degraded"]}, "db": _STR, "version": _STR}},
+               "properties": {"status": {"enum": ["ok", "degraded"]}, "db": _STR, "version": _STR,
+                              "event_streams": {
+                                  "type": "object", "required": ["open", "limit"],
+                                  "properties": {"open": _INT,
+                                                 "limit": {"type": ["integer", "null"]}}}}},
     "Service": {
         "type": "object",
         "required": ["id", "code", "name", "open", "waiting", "estimated_wait_s"],
@@ -331,7 +335,9 @@ def document(config: Config) -> dict:
             "as it commits, each followed shortly by a `snapshot` message without an id (the "
             "display, at most one per 250 ms)",
             {"200": {"description": "text/event-stream",
-                     "content": {"text/event-stream": {"schema": _STR}}}},
+                     "content": {"text/event-stream": {"schema": _STR}}},
+             "503": _json("Error", "Every stream slot of this server process is taken (each "
+                          "holds a worker thread); try again after Retry-After seconds")},
             security=PUBLIC, tag="public",
             params=[{"name": "Last-Event-ID", "in": "header", "required": False, "schema": _STR}])},
         "/announcements/{event_id}.wav": {"get": _op("Voice announcement of a call event", {

@@ -56,7 +56,9 @@ def health():
             conn.execute(text("SELECT 1"))
     except SQLAlchemyError:
         db_ok = "error"
-    body = {"status": "ok" if db_ok == "ok" else "degraded", "db": db_ok, "version": __version__}
+    streams = svc().streams
+    body = {"status": "ok" if db_ok == "ok" else "degraded", "db": db_ok, "version": __version__,
+            "event_streams": {"open": streams.open, "limit": streams.limit}}
     return jsonify(body), 200 if db_ok == "ok" else 503
 
 
@@ -90,7 +92,7 @@ def events():
     last_id = int(raw) if raw and raw.isdigit() else None
     return EventStreamResponse(s.bus, {
         "snapshot": s.display_json, "events_after": s.engine.events_after, "last_event_id": last_id,
-        "keepalive_s": current_app.config["SSE_KEEPALIVE_S"]})
+        "keepalive_s": current_app.config["SSE_KEEPALIVE_S"]}, s.streams)
 
 
 @bp.get("/announcements/<int:event_id>.wav")

@@ -255,9 +255,11 @@ def test_server_caps_what_each_response_buffer_keeps(config, monkeypatch) -> Non
 
     seen: dict = {}
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.update(kw))
-    monkeypatch.setattr("display_server.app.create_app", lambda cfg: object())
+    monkeypatch.setattr("display_server.app.create_app",
+                        lambda cfg, max_streams: seen.update(max_streams=max_streams))
     monkeypatch.setattr(serve_module, "limit_malloc_arenas", lambda: None)
     monkeypatch.setattr("sys.setswitchinterval", lambda interval: None)
     serve_module.serve(config, port=1)
     assert seen["outbuf_high_watermark"] == serve_module.OUTBUF_HIGH_WATERMARK
     assert MAX_BACKLOG_BYTES < serve_module.OUTBUF_HIGH_WATERMARK < 16 * 1024 * 1024
+    assert seen["max_streams"] == seen["threads"] - seen["threads"] // 4  # the streams' cap
