@@ -33,6 +33,7 @@ class Services:
     streams: StreamSlots = field(default_factory=StreamSlots)
     _voice: object | None = None
     _shared: Callable[..., DisplayJSON] | None = None
+    _relay: object | None = None
     _voice_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -51,10 +52,17 @@ class Services:
             relay = PgEventRelay(db, engine.events_after, engine.last_event_id,
                                  services.bus.publish)
             relay.start()
+            services._relay = relay
             services._shared = SharedDisplay(db, lambda: display_snapshot(engine),
                                              lambda: relay.last, engine.last_event_id,
                                              zone=config.zone)
         return services
+
+    def close(self) -> None:
+        """Stop listening for other processes' events and close the database's connections."""
+        if self._relay is not None:
+            self._relay.stop()  # type: ignore[attr-defined]
+        self.db.dispose()
 
     def display_json(self, *, fresh: bool = False) -> DisplayJSON:
         """The public display, serialised: on PostgreSQL the one all server processes share, as

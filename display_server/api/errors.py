@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from ..queue import QueueError
@@ -77,6 +78,17 @@ def install(app: Flask) -> None:
             return exc
         code, message = HTTP_MESSAGES.get(exc.code or 500, ("error", exc.description or "Lỗi."))
         return error_response(exc.code or 500, code, message)
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(exc: OperationalError):
+        # the database is down, restarting or unreachable: the change was not made (or, if the
+        # connection broke at commit, the audit log tells); the client tries again
+        log.error("database unavailable on %s %s: %s", request.method, request.path,
+                  str(exc.orig or exc).strip().splitlines()[0])
+        if is_api():
+            code, message = HTTP_MESSAGES[503]
+            return error_response(503, code, message)
+        return HTTP_MESSAGES[503][1], 503
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

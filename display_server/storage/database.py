@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from functools import partial
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_S = 30
@@ -15,6 +17,10 @@ PG_WRITE_LOCK = 0x6D6F7463  # "motc": the advisory lock that serialises writers 
 EVENTS_CHANNEL = "motcua_events"
 _LOCK_WRITERS = text("SELECT pg_advisory_xact_lock(:k)")
 _NOTIFY = text("SELECT pg_notify(:ch, :p)")
+PING_AFTER_IDLE_S = 2.0
+"""A pooled PostgreSQL connection idle this long is pinged before use (a restarted or vanished
+server is noticed before a request relies on it); one used more recently is not, which saves a
+round trip per checkout on a busy server."""
 
 
 class Database:
@@ -49,9 +55,10 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
         else:
-            self.engine = create_engine(
-                self.url, echo=echo, pool_size=10, max_overflow=40, pool_pre_ping=True
-            )
+            self.engine = create_engine(self.url, echo=echo, pool_size=10, max_overflow=40)
+            event.listen(self.engine, "connect", _mark_used)
+            event.listen(self.engine, "checkin", _mark_used)
+            event.listen(self.engine, "checkout", partial(_ping_if_idle, self.engine.dialect))
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -97,6 +104,21 @@ class Database:
 
     def __repr__(self) -> str:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
+
+
+def _mark_used(_dbapi_conn, record) -> None:
+    record.info["used_at"] = time.monotonic()
+
+
+def _ping_if_idle(dialect, dbapi_conn, record, _proxy) -> None:
+    """Ping a connection that has been idle for a while; a dead one is replaced (the pool checks
+    out another when this raises ``DisconnectionError``)."""
+    if time.monotonic() - record.info.get("used_at", float("-inf")) < PING_AFTER_IDLE_S:
+        return
+    try:
+        dialect.do_ping(dbapi_conn)
+    except dialect.loaded_dbapi.Error as err:
+        raise exc.DisconnectionError(f"stale connection: {err}") from err
 
 
 def _sqlite_connect(dbapi_conn, _record) -> None:
