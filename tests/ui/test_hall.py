@@ -134,3 +134,31 @@ def test_hall_notices_a_silent_connection_and_resumes(hall, api, live_server) ->
     api.act("quay-1", "recall")
     expect(hall.locator("#call-number")).to_have_text("1001")
     expect(hall.locator("#call-number")).to_be_visible()
+
+
+def test_a_hall_turned_away_by_a_full_server_waits_and_connects_when_a_slot_frees(
+        browser, start_server, demo_config_text) -> None:
+    from tests.server.test_stream_limit import LIMIT, THREADS, drop, open_stream
+    from tests.ui.conftest import Api
+
+    server = start_server(demo_config_text.replace(
+        "threads = 0 ", f"sse_keepalive_s = 1\nthreads = {THREADS} "))
+    server.add_officer("an", counters="quay-1,quay-2")
+    held = [open_stream(server.port)[0] for _ in range(LIMIT)]  # every stream slot taken
+    try:
+        page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+        page.goto(server.url + "/display")  # the page itself still loads
+        banner = page.locator("#offline")
+        expect(banner).to_be_visible(timeout=10_000)
+        expect(banner).to_have_text("Mất kết nối máy chủ — đang kết nối lại…")
+
+        drop(held.pop())  # a screen goes away: the waiting hall gets its slot
+        page.wait_for_selector("body[data-live=online]", timeout=15_000)
+        expect(banner).to_be_hidden()
+        api = Api(server)
+        api.issue("ho-tich")
+        api.act("quay-1", "call-next")
+        expect(page.locator("#call-number")).to_have_text("1001")
+    finally:
+        for s in held:
+            drop(s)
