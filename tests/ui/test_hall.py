@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 expect = pytest.importorskip(
@@ -147,10 +149,18 @@ def test_a_hall_turned_away_by_a_full_server_waits_and_connects_when_a_slot_free
     held = [open_stream(server.port)[0] for _ in range(LIMIT)]  # every stream slot taken
     try:
         page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+        attempts: list[float] = []
+        page.on("request", lambda r: attempts.append(time.monotonic())
+                if "/api/v1/events" in r.url else None)
         page.goto(server.url + "/display")  # the page itself still loads
         banner = page.locator("#offline")
         expect(banner).to_be_visible(timeout=10_000)
         expect(banner).to_have_text("Mất kết nối máy chủ — đang kết nối lại…")
+        # it tries again, less and less often: 2 s, then 1.5 times longer each time (±20%), so
+        # in the 9 s after the first try at most 3 more (every 2 s would make 4)
+        page.wait_for_timeout(9_500)
+        tries = [t for t in attempts if t - attempts[0] <= 9.0]
+        assert 2 <= len(tries) <= 4, [round(t - attempts[0], 1) for t in attempts]
 
         drop(held.pop())  # a screen goes away: the waiting hall gets its slot
         page.wait_for_selector("body[data-live=online]", timeout=15_000)

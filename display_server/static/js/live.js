@@ -126,6 +126,7 @@
       lastMessageAt = Date.now();
       es.addEventListener("open", function () {
         seen(null);
+        retryMs = RETRY_FIRST_MS;
         if (hadError) {
           hadError = false;
           resync();
@@ -157,14 +158,21 @@
       });
     }
 
+    // A refused connection (the server restarting, or full: 503) is tried again after 2 s, then
+    // half as long again each time up to 10 s, with some jitter, so many screens turned away
+    // together do not all come back at the same moment.
+    var RETRY_FIRST_MS = 2000, RETRY_MAX_MS = 10000;
+    var retryMs = RETRY_FIRST_MS;
     var reopenTimer = null;
     function reopenSoon() {
       if (reopenTimer) return;
+      var wait = retryMs * (0.8 + 0.4 * Math.random());
+      retryMs = Math.min(retryMs * 1.5, RETRY_MAX_MS);
       reopenTimer = setTimeout(function () {
         reopenTimer = null;
         close();
         open();
-      }, 2000);
+      }, wait);
     }
 
     function close() {
