@@ -15,16 +15,14 @@ import logging
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scale import FIELDS, free_port, make_config  # noqa: E402
+from bench.scale import FIELDS, free_port, init_centre  # noqa: E402
 from tests.pgcluster import PgCluster  # noqa: E402
 
 
@@ -37,21 +35,12 @@ def main() -> None:
     cluster = PgCluster.start(free_port())
     app = None
     try:
-        tmp = Path(tempfile.mkdtemp(prefix="motcua-cpu-"))
-        (tmp / "motcua.toml").write_text(make_config(cluster.create_database(), 6, 1),
-                                         encoding="utf-8")
-        env = {**os.environ, "MOTCUA_CONFIG": str(tmp / "motcua.toml"),
-               "MOTCUA_DATA_DIR": str(tmp / "data")}
+        env = init_centre(cluster.create_database(), 6, 1, "motcua-cpu-")
         os.environ.update(env)
-        subprocess.run([sys.executable, "-m", "motcua", "init"], env=env, check=True,
-                       capture_output=True)
-        subprocess.run([sys.executable, "-m", "motcua", "officer", "add", "bench", "--role",
-                        "admin", "--password-stdin"], input="bench-password\n", text=True,
-                       env=env, check=True, capture_output=True)
         from config.loader import load_config
         from display_server.app import create_app
 
-        app = create_app(load_config(tmp / "motcua.toml"))
+        app = create_app(load_config(env["MOTCUA_CONFIG"]))
         client = app.test_client()
         token = client.post("/api/v1/auth/login", json={
             "username": "bench", "password": "bench-password"}).json["token"]

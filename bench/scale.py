@@ -67,6 +67,21 @@ def make_config(pg_url: str, counters: int, kiosks: int) -> str:
     return "\n".join(lines)
 
 
+def init_centre(pg_url: str, counters: int, kiosks: int, prefix: str) -> dict:
+    """Write the config in a new temporary folder, create the database and the admin ``bench``
+    (password ``bench-password``); returns the environment that points ``motcua`` at them."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    (tmp / "motcua.toml").write_text(make_config(pg_url, counters, kiosks), encoding="utf-8")
+    env = {**os.environ, "MOTCUA_CONFIG": str(tmp / "motcua.toml"),
+           "MOTCUA_DATA_DIR": str(tmp / "data")}
+    subprocess.run([sys.executable, "-m", "motcua", "init"], env=env, check=True,
+                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "motcua", "officer", "add", "bench", "--role",
+                    "admin", "--password-stdin"], input="bench-password\n", text=True,
+                   env=env, check=True, capture_output=True)
+    return env
+
+
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
@@ -202,17 +217,7 @@ def main() -> None:
     cluster = PgCluster.start(free_port(), fsync=True)
     servers: list[subprocess.Popen] = []
     try:
-        pg_url = cluster.create_database()
-        tmp = Path(tempfile.mkdtemp(prefix="motcua-scale-"))
-        (tmp / "motcua.toml").write_text(make_config(pg_url, args.counters, args.kiosks),
-                                         encoding="utf-8")
-        env = {**os.environ, "MOTCUA_CONFIG": str(tmp / "motcua.toml"),
-               "MOTCUA_DATA_DIR": str(tmp / "data")}
-        subprocess.run([sys.executable, "-m", "motcua", "init"], env=env, check=True,
-                       capture_output=True)
-        subprocess.run([sys.executable, "-m", "motcua", "officer", "add", "bench", "--role",
-                        "admin", "--password-stdin"], input="bench-password\n", text=True,
-                       env=env, check=True, capture_output=True)
+        env = init_centre(cluster.create_database(), args.counters, args.kiosks, "motcua-scale-")
         ports = [free_port() for _ in range(args.servers)]
         for port in ports:
             servers.append(subprocess.Popen(

@@ -60,11 +60,12 @@ def serve(config: Config, *, host: str | None = None, port: int | None = None,
     # push an event to every screen then answers in about a millisecond, not several.
     sys.setswitchinterval(0.001)
     threads = threads or thread_count(config)
-    app = create_app(config, max_streams=stream_limit(threads))
+    streams = stream_limit(threads)
+    app = create_app(config, max_streams=streams)
     host = host or config.server.host
     port = port or config.server.port
     log.info("motcua server for %s on http://%s:%d (%d threads, up to %d screens and officer "
-             "pages)", config.centre.name, host, port, threads, stream_limit(threads))
+             "pages)", config.centre.name, host, port, threads, streams)
     waitress_serve(app, host=host, port=port, threads=threads, connection_limit=threads + 100,
                    channel_timeout=60, ident="motcua", clear_untrusted_proxy_headers=True,
                    outbuf_high_watermark=OUTBUF_HIGH_WATERMARK)

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
@@ -19,6 +20,9 @@ from .events.slots import StreamSlots
 from .present import DisplayJSON, display_snapshot
 from .queue import QueueEngine
 from .storage import Database
+
+if TYPE_CHECKING:
+    from .events.pg_relay import PgEventRelay
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +37,7 @@ class Services:
     streams: StreamSlots = field(default_factory=StreamSlots)
     _voice: object | None = None
     _shared: Callable[..., DisplayJSON] | None = None
-    _relay: object | None = None
+    _relay: PgEventRelay | None = None
     _voice_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -61,7 +65,7 @@ class Services:
     def close(self) -> None:
         """Stop listening for other processes' events and close the database's connections."""
         if self._relay is not None:
-            self._relay.stop()  # type: ignore[attr-defined]
+            self._relay.stop()
         self.db.dispose()
 
     def display_json(self, *, fresh: bool = False) -> DisplayJSON:

@@ -124,6 +124,19 @@ def wait_for(condition: Callable[[], object], what: str, timeout_s: float = 10.0
         time.sleep(0.02)
 
 
+def open_stream(port: int) -> tuple[socket.socket, bytes]:
+    """A raw ``GET /api/v1/events`` on 127.0.0.1: the socket and the first bytes of the answer."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+    return s, s.recv(4096)
+
+
+def reset(s: socket.socket) -> None:
+    """Close with a reset, as when a screen loses power: no goodbye reaches the server."""
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+    s.close()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

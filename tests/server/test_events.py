@@ -8,7 +8,7 @@ import threading
 
 import requests
 
-from tests.conftest import wait_for
+from tests.conftest import reset, wait_for
 
 
 class SseReader:
@@ -185,8 +185,7 @@ def test_vanished_clients_free_their_threads(api) -> None:
         for s in socks:
             assert s.recv(64).startswith(b"HTTP/1.1 200")
         for s in socks:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-            s.close()  # reset: the client vanished
+            reset(s)  # the client vanished
         wait_for(lambda: open_streams() == 0, "the dropped streams' slots back", timeout_s=5)
     # threads freed: 64 threads, 120 streams opened in total; new requests and streams still work
     results = []

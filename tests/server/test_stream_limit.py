@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import json
-import socket
 
 import requests
 
 from display_server.events.slots import StreamSlots, stream_limit
-from tests.conftest import wait_for
+from tests.conftest import open_stream, reset, wait_for
 from tests.server.conftest import Api
 
 THREADS = 12
 LIMIT = 8  # stream_limit(12): 4 threads stay for requests
-
-
-def open_stream(port: int) -> tuple[socket.socket, bytes]:
-    """A raw event stream: the socket and the first bytes of the response."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
-    return s, s.recv(4096)
-
-
-def drop(s: socket.socket) -> None:
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-    s.close()  # a reset, as when a screen loses power
 
 
 def test_stream_limit_leaves_threads_for_requests() -> None:
@@ -72,7 +59,7 @@ def test_a_full_server_turns_screens_away_and_still_answers_officers(start_serve
         health = requests.get(server.api("/health"), timeout=5).json()
         assert health["event_streams"] == {"open": LIMIT, "limit": LIMIT}
 
-        drop(streams.pop())  # a screen goes away: its slot comes back at the next keepalive
+        reset(streams.pop())  # a screen goes away: its slot comes back at the next keepalive
         wait_for(lambda: requests.get(server.api("/health"), timeout=5)
                  .json()["event_streams"]["open"] == LIMIT - 1, "a slot back", timeout_s=5)
         s, head = open_stream(server.port)
@@ -80,4 +67,4 @@ def test_a_full_server_turns_screens_away_and_still_answers_officers(start_serve
         assert head.startswith(b"HTTP/1.1 200"), head
     finally:
         for s in streams:
-            drop(s)
+            reset(s)

@@ -140,7 +140,8 @@ def test_hall_notices_a_silent_connection_and_resumes(hall, api, live_server) ->
 
 def test_a_hall_turned_away_by_a_full_server_waits_and_connects_when_a_slot_frees(
         browser, start_server, demo_config_text) -> None:
-    from tests.server.test_stream_limit import LIMIT, THREADS, drop, open_stream
+    from tests.conftest import open_stream, reset
+    from tests.server.test_stream_limit import LIMIT, THREADS
     from tests.ui.conftest import Api
 
     server = start_server(demo_config_text.replace(
@@ -162,7 +163,7 @@ def test_a_hall_turned_away_by_a_full_server_waits_and_connects_when_a_slot_free
         tries = [t for t in attempts if t - attempts[0] <= 9.0]
         assert 2 <= len(tries) <= 4, [round(t - attempts[0], 1) for t in attempts]
 
-        drop(held.pop())  # a screen goes away: the waiting hall gets its slot
+        reset(held.pop())  # a screen goes away: the waiting hall gets its slot
         page.wait_for_selector("body[data-live=online]", timeout=15_000)
         expect(banner).to_be_hidden()
         api = Api(server)
@@ -171,4 +172,4 @@ def test_a_hall_turned_away_by_a_full_server_waits_and_connects_when_a_slot_free
         expect(page.locator("#call-number")).to_have_text("1001")
     finally:
         for s in held:
-            drop(s)
+            reset(s)
