@@ -5,6 +5,13 @@ handed to the publishers only after the commit. Numbers come from a per-day, per
 updated inside the transaction, and a ticket is moved to a counter with a guarded
 ``UPDATE ... WHERE state IN (waiting)``, so threads and processes sharing one database never produce
 a duplicate number nor give one ticket to two counters.
+
+On PostgreSQL writers run side by side and only the audit-log insert and the commit are
+serialised (:meth:`Database.lock_event_order`). Row locks keep writers apart, always taken in
+the same order so that two writers never wait for each other: the ``day`` meta row, then one
+counter's row (or all of them, for a new day), then tickets, then sequences. A counter calling
+next passes over a ticket another counter is calling at that moment (``SKIP LOCKED``) instead of
+waiting for it.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, and_, bindparam, case, func, literal, or_, select, union_all, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from config.schema import Config, CounterConfig, FieldConfig
 
@@ -41,7 +48,11 @@ SERVICE_SAMPLE = 20
 _ESTIMATE_TTL_S = 30.0
 """How long a field's service times are reused before they are read again (other processes'
 finished tickets show up then): reading them after every finish would cost every ticket issued
-in a busy hall a query while holding the write lock."""
+in a busy hall a query."""
+_RETRY_SQLSTATES = {"40P01", "40001"}
+"""PostgreSQL's deadlock and serialisation failures: the transaction is run again."""
+_CALL_ATTEMPTS = 20
+"""How many tickets a call-next may find being called by other counters before it starts again."""
 
 
 def _plausible(seconds: float) -> bool:
@@ -57,9 +68,14 @@ _LOCK_COUNTER = (select(t.counter_states)
 _UPDATE_COUNTER = update(t.counter_states).where(t.counter_states.c.counter_id == bindparam("b_cid"))
 _UPDATE_TICKET = (update(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
                   .returning(*t.tickets.c))
+# The ticket moves to the counter only if it is still in ``states`` and no other transaction is
+# moving it now (on PostgreSQL the row is locked, without waiting: SKIP LOCKED; SQLite has one
+# writer at a time and renders no lock).
 _CALL_TICKET = {
     states: update(t.tickets)
-    .where(t.tickets.c.id == bindparam("b_id"), t.tickets.c.state.in_(states))
+    .where(t.tickets.c.id == select(t.tickets.c.id)
+           .where(t.tickets.c.id == bindparam("b_id"), t.tickets.c.state.in_(states))
+           .with_for_update(skip_locked=True, key_share=True).scalar_subquery())
     .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c)
     for states in (WAITING_STATES, ("skipped",))
 }
@@ -108,6 +124,12 @@ _RECENT_CALLS = (
 _META_VALUES = select(t.meta.c.key, t.meta.c.value).where(
     t.meta.c.key.in_(bindparam("b_keys", expanding=True)))
 _NOTICES = select(t.meta.c.value).where(t.meta.c.key == "notices")
+# An issue shares the ``day`` row (and the day's round and closed fields); a reset or a closed
+# field takes it alone: a ticket is never numbered in a round, or a field, that just ended. With
+# a hall cap, issues take it alone too: each counts the people waiting after the one before.
+_META_VALUES_LOCKED = {"share": _META_VALUES.with_for_update(read=True),
+                       "alone": _META_VALUES.with_for_update()}
+_LOCK_DAY = select(t.meta.c.value).where(t.meta.c.key == "day").with_for_update()
 _LAST_EVENT_ID = select(func.coalesce(func.max(t.audit_log.c.id), 0))
 
 
@@ -186,6 +208,8 @@ class QueueEngine:
             tx = _Tx(conn, now, local, local.date().isoformat(), tx_events)
             self._roll_day(tx)
             yield tx
+            if tx._pending:
+                self.db.lock_event_order(conn)
             tx.flush()
             if tx_events and not self.db.is_sqlite:  # SQLite: one process, nobody to tell
                 self.db.notify(conn, notify_payload(tx_events))
@@ -199,7 +223,12 @@ class QueueEngine:
             try:
                 return op()
             except _Conflict:
-                _time.sleep(0.002 * (attempt + 1))
+                pass
+            except OperationalError as exc:
+                if getattr(exc.orig, "sqlstate", None) not in _RETRY_SQLSTATES:
+                    raise
+                log.warning("queue write ran into another (%s); running it again", exc.orig)
+            _time.sleep(0.002 * (attempt + 1))
         raise RuntimeError("queue operation kept conflicting with other writers")
 
     def _publish(self, ev: Event) -> None:
@@ -218,6 +247,12 @@ class QueueEngine:
             select(t.meta.c.value).where(t.meta.c.key == "day").with_for_update()
         ).scalar_one()
         if stored < tx.day:
+            conn.execute(  # counters before tickets: the order every writer locks them in
+                update(t.counter_states).values(
+                    current_ticket_id=None, paused=False, pause_reason="",
+                    normals_since_priority=0, updated_at=tx.now,
+                )
+            )
             expired = conn.execute(
                 update(t.tickets)
                 .where(t.tickets.c.day < tx.day,
@@ -229,12 +264,6 @@ class QueueEngine:
                 .where(t.tickets.c.day < tx.day, t.tickets.c.state.in_(AT_COUNTER_STATES))
                 .values(state="done")
             ).rowcount
-            conn.execute(
-                update(t.counter_states).values(
-                    current_ticket_id=None, paused=False, pause_reason="",
-                    normals_since_priority=0, updated_at=tx.now,
-                )
-            )
             conn.execute(update(t.meta).where(t.meta.c.key == "day").values(value=tx.day))
             tx.log("day.reset", "system", day=tx.day, previous_day=stored,
                    expired=expired, closed_at_counter=closed)
@@ -312,7 +341,8 @@ class QueueEngine:
                 return self._with_position(conn, row), False
         if not is_open(self.config, fld, tx.local.replace(tzinfo=None)):
             raise QueueError("closed", service_id=fld.id)
-        flags = self._day_flags(conn, tx.day)
+        flags = self._day_flags(conn, tx.day,
+                                lock="alone" if self.config.queue.max_waiting else "share")
         if fld.id in flags["closed"]:
             raise QueueError("closed", "Lĩnh vực này đã ngừng nhận số trong hôm nay.",
                              service_id=fld.id)
@@ -410,11 +440,17 @@ class QueueEngine:
         def op() -> Ticket | None:
             with self._write() as tx:
                 state = self._leave_current(tx, counter, actor)
-                row = self._choose(tx, counter, state)
-                if row is None:
-                    self._clear_counter(tx, counter, state)
-                    return None
-                return self._call(tx, counter, row, officer_id, actor, state)
+                passed: list[int] = []  # being called by other counters right now
+                for _ in range(_CALL_ATTEMPTS):
+                    row = self._choose(tx, counter, state, passed)
+                    if row is None:
+                        self._clear_counter(tx, counter, state)
+                        return None
+                    ticket = self._call(tx, counter, row, officer_id, actor, state)
+                    if ticket is not None:
+                        return ticket
+                    passed.append(row.id)
+                raise _Conflict()
 
         return self._run(op)
 
@@ -432,7 +468,11 @@ class QueueEngine:
                 if row.service_id not in counter.fields:
                     raise QueueError("not_missed", ticket_id=ticket_id)
                 state = self._leave_current(tx, counter, actor)
-                return self._call(tx, counter, row, officer_id, actor, state, from_states=("skipped",))
+                ticket = self._call(tx, counter, row, officer_id, actor, state,
+                                    from_states=("skipped",))
+                if ticket is None:  # another counter is calling it: look again
+                    raise _Conflict()
+                return ticket
 
         return self._run(op)
 
@@ -460,16 +500,19 @@ class QueueEngine:
                                               "paused": False, "pause_reason": "",
                                               "updated_at": tx.now})
 
-    def _choose(self, tx: _Tx, counter: CounterConfig, state):
-        """The ticket this counter calls next, or None.
+    def _choose(self, tx: _Tx, counter: CounterConfig, state, passed: list[int]):
+        """The ticket this counter calls next, or None; ``passed`` are tickets not to consider
+        (other counters are calling them).
 
         One query fetches the head of each queue class: tickets transferred to this counter,
         tickets transferred to its fields, priority and normal tickets; the policy picks among them.
         """
-        stmt = self._choose_stmts.get(counter.id)
+        key = (counter.id, bool(passed))
+        stmt = self._choose_stmts.get(key)
         if stmt is None:
-            stmt = self._choose_stmts[counter.id] = self._choose_stmt(counter)
-        head = {r.grp: r for r in tx.conn.execute(stmt, {"day": tx.day})}
+            stmt = self._choose_stmts[key] = self._choose_stmt(counter, bool(passed))
+        params: dict = {"day": tx.day, "passed": passed} if passed else {"day": tx.day}
+        head = {r.grp: r for r in tx.conn.execute(stmt, params)}
         pick = head.get("targeted") or head.get("transferred")
         if pick is None:
             prio, normal = head.get("priority"), head.get("normal")
@@ -483,9 +526,12 @@ class QueueEngine:
                 pick = normal or prio
         return pick
 
-    def _choose_stmt(self, counter: CounterConfig):
+    def _choose_stmt(self, counter: CounterConfig, passing: bool):
         c = t.tickets.c
         mine = and_(c.service_id.in_(counter.fields), c.target_counter_id.is_(None))
+        waiting = [c.day == bindparam("day"), c.state.in_(WAITING_STATES)]
+        if passing:
+            waiting.append(c.id.not_in(bindparam("passed", expanding=True)))
         order = [c.queued_at, c.id]
         if self.config.queue.call_order == "field_order":
             rank = {f: i for i, f in enumerate(counter.fields)}
@@ -499,20 +545,21 @@ class QueueEngine:
         heads = [
             select(c.id, c.number, c.state, c.service_id, c.priority, c.transferred,
                    literal(name).label("grp"))
-            .where(c.day == bindparam("day"), c.state.in_(WAITING_STATES), cond)
+            .where(*waiting, cond)
             .order_by(*order).limit(1).subquery()
             for name, cond in groups.items()
         ]
         return union_all(*(select(h) for h in heads))
 
     def _call(self, tx: _Tx, counter: CounterConfig, row, officer_id: int | None, actor: str,
-              state, from_states: tuple[str, ...] = WAITING_STATES) -> Ticket:
+              state, from_states: tuple[str, ...] = WAITING_STATES) -> Ticket | None:
+        """Move ``row`` to the counter; None if another counter took it or is taking it now."""
         new = tx.conn.execute(_CALL_TICKET[from_states], {
             "b_id": row.id, "state": "called", "counter_id": counter.id, "officer_id": officer_id,
             "called_at": tx.now, "finished_at": None, "target_counter_id": None,
         }).one_or_none()
-        if new is None:  # another counter took it first
-            raise _Conflict()
+        if new is None:  # another counter took it first, or is taking it now
+            return None
         normals = 0 if (row.priority or row.transferred) else state.normals_since_priority + 1
         if row.state == "skipped":
             normals = state.normals_since_priority
@@ -597,9 +644,15 @@ class QueueEngine:
                 from_service_id=row.service_id)
 
     # -- the day (admin) -----------------------------------------------------------------------
-    def _day_flags(self, conn: Connection, day: str) -> dict:
-        """Today's numbering round and the fields closed for the rest of the day."""
-        rows = dict(conn.execute(_META_VALUES, {"b_keys": [f"round:{day}", f"closed:{day}"]}).all())
+    def _day_flags(self, conn: Connection, day: str, *, lock: str = "") -> dict:
+        """Today's numbering round and the fields closed for the rest of the day; with ``lock``
+        ("share" or "alone"), they (and the ``day`` row) cannot change until the transaction
+        ends."""
+        keys = [f"round:{day}", f"closed:{day}"]
+        if lock:
+            rows = dict(conn.execute(_META_VALUES_LOCKED[lock], {"b_keys": ["day", *keys]}).all())
+        else:
+            rows = dict(conn.execute(_META_VALUES, {"b_keys": keys}).all())
         return {"round": int(rows.get(f"round:{day}", 0)),
                 "closed": set(json.loads(rows.get(f"closed:{day}", "[]")))}
 
@@ -615,6 +668,7 @@ class QueueEngine:
         """Stop (or, with ``reopen``, restart) issuing tickets of a field for the rest of today."""
         fld = self._field(service_id)
         with self._write() as tx:
+            tx.conn.execute(_LOCK_DAY)  # one change of the day at a time, none during an issue
             closed = self._day_flags(tx.conn, tx.day)["closed"]
             changed = (fld.id in closed) == reopen
             closed = closed - {fld.id} if reopen else closed | {fld.id}
@@ -628,6 +682,10 @@ class QueueEngine:
         restart from the first; returns how many waiting tickets expired."""
         with self._write() as tx:
             c = t.tickets.c
+            tx.conn.execute(_LOCK_DAY)  # waits for issues under way; later ones wait for this
+            tx.conn.execute(update(t.counter_states).values(  # counters before tickets
+                current_ticket_id=None, paused=False, pause_reason="", normals_since_priority=0,
+                updated_at=tx.now))
             expired = tx.conn.execute(
                 update(t.tickets).where(c.day == tx.day,
                                         c.state.in_(WAITING_STATES + ("skipped",)))
@@ -635,9 +693,6 @@ class QueueEngine:
             tx.conn.execute(update(t.tickets).where(c.day == tx.day,
                                                     c.state.in_(AT_COUNTER_STATES))
                             .values(state="done", finished_at=tx.now))
-            tx.conn.execute(update(t.counter_states).values(
-                current_ticket_id=None, paused=False, pause_reason="", normals_since_priority=0,
-                updated_at=tx.now))
             tx.conn.execute(update(t.sequences).where(t.sequences.c.day == tx.day)
                             .values(last_seq=0))
             new_round = self._day_flags(tx.conn, tx.day)["round"] + 1
@@ -747,6 +802,7 @@ class QueueEngine:
               source: str, actor: str) -> tuple[RatingRecord, bool]:
         conn = tx.conn
         r = t.ratings.c
+        state = self._counter_state(tx, counter_id)  # one press at a time per counter
         existing = conn.execute(select(t.ratings).where(r.rating_id == rating_id)).one_or_none()
         if existing is not None:
             return _rating(existing), False
@@ -761,9 +817,7 @@ class QueueEngine:
                 select(func.count()).select_from(t.ratings).where(r.ticket_id == ticket.id)
         ).scalar_one():
             ticket = None  # one rating per ticket: a second press is kept but not attributed
-        officer_id = ticket.officer_id if ticket is not None else conn.execute(
-            select(t.counter_states.c.officer_id)
-            .where(t.counter_states.c.counter_id == counter_id)).scalar_one_or_none()
+        officer_id = ticket.officer_id if ticket is not None else state.officer_id
         row_id = conn.execute(t.ratings.insert().values(
             rating_id=rating_id, counter_id=counter_id, level=level,
             ticket_id=ticket.id if ticket else None, officer_id=officer_id,

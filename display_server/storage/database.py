@@ -13,9 +13,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 
 SQLITE_BUSY_TIMEOUT_S = 30
-PG_WRITE_LOCK = 0x6D6F7463  # "motc": the advisory lock that serialises writers on PostgreSQL
+PG_EVENT_LOCK = 0x6D6F7463  # "motc": the advisory lock that orders audit-log ids on PostgreSQL
 EVENTS_CHANNEL = "motcua_events"
-_LOCK_WRITERS = text("SELECT pg_advisory_xact_lock(:k)")
+_LOCK_EVENTS = text("SELECT pg_advisory_xact_lock(:k)")
 _NOTIFY = text("SELECT pg_notify(:ch, :p)")
 PING_AFTER_IDLE_S = 2.0
 """A pooled PostgreSQL connection idle this long is pinged before use (a restarted or vanished
@@ -28,10 +28,11 @@ class Database:
 
     On SQLite, a write transaction starts with ``BEGIN IMMEDIATE``: writers from any thread or
     process queue up on the database lock instead of failing half-way, and WAL with
-    ``synchronous=FULL`` makes every committed transaction survive a power cut. On PostgreSQL a
-    write transaction first takes a transaction-scoped advisory lock, with the same effect: writers
-    of every process queue up, and audit-log ids (the event ids screens resume from) are
-    assigned in commit order.
+    ``synchronous=FULL`` makes every committed transaction survive a power cut. On PostgreSQL
+    writers run side by side (row locks keep them apart) and a writer takes
+    :meth:`lock_event_order` just before it appends audit-log rows: those ids (the event ids
+    screens resume from) are then assigned in commit order, and the lock is held only for the
+    insert and the commit.
     """
 
     def __init__(self, url: str, *, echo: bool = False):
@@ -66,9 +67,15 @@ class Database:
         with self._write_lock, self.engine.connect() as conn:
             conn.execution_options(motcua_write=True)
             with conn.begin():
-                if not self.is_sqlite:
-                    conn.execute(_LOCK_WRITERS, {"k": PG_WRITE_LOCK})
                 yield conn
+
+    def lock_event_order(self, conn: Connection) -> None:
+        """Inside a ``write()``, before appending audit-log rows: on PostgreSQL, wait for the
+        transactions that took it before to commit, so that ids are given and committed in the
+        same order (a reader never sees a later id before an earlier one). Released at commit.
+        Nothing to do on SQLite, where a writer has the database to itself from its start."""
+        if not self.is_sqlite:
+            conn.execute(_LOCK_EVENTS, {"k": PG_EVENT_LOCK})
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -153,3 +153,44 @@ def test_the_hall_cap_holds_with_many_writers_at_once(pg_url, make_config, clock
         th.join(60)
     assert sorted(results) == ["hall_full"] * 13 + ["issued"] * 5
     assert len(QueueEngine(config, db, clock=clock).waiting()) == 5
+
+
+def test_a_counter_calling_slowly_holds_up_no_other_counter(pg_url, config) -> None:
+    """On PostgreSQL only the audit-log insert and the commit are serialised: while one counter's
+    call-next is still under way (its ticket chosen and locked, not committed), another counter
+    of the same field calls the next ticket at once, passing over the one being called."""
+    db = Database(pg_url)
+    upgrade(db)
+    first = QueueEngine(config, db)
+    numbers = [first.issue("ho-tich")[0].number for _ in range(3)]
+    assert numbers == ["1001", "1002", "1003"]
+
+    called_inside, release = threading.Event(), threading.Event()
+    real_call = first._call
+
+    def slow_call(*args, **kwargs):
+        ticket = real_call(*args, **kwargs)
+        called_inside.set()
+        release.wait(20)  # the transaction stays open, the ticket's row locked
+        return ticket
+
+    first._call = slow_call  # type: ignore[method-assign]
+    results: dict[str, str] = {}
+    slow = threading.Thread(target=lambda: results.update(q1=first.call_next("quay-1").number))
+    slow.start()
+    try:
+        assert called_inside.wait(10), "quay-1 never reached its call"
+        other = threading.Thread(
+            target=lambda: results.update(q2=QueueEngine(config, db).call_next("quay-2").number))
+        other.start()
+        other.join(10)
+        assert not other.is_alive(), "quay-2 waited for quay-1's transaction"
+        assert results == {"q2": "1002"}
+    finally:
+        release.set()
+        slow.join(20)
+    assert results == {"q1": "1001", "q2": "1002"}
+    assert [t.number for t in first.waiting()] == ["1003"]
+    kinds = [(e.kind, e.data["number"]) for e in first.events_after(0)
+             if e.kind == "ticket.called"]
+    assert kinds == [("ticket.called", "1002"), ("ticket.called", "1001")]  # commit order
