@@ -4,7 +4,10 @@ Starts a private PostgreSQL (fsync on) and N ``motcua server`` processes on one 
 generated config of 40 counters and 8 kiosks. Screens (SSE, spread over the servers) are read in
 separate processes; officers call next at every counter and kiosks issue tickets, through
 random servers, for the given time. Prints errors, tickets per second and the call-to-screen
-latency (from the officer's request to each screen receiving the ``ticket.called`` event).
+latency: from the officer's request to the ``ticket.called`` event reaching each screen's socket
+(the kernel's receive timestamp, SO_TIMESTAMPNS), and to the simulated screen reading it. In a
+hall every screen is its own device; here 200 of them share the two processes, and the cores,
+with the servers, so the second figure adds their wait for a core.
 
     .venv/bin/python bench/scale.py --servers 4 --screens 200 --counters 40 --kiosks 8 --seconds 60
 """
@@ -22,6 +25,7 @@ import re
 import selectors
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -37,6 +41,8 @@ sys.path.insert(0, str(ROOT))
 from tests.pgcluster import PgCluster  # noqa: E402
 
 FIELDS = ["ho-tich", "chung-thuc", "dat-dai", "kinh-doanh", "xay-dung", "tra-ket-qua"]
+SO_TIMESTAMPNS = 35  # Linux <asm-generic/socket.h>; not in Python's socket module
+_TIMESPEC = struct.Struct("@qq")
 CALLED = re.compile(rb'event: ticket\.called\ndata: [^\n]*?"ticket_id": (\d+)')
 
 
@@ -88,33 +94,43 @@ def pct(values: list[float], p: float) -> float:
 
 
 def screens_process(ports: list[int], n: int, ready, stop, out) -> None:
-    """Hold ``n`` event streams (round-robin over ``ports``); send back arrival times."""
+    """Hold ``n`` event streams (round-robin over ``ports``); send back, per called ticket, the
+    times it reached each screen: when the kernel received it on the screen's socket (the time
+    of the last segment of each read, never early) and when this process read it (later when
+    the simulated screens wait for a core)."""
     sel = selectors.DefaultSelector()
     socks = []
     for i in range(n):
         s = socket.create_connection(("127.0.0.1", ports[i % len(ports)]))
+        s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: b\r\nAccept: text/event-stream\r\n\r\n")
         s.setblocking(False)
         sel.register(s, selectors.EVENT_READ, {"buf": b""})
         socks.append(s)
-    arrivals: dict[int, list[float]] = {}
+    arrivals: dict[int, list[tuple[float, float]]] = {}
+    anc_size = socket.CMSG_SPACE(_TIMESPEC.size)
     ready.set()
     while not stop.is_set():
         for key, _ in sel.select(timeout=0.2):
-            now = time.perf_counter()
             try:
-                chunk = key.fileobj.recv(262144)
+                chunk, anc, _flags, _addr = key.fileobj.recvmsg(262144, anc_size)
             except BlockingIOError:
                 continue
+            now = time.time()
             if not chunk:
                 sel.unregister(key.fileobj)
                 continue
+            got = now
+            for level, kind, data in anc:
+                if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS:
+                    sec, nsec = _TIMESPEC.unpack(data[:_TIMESPEC.size])
+                    got = sec + nsec / 1e9
             # Search the complete messages in one pass; keep the unfinished one for the next recv.
             buf = key.data["buf"] + chunk
             end = buf.rfind(b"\n\n") + 2
             if end > 1:
                 for m in CALLED.finditer(buf, 0, end):
-                    arrivals.setdefault(int(m.group(1)), []).append(now)
+                    arrivals.setdefault(int(m.group(1)), []).append((got, now))
             key.data["buf"] = buf[end:] if end > 1 else buf
     for s in socks:
         s.close()
@@ -177,7 +193,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
         time.sleep(rng.uniform(0, 1.0))
         while time.perf_counter() < end:
             port = rng.choice(ports)
-            t0 = time.perf_counter()
+            t0, sent_at = time.perf_counter(), time.time()  # wall clock: the kernel's timestamps
             try:
                 status, body = client.post(port, f"/api/v1/counters/{counter}/call-next",
                                          {"Authorization": f"Bearer {token}"})
@@ -193,7 +209,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
                     stats["empty"] += 1
                 else:
                     stats["called"] += 1
-                    sent[ticket["id"]] = t0
+                    sent[ticket["id"]] = sent_at
             time.sleep(rng.uniform(0.5, 1.5))
 
     threads = [threading.Thread(target=kiosk, args=(t,)) for t in kiosk_tokens]
@@ -274,11 +290,12 @@ def main() -> None:
             for tid, times in recv.recv().items():
                 arrivals.setdefault(tid, []).extend(times)
             p.join()
-        latencies, missing = [], 0
+        latencies, read_latencies, missing = [], [], 0
         for tid, t0 in sent.items():
             got = arrivals.get(tid, [])
             missing += args.screens - len(got)
-            latencies.extend((t - t0) * 1000 for t in got)
+            latencies.extend((arrived - t0) * 1000 for arrived, _ in got)
+            read_latencies.extend((read - t0) * 1000 for _, read in got)
         cpu = next((ln.split(":", 1)[1].strip() for ln in
                     Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")),
                    platform.processor())
@@ -293,10 +310,12 @@ def main() -> None:
             if values:
                 print(f"{name} request: median {statistics.median(values):.1f} ms, "
                       f"p95 {pct(values, 95):.1f}, p99 {pct(values, 99):.1f}")
-        if latencies:
-            print(f"call -> screen: n={len(latencies)} median {statistics.median(latencies):.1f} ms, "
-                  f"p95 {pct(latencies, 95):.1f}, p99 {pct(latencies, 99):.1f}, "
-                  f"max {max(latencies):.1f}")
+        for name, values in (("call -> screen", latencies),
+                             ("call -> read by the simulated screen", read_latencies)):
+            if values:
+                print(f"{name}: n={len(values)} median {statistics.median(values):.1f} ms, "
+                      f"p95 {pct(values, 95):.1f}, p99 {pct(values, 99):.1f}, "
+                      f"max {max(values):.1f}")
     finally:
         for s in servers:
             s.terminate()
