@@ -88,6 +88,27 @@ def init_centre(pg_url: str, counters: int, kiosks: int, prefix: str) -> dict:
     return env
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (all their threads), in seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def postgres_pids(port: int) -> list[int]:
+    """The private cluster's processes: its postmaster (listening on ``port``) and children."""
+    pids = subprocess.run(["ps", "-eo", "pid,ppid,args"], capture_output=True, text=True).stdout
+    rows = [ln.split(None, 2) for ln in pids.splitlines()[1:]]
+    master = [int(p) for p, _, a in rows if "postgres" in a and f"-p {port}" in a]
+    return master + [int(p) for p, pp, _ in rows if master and int(pp) in master]
+
+
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
@@ -272,6 +293,8 @@ def main() -> None:
                             args=(ports, cs, ks, token, args.seconds, i, send))
             p.start()
             loaders.append((p, recv))
+        server_pids = [s.pid for s in servers]
+        cpu_before = (cpu_seconds(server_pids), cpu_seconds(postgres_pids(cluster.port)))
         sent: dict[int, float] = {}
         stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
         took: dict[str, list[float]] = {"issue": [], "call": []}
@@ -283,6 +306,8 @@ def main() -> None:
                 took[k].extend(tk[k])
             for k in stats:
                 stats[k] += st[k]
+        cpu_used = (cpu_seconds(server_pids) - cpu_before[0],
+                    cpu_seconds(postgres_pids(cluster.port)) - cpu_before[1])
         time.sleep(2)
         stop.set()
         arrivals: dict[int, list[float]] = {}
@@ -306,6 +331,11 @@ def main() -> None:
         print(f"tickets issued: {stats['issued']} ({stats['issued'] / args.seconds:.1f}/s); "
               f"calls: {stats['called']} ({stats['called'] / args.seconds:.1f}/s); "
               f"empty calls: {stats['empty']}")
+        requests_done = len(took["issue"]) + len(took["call"])
+        print(f"CPU: server processes {cpu_used[0]:.1f} s, PostgreSQL {cpu_used[1]:.1f} s "
+              f"({1000 * cpu_used[0] / max(1, requests_done):.2f} and "
+              f"{1000 * cpu_used[1] / max(1, requests_done):.2f} ms per request, fan-out "
+              f"to the screens included)")
         for name, values in (("POST /tickets", took["issue"]), ("call-next", took["call"])):
             if values:
                 print(f"{name} request: median {statistics.median(values):.1f} ms, "

@@ -33,6 +33,7 @@ from config.schema import Config, CounterConfig, FieldConfig
 
 from ..storage import tables as t
 from ..storage.database import Database
+from ..storage.prepared import Prepared
 from ..storage.upsert import insert_ignore, upsert_increment
 from .errors import QueueError
 from .events import Event, Publisher, notify_payload
@@ -62,24 +63,28 @@ def _plausible(seconds: float) -> bool:
 
 # Statements built once (building one costs more than running it on SQLite).
 _INSERT_AUDIT = t.audit_log.insert().returning(t.audit_log.c.id, sort_by_parameter_order=True)
-_TICKET_BY_ID = select(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
-_LOCK_COUNTER = (select(t.counter_states)
-                 .where(t.counter_states.c.counter_id == bindparam("b_cid")).with_for_update())
-_UPDATE_COUNTER = update(t.counter_states).where(t.counter_states.c.counter_id == bindparam("b_cid"))
-_UPDATE_TICKET = (update(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
-                  .returning(*t.tickets.c))
+_TICKET_BY_ID = Prepared(select(t.tickets).where(t.tickets.c.id == bindparam("b_id")))
+_LOCK_COUNTER = Prepared(select(t.counter_states)
+                         .where(t.counter_states.c.counter_id == bindparam("b_cid"))
+                         .with_for_update())
+_UPDATE_COUNTER = Prepared(update(t.counter_states)
+                           .where(t.counter_states.c.counter_id == bindparam("b_cid")))
+_UPDATE_TICKET = Prepared(update(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
+                          .returning(*t.tickets.c))
 # The ticket moves to the counter only if it is still in ``states`` and no other transaction is
 # moving it now (on PostgreSQL the row is locked, without waiting: SKIP LOCKED; SQLite has one
 # writer at a time and renders no lock).
 _CALL_TICKET = {
-    states: update(t.tickets)
-    .where(t.tickets.c.id == select(t.tickets.c.id)
-           .where(t.tickets.c.id == bindparam("b_id"), t.tickets.c.state.in_(states))
-           .with_for_update(skip_locked=True, key_share=True).scalar_subquery())
-    .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c)
+    states: Prepared(
+        update(t.tickets)
+        .where(t.tickets.c.id == select(t.tickets.c.id)
+               .where(t.tickets.c.id == bindparam("b_id"), t.tickets.c.state.in_(states))
+               .with_for_update(skip_locked=True, key_share=True).scalar_subquery())
+        .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c))
     for states in (WAITING_STATES, ("skipped",))
 }
-_SEQ = upsert_increment(t.sequences, {"day": "b_day", "service_id": "b_service"}, "last_seq")
+_SEQ = Prepared(upsert_increment(t.sequences, {"day": "b_day", "service_id": "b_service"},
+                                 "last_seq"))
 
 
 def _ahead_statements() -> dict:
@@ -98,39 +103,41 @@ def _ahead_statements() -> dict:
 
 
 _AHEAD = _ahead_statements()
-_INSERT_TICKET = t.tickets.insert().returning(*t.tickets.c)
-_FINISH_AT_COUNTER = (update(t.tickets)
-                      .where(t.tickets.c.id == bindparam("b_id"),
-                             t.tickets.c.state.in_(AT_COUNTER_STATES))
-                      .values(state="done").returning(*t.tickets.c))
-_RECALL_TICKET = (update(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
-                  .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c))
+_INSERT_TICKET = Prepared(t.tickets.insert().returning(*t.tickets.c))
+_TICKET_BY_REQUEST = Prepared(select(t.tickets).where(t.tickets.c.request_id == bindparam("b_req")))
+_FINISH_AT_COUNTER = Prepared(update(t.tickets)
+                              .where(t.tickets.c.id == bindparam("b_id"),
+                                     t.tickets.c.state.in_(AT_COUNTER_STATES))
+                              .values(state="done").returning(*t.tickets.c))
+_RECALL_TICKET = Prepared(update(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
+                          .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c))
 
 # The reads of a display snapshot (one per event on a busy server).
-_WAITING_BY_SERVICE = (
+_WAITING_BY_SERVICE = Prepared(
     select(t.tickets.c.service_id, func.count())
     .where(t.tickets.c.day == bindparam("b_day"), t.tickets.c.state.in_(WAITING_STATES),
            t.tickets.c.target_counter_id.is_(None))
     .group_by(t.tickets.c.service_id))
-_STAFFED = select(t.counter_states.c.counter_id).where(
-    t.counter_states.c.paused.is_(False), t.counter_states.c.officer_id.is_not(None))
-_COUNTER_STATES = select(t.counter_states)
+_STAFFED = Prepared(select(t.counter_states.c.counter_id).where(
+    t.counter_states.c.paused.is_(False), t.counter_states.c.officer_id.is_not(None)))
+_COUNTER_STATES = Prepared(select(t.counter_states))
 _TICKETS_BY_IDS = select(t.tickets).where(t.tickets.c.id.in_(bindparam("b_ids", expanding=True)))
-_RECENT_CALLS = (
+_RECENT_CALLS = Prepared(
     select(t.tickets)
     .where(t.tickets.c.day == bindparam("b_day"), t.tickets.c.called_at.is_not(None),
            t.tickets.c.counter_id.is_not(None))
     .order_by(t.tickets.c.called_at.desc(), t.tickets.c.id.desc()).limit(bindparam("b_limit")))
-_META_VALUES = select(t.meta.c.key, t.meta.c.value).where(
-    t.meta.c.key.in_(bindparam("b_keys", expanding=True)))
-_NOTICES = select(t.meta.c.value).where(t.meta.c.key == "notices")
+_META_VALUES = select(t.meta.c.key, t.meta.c.value).where(  # the day, its round, closed fields
+    t.meta.c.key.in_([bindparam("b_day_key"), bindparam("b_round_key"), bindparam("b_closed_key")]))
+_NOTICES = Prepared(select(t.meta.c.value).where(t.meta.c.key == "notices"))
 # An issue shares the ``day`` row (and the day's round and closed fields); a reset or a closed
 # field takes it alone: a ticket is never numbered in a round, or a field, that just ended. With
 # a hall cap, issues take it alone too: each counts the people waiting after the one before.
-_META_VALUES_LOCKED = {"share": _META_VALUES.with_for_update(read=True),
-                       "alone": _META_VALUES.with_for_update()}
-_LOCK_DAY = select(t.meta.c.value).where(t.meta.c.key == "day").with_for_update()
-_LAST_EVENT_ID = select(func.coalesce(func.max(t.audit_log.c.id), 0))
+_META_VALUES_LOCKED = {"": Prepared(_META_VALUES),
+                       "share": Prepared(_META_VALUES.with_for_update(read=True)),
+                       "alone": Prepared(_META_VALUES.with_for_update())}
+_LOCK_DAY = Prepared(select(t.meta.c.value).where(t.meta.c.key == "day").with_for_update())
+_LAST_EVENT_ID = Prepared(select(func.coalesce(func.max(t.audit_log.c.id), 0)))
 
 
 class _Conflict(Exception):
@@ -185,8 +192,8 @@ class QueueEngine:
         self._levels = {lv.id for lv in config.ratings.effective_levels}
         self._known_day: str | None = None
         self._counter_rows: set[str] = set()
-        self._choose_stmts: dict[str, object] = {}
-        self._position_stmts: dict[tuple[str, str], object] = {}
+        self._choose_stmts: dict[tuple[str, bool], Prepared] = {}
+        self._position_stmts: dict[tuple[str, str], Prepared] = {}
         self._service_cache: dict[str, tuple[float, deque[float]]] = {}
 
     # -- plumbing -----------------------------------------------------------------------------
@@ -292,13 +299,13 @@ class QueueEngine:
                 "normals_since_priority": 0, "updated_at": tx.now,
             }, ["counter_id"]))
             tx.after_commit.append(lambda: self._counter_rows.add(counter_id))
-        return conn.execute(_LOCK_COUNTER, {"b_cid": counter_id}).one()
+        return _LOCK_COUNTER.run(conn, {"b_cid": counter_id}).one()
 
     def _current(self, tx: _Tx, counter_id: str):
         state = self._counter_state(tx, counter_id)
         if state.current_ticket_id is None:
             raise QueueError("no_current_ticket", counter_id=counter_id)
-        row = tx.conn.execute(_TICKET_BY_ID, {"b_id": state.current_ticket_id}).one()
+        row = _TICKET_BY_ID.run(tx.conn, {"b_id": state.current_ticket_id}).one()
         if row.state not in AT_COUNTER_STATES:
             raise QueueError("no_current_ticket", counter_id=counter_id)
         return state, row
@@ -334,9 +341,7 @@ class QueueEngine:
                device_id: str | None, actor: str) -> tuple[Ticket, bool]:
         conn = tx.conn
         if request_id is not None:
-            row = conn.execute(
-                select(t.tickets).where(t.tickets.c.request_id == request_id)
-            ).one_or_none()
+            row = _TICKET_BY_REQUEST.run(conn, {"b_req": request_id}).one_or_none()
             if row is not None:
                 return self._with_position(conn, row), False
         if not is_open(self.config, fld, tx.local.replace(tzinfo=None)):
@@ -349,7 +354,7 @@ class QueueEngine:
         cap = self.config.queue.max_waiting
         if cap and self._count_waiting(conn, tx.day) >= cap:
             raise QueueError("hall_full", max_waiting=cap)
-        seq = conn.execute(_SEQ, {"b_day": tx.day, "b_service": fld.id}).scalar_one()
+        seq = _SEQ.run(conn, {"b_day": tx.day, "b_service": fld.id}).scalar_one()
         limit = min(fld.daily_cap or fld.numbering.capacity, fld.numbering.capacity)
         if seq > limit:  # raising rolls the increment back
             raise QueueError("daily_cap", service_id=fld.id, daily_cap=limit)
@@ -360,7 +365,7 @@ class QueueEngine:
             "token": secrets.token_urlsafe(12), "device_id": device_id,
             "issued_at": tx.now, "queued_at": tx.now, "call_count": 0,
         }
-        row = conn.execute(_INSERT_TICKET, values).one()
+        row = _INSERT_TICKET.run(conn, values).one()
         ticket_id = row.id
         ticket = self._with_position(conn, row)
         tx.log("ticket.issued", actor, ticket_id=ticket_id, **self._ticket_data(row),
@@ -414,15 +419,15 @@ class QueueEngine:
             cs = t.counter_states.c
             open_counters = select(func.count()).where(
                 cs.counter_id.in_(serving), cs.paused.is_(False), cs.officer_id.is_not(None))
-            stmt = self._position_stmts[(kind, service_id)] = select(
-                _AHEAD[kind].scalar_subquery(), open_counters.scalar_subquery())
+            stmt = self._position_stmts[(kind, service_id)] = Prepared(select(
+                _AHEAD[kind].scalar_subquery(), open_counters.scalar_subquery()))
         return stmt
 
     def _with_position(self, conn: Connection, row) -> Ticket:
         if row.state not in WAITING_STATES:
             return Ticket.from_row(row)
         kind = "transferred" if row.transferred else "priority" if row.priority else "normal"
-        ahead, open_counters = conn.execute(self._position_stmt(kind, row.service_id), {
+        ahead, open_counters = self._position_stmt(kind, row.service_id).run(conn, {
             "b_day": row.day, "b_service": row.service_id, "b_id": row.id,
             "b_queued": row.queued_at}).one()
         wait = int(ahead * self._mean_service_s(conn, row.service_id) / max(1, open_counters))
@@ -484,7 +489,7 @@ class QueueEngine:
         if state.paused:
             tx.log("counter.resumed", actor, counter_id=counter.id, counter_number=counter.number)
         if state.current_ticket_id is not None:
-            done = tx.conn.execute(_FINISH_AT_COUNTER, {"b_id": state.current_ticket_id,
+            done = _FINISH_AT_COUNTER.run(tx.conn, {"b_id": state.current_ticket_id,
                                                         "finished_at": tx.now}).one_or_none()
             if done is not None:  # it was still at the counter
                 self._learn_service(tx, done)
@@ -496,7 +501,7 @@ class QueueEngine:
         """After :meth:`_leave_current` when nobody waits: the counter is resumed and
         serves nobody."""
         if state.paused or state.current_ticket_id is not None:
-            tx.conn.execute(_UPDATE_COUNTER, {"b_cid": counter.id, "current_ticket_id": None,
+            _UPDATE_COUNTER.run(tx.conn, {"b_cid": counter.id, "current_ticket_id": None,
                                               "paused": False, "pause_reason": "",
                                               "updated_at": tx.now})
 
@@ -510,9 +515,9 @@ class QueueEngine:
         key = (counter.id, bool(passed))
         stmt = self._choose_stmts.get(key)
         if stmt is None:
-            stmt = self._choose_stmts[key] = self._choose_stmt(counter, bool(passed))
+            stmt = self._choose_stmts[key] = Prepared(self._choose_stmt(counter, bool(passed)))
         params: dict = {"day": tx.day, "passed": passed} if passed else {"day": tx.day}
-        head = {r.grp: r for r in tx.conn.execute(stmt, params)}
+        head = {r.grp: r for r in stmt.run(tx.conn, params)}
         pick = head.get("targeted") or head.get("transferred")
         if pick is None:
             prio, normal = head.get("priority"), head.get("normal")
@@ -554,7 +559,7 @@ class QueueEngine:
     def _call(self, tx: _Tx, counter: CounterConfig, row, officer_id: int | None, actor: str,
               state, from_states: tuple[str, ...] = WAITING_STATES) -> Ticket | None:
         """Move ``row`` to the counter; None if another counter took it or is taking it now."""
-        new = tx.conn.execute(_CALL_TICKET[from_states], {
+        new = _CALL_TICKET[from_states].run(tx.conn, {
             "b_id": row.id, "state": "called", "counter_id": counter.id, "officer_id": officer_id,
             "called_at": tx.now, "finished_at": None, "target_counter_id": None,
         }).one_or_none()
@@ -563,7 +568,7 @@ class QueueEngine:
         normals = 0 if (row.priority or row.transferred) else state.normals_since_priority + 1
         if row.state == "skipped":
             normals = state.normals_since_priority
-        tx.conn.execute(_UPDATE_COUNTER, {
+        _UPDATE_COUNTER.run(tx.conn, {
             "b_cid": counter.id, "current_ticket_id": row.id, "officer_id": officer_id,
             "paused": False, "pause_reason": "", "normals_since_priority": normals,
             "updated_at": tx.now,
@@ -578,7 +583,7 @@ class QueueEngine:
         counter = self._counter(counter_id)
         with self._write() as tx:
             _, row = self._current(tx, counter_id)
-            new = tx.conn.execute(_RECALL_TICKET, {"b_id": row.id}).one()
+            new = _RECALL_TICKET.run(tx.conn, {"b_id": row.id}).one()
             tx.log("ticket.recalled", actor, ticket_id=row.id, **self._ticket_data(new, counter),
                    call_count=new.call_count)
             return Ticket.from_row(new)
@@ -613,8 +618,8 @@ class QueueEngine:
         if new_state in ("done", "skipped"):
             values["finished_at"] = tx.now
         values.update(extra.pop("_values", {}))
-        new = tx.conn.execute(_UPDATE_TICKET, {"b_id": row.id, **values}).one()
-        tx.conn.execute(_UPDATE_COUNTER, {"b_cid": counter.id, "current_ticket_id": None,
+        new = _UPDATE_TICKET.run(tx.conn, {"b_id": row.id, **values}).one()
+        _UPDATE_COUNTER.run(tx.conn, {"b_cid": counter.id, "current_ticket_id": None,
                                           "updated_at": tx.now})
         tx.log(kind, actor, ticket_id=row.id, **self._ticket_data(row, counter), **extra)
         return Ticket.from_row(new)
@@ -648,11 +653,8 @@ class QueueEngine:
         """Today's numbering round and the fields closed for the rest of the day; with ``lock``
         ("share" or "alone"), they (and the ``day`` row) cannot change until the transaction
         ends."""
-        keys = [f"round:{day}", f"closed:{day}"]
-        if lock:
-            rows = dict(conn.execute(_META_VALUES_LOCKED[lock], {"b_keys": ["day", *keys]}).all())
-        else:
-            rows = dict(conn.execute(_META_VALUES, {"b_keys": keys}).all())
+        rows = dict(_META_VALUES_LOCKED[lock].run(conn, {
+            "b_day_key": "day", "b_round_key": f"round:{day}", "b_closed_key": f"closed:{day}"}).all())
         return {"round": int(rows.get(f"round:{day}", 0)),
                 "closed": set(json.loads(rows.get(f"closed:{day}", "[]")))}
 
@@ -668,7 +670,7 @@ class QueueEngine:
         """Stop (or, with ``reopen``, restart) issuing tickets of a field for the rest of today."""
         fld = self._field(service_id)
         with self._write() as tx:
-            tx.conn.execute(_LOCK_DAY)  # one change of the day at a time, none during an issue
+            _LOCK_DAY.run(tx.conn)  # one change of the day at a time, none during an issue
             closed = self._day_flags(tx.conn, tx.day)["closed"]
             changed = (fld.id in closed) == reopen
             closed = closed - {fld.id} if reopen else closed | {fld.id}
@@ -682,7 +684,7 @@ class QueueEngine:
         restart from the first; returns how many waiting tickets expired."""
         with self._write() as tx:
             c = t.tickets.c
-            tx.conn.execute(_LOCK_DAY)  # waits for issues under way; later ones wait for this
+            _LOCK_DAY.run(tx.conn)  # waits for issues under way; later ones wait for this
             tx.conn.execute(update(t.counter_states).values(  # counters before tickets
                 current_ticket_id=None, paused=False, pause_reason="", normals_since_priority=0,
                 updated_at=tx.now))
@@ -703,7 +705,7 @@ class QueueEngine:
     def notices(self) -> list[str]:
         """Hall notices: as edited by an admin, else those in the config."""
         with self.db.read() as conn:
-            value = conn.execute(_NOTICES).scalar_one_or_none()
+            value = _NOTICES.run(conn).scalar_one_or_none()
         return json.loads(value) if value is not None else list(self.config.display.notices)
 
     def set_notices(self, notices: list[str], *, actor: str = "system") -> list[str]:
@@ -733,7 +735,7 @@ class QueueEngine:
                 .order_by(c.finished_at.desc()).limit(1)).scalar_one_or_none()
             if ticket_id is None:
                 raise QueueError("no_current_ticket", counter_id=counter_id)
-            new = tx.conn.execute(_UPDATE_TICKET, {"b_id": ticket_id,
+            new = _UPDATE_TICKET.run(tx.conn, {"b_id": ticket_id,
                                                    "dossier_code": code or None}).one()
             tx.log("ticket.dossier", actor, ticket_id=ticket_id, counter_id=counter_id,
                    number=new.number, dossier_code=code)
@@ -850,8 +852,8 @@ class QueueEngine:
         _, local = self._clock()
         day = local.date().isoformat()
         with self.db.read() as conn:
-            counts = dict(conn.execute(_WAITING_BY_SERVICE, {"b_day": day}).all())
-            staffed = {r.counter_id for r in conn.execute(_STAFFED)}
+            counts = dict(_WAITING_BY_SERVICE.run(conn, {"b_day": day}).all())
+            staffed = {r.counter_id for r in _STAFFED.run(conn)}
             means = {f.id: self._mean_service_s(conn, f.id) for f in self.config.fields}
             closed = self._day_flags(conn, day)["closed"]
         out = []
@@ -872,7 +874,7 @@ class QueueEngine:
         """Per counter: paused state and reason, officer, the ticket it serves now."""
         day = self.today()
         with self.db.read() as conn:
-            states = {r.counter_id: r for r in conn.execute(_COUNTER_STATES).all()}
+            states = {r.counter_id: r for r in _COUNTER_STATES.run(conn).all()}
             current_ids = [s.current_ticket_id for s in states.values() if s.current_ticket_id]
             current = {r.id: r for r in conn.execute(
                 _TICKETS_BY_IDS, {"b_ids": current_ids}).all()} if current_ids else {}
@@ -915,7 +917,7 @@ class QueueEngine:
     def recent_calls(self, limit: int = 10) -> list[Ticket]:
         """Today's most recent calls, newest first."""
         with self.db.read() as conn:
-            rows = conn.execute(_RECENT_CALLS, {"b_day": self.today(), "b_limit": limit}).all()
+            rows = _RECENT_CALLS.run(conn, {"b_day": self.today(), "b_limit": limit}).all()
         return [Ticket.from_row(r) for r in rows]
 
     def counts_today(self, counter_id: str | None = None) -> dict[str, int]:
@@ -937,7 +939,7 @@ class QueueEngine:
 
     def last_event_id(self) -> int:
         with self.db.read() as conn:
-            return conn.execute(_LAST_EVENT_ID).scalar_one()
+            return _LAST_EVENT_ID.run(conn).scalar_one()
 
 
 def _rating(row) -> RatingRecord:

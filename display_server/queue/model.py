@@ -34,15 +34,15 @@ class Ticket:
 
     @classmethod
     def from_row(cls, row, **extra) -> Ticket:
-        m = row._mapping
+        r = row  # a SQLAlchemy Row or a psycopg named tuple: the same attributes
         return cls(
-            id=m["id"], day=m["day"], number=m["number"], service_id=m["service_id"],
-            state=m["state"], priority=bool(m["priority"]), transferred=bool(m["transferred"]),
-            token=m["token"], issued_at=m["issued_at"], queued_at=m["queued_at"],
-            called_at=m["called_at"], finished_at=m["finished_at"], counter_id=m["counter_id"],
-            target_counter_id=m["target_counter_id"], officer_id=m["officer_id"],
-            call_count=m["call_count"], request_id=m["request_id"],
-            dossier_code=m["dossier_code"], **extra,
+            id=r.id, day=r.day, number=r.number, service_id=r.service_id, state=r.state,
+            priority=bool(r.priority), transferred=bool(r.transferred), token=r.token,
+            issued_at=r.issued_at, queued_at=r.queued_at, called_at=r.called_at,
+            finished_at=r.finished_at, counter_id=r.counter_id,
+            target_counter_id=r.target_counter_id, officer_id=r.officer_id,
+            call_count=r.call_count, request_id=r.request_id, dossier_code=r.dossier_code,
+            **extra,
         )
 
     @property

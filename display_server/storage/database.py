@@ -12,11 +12,13 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 
+from .prepared import Prepared
+
 SQLITE_BUSY_TIMEOUT_S = 30
 PG_EVENT_LOCK = 0x6D6F7463  # "motc": the advisory lock that orders audit-log ids on PostgreSQL
 EVENTS_CHANNEL = "motcua_events"
-_LOCK_EVENTS = text("SELECT pg_advisory_xact_lock(:k)")
-_NOTIFY = text("SELECT pg_notify(:ch, :p)")
+_LOCK_EVENTS = Prepared(text("SELECT pg_advisory_xact_lock(:k)"))
+_NOTIFY = Prepared(text("SELECT pg_notify(:ch, :p)"))
 PING_AFTER_IDLE_S = 2.0
 """A pooled PostgreSQL connection idle this long is pinged before use (a restarted or vanished
 server is noticed before a request relies on it); one used more recently is not, which saves a
@@ -75,7 +77,7 @@ class Database:
         same order (a reader never sees a later id before an earlier one). Released at commit.
         Nothing to do on SQLite, where a writer has the database to itself from its start."""
         if not self.is_sqlite:
-            conn.execute(_LOCK_EVENTS, {"k": PG_EVENT_LOCK})
+            _LOCK_EVENTS.run(conn, {"k": PG_EVENT_LOCK})
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -104,7 +106,7 @@ class Database:
         """Tell other server processes (PostgreSQL LISTEN) that events were committed; it is
         delivered when ``conn``'s transaction commits. Nothing to do on SQLite (one process)."""
         if not self.is_sqlite:
-            conn.execute(_NOTIFY, {"ch": EVENTS_CHANNEL, "p": payload})
+            _NOTIFY.run(conn, {"ch": EVENTS_CHANNEL, "p": payload})
 
     def dispose(self) -> None:
         self.engine.dispose()
