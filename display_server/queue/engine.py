@@ -130,13 +130,13 @@ _RECENT_CALLS = Prepared(
 _META_VALUES = select(t.meta.c.key, t.meta.c.value).where(  # the day, its round, closed fields
     t.meta.c.key.in_([bindparam("b_day_key"), bindparam("b_round_key"), bindparam("b_closed_key")]))
 _NOTICES = Prepared(select(t.meta.c.value).where(t.meta.c.key == "notices"))
-# An issue shares the ``day`` row (and the day's round and closed fields); a reset or a closed
-# field takes it alone: a ticket is never numbered in a round, or a field, that just ended. With
-# a hall cap, issues take it alone too: each counts the people waiting after the one before.
+# An issue shares the day's rows (the day, its round, its closed fields); a reset or a closed
+# field takes them alone: a ticket is never numbered in a round, or a field, that just ended.
+# With a hall cap, issues take them alone too: each counts the people waiting after the one
+# before. One statement locks the three rows, always in the same order.
 _META_VALUES_LOCKED = {"": Prepared(_META_VALUES),
                        "share": Prepared(_META_VALUES.with_for_update(read=True)),
                        "alone": Prepared(_META_VALUES.with_for_update())}
-_LOCK_DAY = Prepared(select(t.meta.c.value).where(t.meta.c.key == "day").with_for_update())
 _LAST_EVENT_ID = Prepared(select(func.coalesce(func.max(t.audit_log.c.id), 0)))
 
 
@@ -249,7 +249,9 @@ class QueueEngine:
         if self._known_day == tx.day:
             return
         conn = tx.conn
-        conn.execute(insert_ignore(conn, t.meta, {"key": "day", "value": tx.day}, ["key"]))
+        # The day's rows exist before any write reads them with a lock (see _day_flags).
+        for key, value in (("day", tx.day), (f"round:{tx.day}", "0"), (f"closed:{tx.day}", "[]")):
+            conn.execute(insert_ignore(conn, t.meta, {"key": key, "value": value}, ["key"]))
         stored = conn.execute(
             select(t.meta.c.value).where(t.meta.c.key == "day").with_for_update()
         ).scalar_one()
@@ -490,7 +492,7 @@ class QueueEngine:
             tx.log("counter.resumed", actor, counter_id=counter.id, counter_number=counter.number)
         if state.current_ticket_id is not None:
             done = _FINISH_AT_COUNTER.run(tx.conn, {"b_id": state.current_ticket_id,
-                                                        "finished_at": tx.now}).one_or_none()
+                                                    "finished_at": tx.now}).one_or_none()
             if done is not None:  # it was still at the counter
                 self._learn_service(tx, done)
                 tx.log("ticket.finished", actor, ticket_id=done.id,
@@ -502,8 +504,8 @@ class QueueEngine:
         serves nobody."""
         if state.paused or state.current_ticket_id is not None:
             _UPDATE_COUNTER.run(tx.conn, {"b_cid": counter.id, "current_ticket_id": None,
-                                              "paused": False, "pause_reason": "",
-                                              "updated_at": tx.now})
+                                          "paused": False, "pause_reason": "",
+                                          "updated_at": tx.now})
 
     def _choose(self, tx: _Tx, counter: CounterConfig, state, passed: list[int]):
         """The ticket this counter calls next, or None; ``passed`` are tickets not to consider
@@ -620,7 +622,7 @@ class QueueEngine:
         values.update(extra.pop("_values", {}))
         new = _UPDATE_TICKET.run(tx.conn, {"b_id": row.id, **values}).one()
         _UPDATE_COUNTER.run(tx.conn, {"b_cid": counter.id, "current_ticket_id": None,
-                                          "updated_at": tx.now})
+                                      "updated_at": tx.now})
         tx.log(kind, actor, ticket_id=row.id, **self._ticket_data(row, counter), **extra)
         return Ticket.from_row(new)
 
@@ -652,7 +654,8 @@ class QueueEngine:
     def _day_flags(self, conn: Connection, day: str, *, lock: str = "") -> dict:
         """Today's numbering round and the fields closed for the rest of the day; with ``lock``
         ("share" or "alone"), they (and the ``day`` row) cannot change until the transaction
-        ends."""
+        ends. Locked rows are read as the last writer before left them: they exist from the
+        day's first write on (:meth:`_roll_day`), so none appears after this statement began."""
         rows = dict(_META_VALUES_LOCKED[lock].run(conn, {
             "b_day_key": "day", "b_round_key": f"round:{day}", "b_closed_key": f"closed:{day}"}).all())
         return {"round": int(rows.get(f"round:{day}", 0)),
@@ -670,8 +673,7 @@ class QueueEngine:
         """Stop (or, with ``reopen``, restart) issuing tickets of a field for the rest of today."""
         fld = self._field(service_id)
         with self._write() as tx:
-            _LOCK_DAY.run(tx.conn)  # one change of the day at a time, none during an issue
-            closed = self._day_flags(tx.conn, tx.day)["closed"]
+            closed = self._day_flags(tx.conn, tx.day, lock="alone")["closed"]
             changed = (fld.id in closed) == reopen
             closed = closed - {fld.id} if reopen else closed | {fld.id}
             self._set_meta(tx.conn, f"closed:{tx.day}", json.dumps(sorted(closed)))
@@ -684,7 +686,8 @@ class QueueEngine:
         restart from the first; returns how many waiting tickets expired."""
         with self._write() as tx:
             c = t.tickets.c
-            _LOCK_DAY.run(tx.conn)  # waits for issues under way; later ones wait for this
+            # the day's rows first: waits for issues under way; later ones wait for this
+            new_round = self._day_flags(tx.conn, tx.day, lock="alone")["round"] + 1
             tx.conn.execute(update(t.counter_states).values(  # counters before tickets
                 current_ticket_id=None, paused=False, pause_reason="", normals_since_priority=0,
                 updated_at=tx.now))
@@ -697,7 +700,6 @@ class QueueEngine:
                             .values(state="done", finished_at=tx.now))
             tx.conn.execute(update(t.sequences).where(t.sequences.c.day == tx.day)
                             .values(last_seq=0))
-            new_round = self._day_flags(tx.conn, tx.day)["round"] + 1
             self._set_meta(tx.conn, f"round:{tx.day}", str(new_round))
             tx.log("day.reset", actor, day=tx.day, manual=True, round=new_round, expired=expired)
             return expired
@@ -736,7 +738,7 @@ class QueueEngine:
             if ticket_id is None:
                 raise QueueError("no_current_ticket", counter_id=counter_id)
             new = _UPDATE_TICKET.run(tx.conn, {"b_id": ticket_id,
-                                                   "dossier_code": code or None}).one()
+                                               "dossier_code": code or None}).one()
             tx.log("ticket.dossier", actor, ticket_id=ticket_id, counter_id=counter_id,
                    number=new.number, dossier_code=code)
             return Ticket.from_row(new)
