@@ -672,37 +672,44 @@ class QueueEngine:
     def close_field(self, service_id: str, *, reopen: bool = False, actor: str = "system") -> None:
         """Stop (or, with ``reopen``, restart) issuing tickets of a field for the rest of today."""
         fld = self._field(service_id)
-        with self._write() as tx:
-            closed = self._day_flags(tx.conn, tx.day, lock="alone")["closed"]
-            changed = (fld.id in closed) == reopen
-            closed = closed - {fld.id} if reopen else closed | {fld.id}
-            self._set_meta(tx.conn, f"closed:{tx.day}", json.dumps(sorted(closed)))
-            if changed:
-                tx.log("service.reopened" if reopen else "service.closed", actor,
-                       service_id=fld.id)
+
+        def op() -> None:
+            with self._write() as tx:
+                closed = self._day_flags(tx.conn, tx.day, lock="alone")["closed"]
+                changed = (fld.id in closed) == reopen
+                closed = closed - {fld.id} if reopen else closed | {fld.id}
+                self._set_meta(tx.conn, f"closed:{tx.day}", json.dumps(sorted(closed)))
+                if changed:
+                    tx.log("service.reopened" if reopen else "service.closed", actor,
+                           service_id=fld.id)
+
+        self._run(op)
 
     def reset_day(self, *, actor: str = "system") -> int:
         """Start today again: waiting and missed tickets expire, counters are cleared and numbers
         restart from the first; returns how many waiting tickets expired."""
-        with self._write() as tx:
-            c = t.tickets.c
-            # the day's rows first: waits for issues under way; later ones wait for this
-            new_round = self._day_flags(tx.conn, tx.day, lock="alone")["round"] + 1
-            tx.conn.execute(update(t.counter_states).values(  # counters before tickets
-                current_ticket_id=None, paused=False, pause_reason="", normals_since_priority=0,
-                updated_at=tx.now))
-            expired = tx.conn.execute(
-                update(t.tickets).where(c.day == tx.day,
-                                        c.state.in_(WAITING_STATES + ("skipped",)))
-                .values(state="expired")).rowcount
-            tx.conn.execute(update(t.tickets).where(c.day == tx.day,
-                                                    c.state.in_(AT_COUNTER_STATES))
-                            .values(state="done", finished_at=tx.now))
-            tx.conn.execute(update(t.sequences).where(t.sequences.c.day == tx.day)
-                            .values(last_seq=0))
-            self._set_meta(tx.conn, f"round:{tx.day}", str(new_round))
-            tx.log("day.reset", actor, day=tx.day, manual=True, round=new_round, expired=expired)
-            return expired
+        def op() -> int:
+            with self._write() as tx:
+                c = t.tickets.c
+                # the day's rows first: waits for issues under way; later ones wait for this
+                new_round = self._day_flags(tx.conn, tx.day, lock="alone")["round"] + 1
+                tx.conn.execute(update(t.counter_states).values(  # counters before tickets
+                    current_ticket_id=None, paused=False, pause_reason="", normals_since_priority=0,
+                    updated_at=tx.now))
+                expired = tx.conn.execute(
+                    update(t.tickets).where(c.day == tx.day,
+                                            c.state.in_(WAITING_STATES + ("skipped",)))
+                    .values(state="expired")).rowcount
+                tx.conn.execute(update(t.tickets).where(c.day == tx.day,
+                                                        c.state.in_(AT_COUNTER_STATES))
+                                .values(state="done", finished_at=tx.now))
+                tx.conn.execute(update(t.sequences).where(t.sequences.c.day == tx.day)
+                                .values(last_seq=0))
+                self._set_meta(tx.conn, f"round:{tx.day}", str(new_round))
+                tx.log("day.reset", actor, day=tx.day, manual=True, round=new_round, expired=expired)
+                return expired
+
+        return self._run(op)
 
     def notices(self) -> list[str]:
         """Hall notices: as edited by an admin, else those in the config."""
