@@ -134,7 +134,7 @@ _NOTICES = Prepared(select(t.meta.c.value).where(t.meta.c.key == "notices"))
 # field takes them alone: a ticket is never numbered in a round, or a field, that just ended.
 # With a hall cap, issues take them alone too: each counts the people waiting after the one
 # before. One statement locks the three rows, always in the same order.
-_META_VALUES_LOCKED = {"": Prepared(_META_VALUES),
+_DAY_ROWS = {"": Prepared(_META_VALUES),
                        "share": Prepared(_META_VALUES.with_for_update(read=True)),
                        "alone": Prepared(_META_VALUES.with_for_update())}
 _LAST_EVENT_ID = Prepared(select(func.coalesce(func.max(t.audit_log.c.id), 0)))
@@ -656,7 +656,7 @@ class QueueEngine:
         ("share" or "alone"), they (and the ``day`` row) cannot change until the transaction
         ends. Locked rows are read as the last writer before left them: they exist from the
         day's first write on (:meth:`_roll_day`), so none appears after this statement began."""
-        rows = dict(_META_VALUES_LOCKED[lock].run(conn, {
+        rows = dict(_DAY_ROWS[lock].run(conn, {
             "b_day_key": "day", "b_round_key": f"round:{day}", "b_closed_key": f"closed:{day}"}).all())
         return {"round": int(rows.get(f"round:{day}", 0)),
                 "closed": set(json.loads(rows.get(f"closed:{day}", "[]")))}

@@ -50,18 +50,12 @@ class Rows:
                                            "required")
         return self._rows[0] if self._rows else None
 
-    def first(self):
-        return self._rows[0] if self._rows else None
-
     def scalar_one(self):
         return self.one()[0]
 
     def scalar_one_or_none(self):
         row = self.one_or_none()
         return None if row is None else row[0]
-
-    def scalar(self):
-        return self._rows[0][0] if self._rows else None
 
     def scalars(self) -> Rows:
         return Rows([r[0] for r in self._rows], self.rowcount)
