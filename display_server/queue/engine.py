@@ -135,8 +135,8 @@ _NOTICES = Prepared(select(t.meta.c.value).where(t.meta.c.key == "notices"))
 # With a hall cap, issues take them alone too: each counts the people waiting after the one
 # before. One statement locks the three rows, always in the same order.
 _DAY_ROWS = {"": Prepared(_META_VALUES),
-                       "share": Prepared(_META_VALUES.with_for_update(read=True)),
-                       "alone": Prepared(_META_VALUES.with_for_update())}
+             "share": Prepared(_META_VALUES.with_for_update(read=True)),
+             "alone": Prepared(_META_VALUES.with_for_update())}
 _LAST_EVENT_ID = Prepared(select(func.coalesce(func.max(t.audit_log.c.id), 0)))
 
 
