@@ -92,7 +92,7 @@ class Accounts:
 
     def get_with_hash(self, officer_id: int) -> tuple[Officer, str] | None:
         """The officer and the stored password hash, in one query (for each API request)."""
-        with self.db.read() as conn:
+        with self.db.read_single() as conn:
             row = conn.execute(select(t.officers).where(t.officers.c.id == officer_id)).one_or_none()
         return (_officer(row), row.password_hash) if row else None
 

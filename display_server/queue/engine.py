@@ -7,7 +7,7 @@ updated inside the transaction, and a ticket is moved to a counter with a guarde
 a duplicate number nor give one ticket to two counters.
 
 On PostgreSQL writers run side by side and only the audit-log insert and the commit are
-serialised (:meth:`Database.lock_event_order`). Row locks keep writers apart, always taken in
+serialised (:meth:`Database.append_audit`). Row locks keep writers apart, always taken in
 the same order so that two writers never wait for each other: the ``day`` meta row, then one
 counter's row (or all of them, for a new day), then tickets, then sequences. A counter calling
 next passes over a ticket another counter is calling at that moment (``SKIP LOCKED``) instead of
@@ -36,7 +36,7 @@ from ..storage.database import Database
 from ..storage.prepared import Prepared
 from ..storage.upsert import insert_ignore, upsert_increment
 from .errors import QueueError
-from .events import Event, Publisher, notify_payload
+from .events import Event, Publisher, notify_events
 from .hours import is_open
 from .model import AT_COUNTER_STATES, WAITING_STATES, RatingRecord, Ticket
 
@@ -62,7 +62,6 @@ def _plausible(seconds: float) -> bool:
 
 
 # Statements built once (building one costs more than running it on SQLite).
-_INSERT_AUDIT = t.audit_log.insert().returning(t.audit_log.c.id, sort_by_parameter_order=True)
 _TICKET_BY_ID = Prepared(select(t.tickets).where(t.tickets.c.id == bindparam("b_id")))
 _LOCK_COUNTER = Prepared(select(t.counter_states)
                          .where(t.counter_states.c.counter_id == bindparam("b_cid"))
@@ -162,18 +161,21 @@ class _Tx:
             "counter_id": counter_id, "data": data,
         })
 
-    def flush(self) -> None:
-        """Insert the pending audit-log rows in one statement (one round trip for a call-next
-        that also finishes the ticket before), in order; their ids become the events' ids."""
+    def flush(self, db: Database) -> None:
+        """Append the pending audit-log rows in one statement, in order; their ids become the
+        events' ids (on PostgreSQL the same statement tells the other server processes)."""
         if not self._pending:
             return
         rows = [{**r, "data": json.dumps(r["data"], ensure_ascii=False, default=str)}
                 for r in self._pending]
-        ids = self.conn.execute(_INSERT_AUDIT, rows).scalars().all()
-        for row_id, r in zip(ids, self._pending, strict=True):
+        datas = [{"ticket_id": r["ticket_id"], "counter_id": r["counter_id"], **r["data"]}
+                 for r in self._pending]
+        events_json = None if db.is_sqlite else notify_events(
+            [(r["kind"], r["at"], r["actor"], d) for r, d in zip(self._pending, datas, strict=True)])
+        ids = db.append_audit(self.conn, rows, events_json)
+        for row_id, r, d in zip(ids, self._pending, datas, strict=True):
             self.events.append(Event(id=row_id, kind=r["kind"], at=r["at"], actor=r["actor"],
-                                     data={"ticket_id": r["ticket_id"],
-                                           "counter_id": r["counter_id"], **r["data"]}))
+                                     data=d))
         self._pending.clear()
 
 
@@ -215,11 +217,7 @@ class QueueEngine:
             tx = _Tx(conn, now, local, local.date().isoformat(), tx_events)
             self._roll_day(tx)
             yield tx
-            if tx._pending:
-                self.db.lock_event_order(conn)
-            tx.flush()
-            if tx_events and not self.db.is_sqlite:  # SQLite: one process, nobody to tell
-                self.db.notify(conn, notify_payload(tx_events))
+            tx.flush(self.db)
         for fn in tx.after_commit:
             fn()
         for ev in tx_events:

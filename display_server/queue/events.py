@@ -50,26 +50,40 @@ class Event:
 
 NOTIFY_LIMIT = 7900
 """PostgreSQL refuses a NOTIFY payload of 8000 bytes or more."""
+ID_ROOM = 21
+"""Characters an id takes at most in a notification (a 64-bit integer and its separator)."""
 
 
-def notify_payload(events: list[Event]) -> str:
-    """What a transaction tells other server processes: its events themselves (JSON), so they
-    need not read them back, or only the last id when they do not fit in one notification."""
-    text = json.dumps([[ev.id, ev.kind, ev.at.isoformat(), ev.actor, ev.data] for ev in events],
+def notify_events(events: list[tuple[str, datetime, str, dict]]) -> str | None:
+    """The (kind, time, actor, data) of a transaction's events as its notification carries them
+    (JSON), or None when they would not fit in one notification with their ids. The database
+    joins the ids to it when it assigns them (:meth:`Database.append_audit`)."""
+    text = json.dumps([[kind, at.isoformat(), actor, data] for kind, at, actor, data in events],
                       ensure_ascii=False, default=str)
-    return text if len(text.encode("utf-8")) <= NOTIFY_LIMIT else str(events[-1].id)
+    fits = len(text.encode("utf-8")) + ID_ROOM * len(events) + 32 <= NOTIFY_LIMIT
+    return text if fits else None
+
+
+def notify_payload(ids: list[int], events_json: str | None) -> str:
+    """What a transaction tells other server processes: its events themselves, so they need not
+    read them back, or only the last id when they do not fit (``events_json`` None). PostgreSQL
+    builds the same text in the statement that assigns the ids; this is its definition."""
+    if events_json is None:
+        return str(ids[-1])
+    return '{"ids": [' + ", ".join(map(str, ids)) + '], "events": ' + events_json + "}"
 
 
 def parse_notify_payload(payload: str) -> tuple[list[Event], int]:
     """The events in a notification (empty when it carried only an id) and its last event id;
-    ``([], 0)`` for anything else (an older server's or a stray notification)."""
+    ``([], 0)`` for anything else (a stray notification)."""
     try:
         value = json.loads(payload)
         if isinstance(value, int):
             return [], value
         events = [Event(id=int(i), kind=str(kind), at=datetime.fromisoformat(at), actor=str(actor),
-                        data=dict(data)) for i, kind, at, actor, data in value]
-    except (ValueError, TypeError):
+                        data=dict(data))
+                  for i, (kind, at, actor, data) in zip(value["ids"], value["events"], strict=True)]
+    except (ValueError, TypeError, KeyError, IndexError):
         return [], 0
     return events, events[-1].id if events else 0
 

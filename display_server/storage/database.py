@@ -12,13 +12,30 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 
+from . import tables as t
 from .prepared import Prepared
 
 SQLITE_BUSY_TIMEOUT_S = 30
 PG_EVENT_LOCK = 0x6D6F7463  # "motc": the advisory lock that orders audit-log ids on PostgreSQL
 EVENTS_CHANNEL = "motcua_events"
-_LOCK_EVENTS = Prepared(text("SELECT pg_advisory_xact_lock(:k)"))
-_NOTIFY = Prepared(text("SELECT pg_notify(:ch, :p)"))
+_APPEND_PG = Prepared(text("""
+WITH turn AS MATERIALIZED (SELECT pg_advisory_xact_lock(:lock)),
+added AS (
+    INSERT INTO audit_log (at, actor, kind, ticket_id, counter_id, data)
+    SELECT r.at, r.actor, r.kind, r.ticket_id, r.counter_id, r.data
+    FROM turn, unnest(CAST(:at AS timestamp[]), CAST(:actor AS text[]), CAST(:kind AS text[]),
+                      CAST(:ticket_id AS integer[]), CAST(:counter_id AS text[]),
+                      CAST(:data AS text[]))
+         WITH ORDINALITY AS r(at, actor, kind, ticket_id, counter_id, data, n)
+    ORDER BY r.n
+    RETURNING id)
+SELECT array_agg(id ORDER BY id), pg_notify(:channel, CASE
+    WHEN CAST(:events AS text) IS NULL THEN CAST(max(id) AS text)
+    ELSE '{"ids": [' || string_agg(CAST(id AS text), ', ' ORDER BY id) || '], "events": '
+         || CAST(:events AS text) || '}' END)
+FROM added"""))
+_AUDIT_COLUMNS = ("at", "actor", "kind", "ticket_id", "counter_id", "data")
+_INSERT_AUDIT = t.audit_log.insert().returning(t.audit_log.c.id, sort_by_parameter_order=True)
 PING_AFTER_IDLE_S = 2.0
 """A pooled PostgreSQL connection idle this long is pinged before use (a restarted or vanished
 server is noticed before a request relies on it); one used more recently is not, which saves a
@@ -40,6 +57,8 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False):
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.events_channel = EVENTS_CHANNEL
+        """Where :meth:`append_audit` tells other processes (PostgreSQL NOTIFY)."""
         # Threads of one process queue on this lock rather than on SQLite's busy handler,
         # which sleeps and lets a writer starve for seconds under load.
         self._write_lock = threading.Lock() if self.is_sqlite else nullcontext()
@@ -71,13 +90,22 @@ class Database:
             with conn.begin():
                 yield conn
 
-    def lock_event_order(self, conn: Connection) -> None:
-        """Inside a ``write()``, before appending audit-log rows: on PostgreSQL, wait for the
-        transactions that took it before to commit, so that ids are given and committed in the
-        same order (a reader never sees a later id before an earlier one). Released at commit.
-        Nothing to do on SQLite, where a writer has the database to itself from its start."""
-        if not self.is_sqlite:
-            _LOCK_EVENTS.run(conn, {"k": PG_EVENT_LOCK})
+    def append_audit(self, conn: Connection, rows: list[dict], events_json: str | None) -> list[int]:
+        """Inside a ``write()``: insert audit-log rows (dicts of ``_AUDIT_COLUMNS``) in order and
+        return their ids, which are the events' ids.
+
+        On PostgreSQL one statement also waits for the transactions that came to this step
+        before to commit (an advisory lock, released at commit), so ids are given and committed
+        in the same order and a reader never sees a later id before an earlier one; and it
+        tells the other server processes, at commit, with the ids and ``events_json`` (see
+        ``queue.events.notify_payload``). The lock is held for that statement and the commit
+        only, without a round trip between them. On SQLite a writer has the database to itself
+        from its start, and there is nobody to tell."""
+        if self.is_sqlite:
+            return conn.execute(_INSERT_AUDIT, rows).scalars().all()
+        params = {c: [r[c] for r in rows] for c in _AUDIT_COLUMNS}
+        params.update(lock=PG_EVENT_LOCK, channel=self.events_channel, events=events_json)
+        return list(_APPEND_PG.run(conn, params).one()[0])
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -91,6 +119,18 @@ class Database:
             yield conn
 
     @contextmanager
+    def read_single(self) -> Iterator[Connection]:
+        """A connection for one read-only statement, which is atomic by itself: on PostgreSQL
+        it runs outside a transaction (two round trips fewer than ``read()``, for a query every
+        request makes); inside ``read_together()``, that block's transaction."""
+        if self.is_sqlite or getattr(self._shared_read, "conn", None) is not None:
+            with self.read() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
     def read_together(self) -> Iterator[Connection]:
         """Every ``read()`` of this thread inside the block shares one connection and
         transaction: one pool checkout instead of one per query (a display snapshot runs many)."""
@@ -101,12 +141,6 @@ class Database:
                 yield conn
             finally:
                 self._shared_read.conn = outer
-
-    def notify(self, conn: Connection, payload: str) -> None:
-        """Tell other server processes (PostgreSQL LISTEN) that events were committed; it is
-        delivered when ``conn``'s transaction commits. Nothing to do on SQLite (one process)."""
-        if not self.is_sqlite:
-            _NOTIFY.run(conn, {"ch": EVENTS_CHANNEL, "p": payload})
 
     def dispose(self) -> None:
         self.engine.dispose()
