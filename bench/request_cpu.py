@@ -3,7 +3,10 @@
 Starts a private PostgreSQL, builds the app on it (the config of ``bench/scale.py``: 6 counters),
 warms up, then runs ``--rounds`` rounds of ``--pairs`` issue + call-next pairs and prints the CPU
 time and wall time per pair (median and spread over the rounds). CPU time changes less with the
-machine's load than latency does, so it is the figure to compare two versions with.
+machine's load than latency does, so it is the figure to compare two versions with. It also
+prints the statements each pair sends PostgreSQL, from ``pg_stat_statements`` (BEGIN and
+COMMIT included): every one is a round trip, a wait for which a busy server's thread must get a
+core back, and the figure does not depend on the machine at all.
 
     .venv/bin/python bench/request_cpu.py --pairs 300 --rounds 5
 """
@@ -30,9 +33,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pairs", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--statements", action="store_true", help="list the statements per pair")
     args = ap.parse_args()
 
-    cluster = PgCluster.start(free_port())
+    cluster = PgCluster.start(free_port(), settings={
+        "shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track_utility": "on"})
     app = None
     try:
         env = init_centre(cluster.create_database(), 6, 1, "motcua-cpu-")
@@ -56,6 +61,24 @@ def main() -> None:
                 assert r.status_code == 200, r.text
 
         pairs(50)
+        db = app.extensions["motcua"].db
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+            conn.commit()
+
+        def statements() -> dict[str, int]:
+            with db.engine.connect() as conn:
+                rows = conn.exec_driver_sql(
+                    "SELECT query, calls FROM pg_stat_statements"
+                    " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                ).all()
+            return {q: n for q, n in rows}
+
+        before = statements()
+        pairs(args.pairs)
+        after = statements()
+        sent = {q: n - before.get(q, 0) for q, n in after.items() if n - before.get(q, 0)}
+        sent.pop(next((q for q in sent if "pg_stat_statements" in q), ""), None)
         cpu, wall = [], []
         for _ in range(args.rounds):
             c0, w0 = time.process_time(), time.perf_counter()
@@ -67,6 +90,10 @@ def main() -> None:
         for name, values in (("CPU", cpu), ("wall", wall)):
             print(f"issue + call-next, {name} per pair: median {statistics.median(values):.2f} ms, "
                   f"min {min(values):.2f}, max {max(values):.2f} ({args.rounds} x {args.pairs})")
+        print(f"statements (round trips) per pair: {sum(sent.values()) / args.pairs:.2f}")
+        if args.statements:
+            for query, n in sorted(sent.items(), key=lambda kv: -kv[1]):
+                print(f"  {n / args.pairs:5.2f}  {' '.join(query.split())[:110]}")
     finally:
         if app is not None:
             app.extensions["motcua"].close()

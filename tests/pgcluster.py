@@ -26,7 +26,8 @@ class PgCluster:
     _names: itertools.count = field(default_factory=itertools.count)
 
     @classmethod
-    def start(cls, port: int, *, max_connections: int = 300, fsync: bool = False) -> PgCluster:
+    def start(cls, port: int, *, max_connections: int = 300, fsync: bool = False,
+              settings: dict[str, str] | None = None) -> PgCluster:
         bin_dir = pg_bin()
         if bin_dir is None:
             raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
@@ -43,6 +44,7 @@ class PgCluster:
                        capture_output=True)
         options = (f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 "
                    f"-c fsync={'on' if fsync else 'off'} -c max_connections={max_connections}")
+        options += "".join(f" -c {k}={v}" for k, v in (settings or {}).items())
         subprocess.run([*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(root / "data"), "-w",
                         "-l", str(root / "log"), "-o", options, "start"],
                        check=True, capture_output=True)
