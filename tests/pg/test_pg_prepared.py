@@ -7,7 +7,6 @@ from datetime import datetime
 import pytest
 from sqlalchemy import bindparam, exc, select, text, update
 
-from display_server.storage import Database, upgrade
 from display_server.storage import tables as t
 from display_server.storage.prepared import Prepared, Rows
 
@@ -23,16 +22,8 @@ CALL = Prepared(update(t.tickets)
                 .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c))
 
 
-@pytest.fixture
-def db(pg_url) -> Database:
-    database = Database(pg_url)
-    upgrade(database)
-    yield database
-    database.dispose()
-
-
-def test_rows_are_the_same_as_sqlalchemys(db) -> None:
-    with db.write() as conn:
+def test_rows_are_the_same_as_sqlalchemys(pg_db) -> None:
+    with pg_db.write() as conn:
         inserted = INSERT.run(conn, TICKET)
         assert isinstance(inserted, Rows)  # not through Connection.execute
         row = inserted.one()
@@ -52,10 +43,10 @@ def test_rows_are_the_same_as_sqlalchemys(db) -> None:
             BY_ID.run(conn, {"b_id": -1}).one()
 
 
-def test_a_list_given_at_run_time_goes_through_sqlalchemy(db) -> None:
+def test_a_list_given_at_run_time_goes_through_sqlalchemy(pg_db) -> None:
     ids = Prepared(select(t.tickets.c.number)
                    .where(t.tickets.c.id.in_(bindparam("b_ids", expanding=True))))
-    with db.write() as conn:
+    with pg_db.write() as conn:
         first = INSERT.run(conn, TICKET).one()
         second = INSERT.run(conn, {**TICKET, "seq": 2, "number": "1002", "request_id": "r-2",
                                    "token": "tok-2"}).one()
@@ -64,11 +55,11 @@ def test_a_list_given_at_run_time_goes_through_sqlalchemy(db) -> None:
         assert sorted(result.scalars().all()) == ["1001", "1002"]
 
 
-def test_errors_are_sqlalchemys_and_the_connection_stays_usable(db) -> None:
-    with db.write() as conn:
+def test_errors_are_sqlalchemys_and_the_connection_stays_usable(pg_db) -> None:
+    with pg_db.write() as conn:
         INSERT.run(conn, TICKET)
-    with pytest.raises(exc.IntegrityError) as caught, db.write() as conn:
+    with pytest.raises(exc.IntegrityError) as caught, pg_db.write() as conn:
         INSERT.run(conn, {**TICKET, "seq": 2, "number": "1002"})  # same request_id, token
     assert getattr(caught.value.orig, "sqlstate", None) == "23505"
-    with db.read() as conn:
+    with pg_db.read() as conn:
         assert Prepared(select(t.tickets.c.number)).run(conn).scalars().all() == ["1001"]
