@@ -26,7 +26,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, and_, bindparam, case, func, literal, or_, select, union_all, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from config.schema import Config, CounterConfig, FieldConfig
@@ -80,6 +92,25 @@ _CALL_TICKET = {
                .where(t.tickets.c.id == bindparam("b_id"), t.tickets.c.state.in_(states))
                .with_for_update(skip_locked=True, key_share=True).scalar_subquery())
         .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c))
+    for states in (WAITING_STATES, ("skipped",))
+}
+# PostgreSQL: the same guarded move and the counter's update in one statement (one round trip
+# fewer while the counter's row is locked); the counter is updated only if the ticket moved.
+_CALL_AND_SEAT = {
+    states: Prepared(text(f"""
+WITH called AS (
+    UPDATE tickets SET state = 'called', counter_id = :counter_id, officer_id = :officer_id,
+        called_at = :now, finished_at = NULL, target_counter_id = NULL,
+        call_count = call_count + 1
+    WHERE id = (SELECT id FROM tickets WHERE id = :ticket_id
+                AND state IN ({", ".join(f"'{s}'" for s in states)})
+                FOR NO KEY UPDATE SKIP LOCKED)
+    RETURNING *),
+seated AS (
+    UPDATE counter_states SET current_ticket_id = :ticket_id, officer_id = :officer_id,
+        paused = false, pause_reason = '', normals_since_priority = :normals, updated_at = :now
+    WHERE counter_id = :counter_id AND EXISTS (SELECT 1 FROM called))
+SELECT * FROM called"""))
     for states in (WAITING_STATES, ("skipped",))
 }
 _SEQ = Prepared(upsert_increment(t.sequences, {"day": "b_day", "service_id": "b_service"},
@@ -559,20 +590,28 @@ class QueueEngine:
     def _call(self, tx: _Tx, counter: CounterConfig, row, officer_id: int | None, actor: str,
               state, from_states: tuple[str, ...] = WAITING_STATES) -> Ticket | None:
         """Move ``row`` to the counter; None if another counter took it or is taking it now."""
-        new = _CALL_TICKET[from_states].run(tx.conn, {
-            "b_id": row.id, "state": "called", "counter_id": counter.id, "officer_id": officer_id,
-            "called_at": tx.now, "finished_at": None, "target_counter_id": None,
-        }).one_or_none()
-        if new is None:  # another counter took it first, or is taking it now
-            return None
         normals = 0 if (row.priority or row.transferred) else state.normals_since_priority + 1
         if row.state == "skipped":
             normals = state.normals_since_priority
-        _UPDATE_COUNTER.run(tx.conn, {
-            "b_cid": counter.id, "current_ticket_id": row.id, "officer_id": officer_id,
-            "paused": False, "pause_reason": "", "normals_since_priority": normals,
-            "updated_at": tx.now,
-        })
+        if not self.db.is_sqlite:
+            new = _CALL_AND_SEAT[from_states].run(tx.conn, {
+                "ticket_id": row.id, "counter_id": counter.id, "officer_id": officer_id,
+                "now": tx.now, "normals": normals}).one_or_none()
+            if new is None:  # another counter took it first, or is taking it now
+                return None
+        else:
+            new = _CALL_TICKET[from_states].run(tx.conn, {
+                "b_id": row.id, "state": "called", "counter_id": counter.id,
+                "officer_id": officer_id, "called_at": tx.now, "finished_at": None,
+                "target_counter_id": None,
+            }).one_or_none()
+            if new is None:
+                return None
+            _UPDATE_COUNTER.run(tx.conn, {
+                "b_cid": counter.id, "current_ticket_id": row.id, "officer_id": officer_id,
+                "paused": False, "pause_reason": "", "normals_since_priority": normals,
+                "updated_at": tx.now,
+            })
         tx.log("ticket.called", actor, ticket_id=row.id, **self._ticket_data(new, counter),
                officer_id=officer_id, call_count=new.call_count,
                from_missed=row.state == "skipped")
