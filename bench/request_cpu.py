@@ -25,7 +25,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scale import FIELDS, free_port, init_centre  # noqa: E402
+from bench.scale import (  # noqa: E402
+    FIELDS,
+    STATEMENT_STATS,
+    free_port,
+    init_centre,
+    print_statements,
+    statement_counts,
+    statements_between,
+)
 from tests.pgcluster import PgCluster  # noqa: E402
 
 
@@ -36,11 +44,11 @@ def main() -> None:
     ap.add_argument("--statements", action="store_true", help="list the statements per pair")
     args = ap.parse_args()
 
-    cluster = PgCluster.start(free_port(), settings={
-        "shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track_utility": "on"})
+    cluster = PgCluster.start(free_port(), settings=STATEMENT_STATS)
     app = None
     try:
-        env = init_centre(cluster.create_database(), 6, 1, "motcua-cpu-")
+        url = cluster.create_database()
+        env = init_centre(url, 6, 1, "motcua-cpu-")
         os.environ.update(env)
         from config.loader import load_config
         from display_server.app import create_app
@@ -61,24 +69,9 @@ def main() -> None:
                 assert r.status_code == 200, r.text
 
         pairs(50)
-        db = app.extensions["motcua"].db
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-            conn.commit()
-
-        def statements() -> dict[str, int]:
-            with db.engine.connect() as conn:
-                rows = conn.exec_driver_sql(
-                    "SELECT query, calls FROM pg_stat_statements"
-                    " WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
-                ).all()
-            return {q: n for q, n in rows}
-
-        before = statements()
+        before = statement_counts(url)
         pairs(args.pairs)
-        after = statements()
-        sent = {q: n - before.get(q, 0) for q, n in after.items() if n - before.get(q, 0)}
-        sent.pop(next((q for q in sent if "pg_stat_statements" in q), ""), None)
+        sent = statements_between(before, statement_counts(url))
         cpu, wall = [], []
         for _ in range(args.rounds):
             c0, w0 = time.process_time(), time.perf_counter()
@@ -90,10 +83,7 @@ def main() -> None:
         for name, values in (("CPU", cpu), ("wall", wall)):
             print(f"issue + call-next, {name} per pair: median {statistics.median(values):.2f} ms, "
                   f"min {min(values):.2f}, max {max(values):.2f} ({args.rounds} x {args.pairs})")
-        print(f"statements (round trips) per pair: {sum(sent.values()) / args.pairs:.2f}")
-        if args.statements:
-            for query, n in sorted(sent.items(), key=lambda kv: -kv[1]):
-                print(f"  {n / args.pairs:5.2f}  {' '.join(query.split())[:110]}")
+        print_statements(sent, args.pairs, "pair", args.statements)
     finally:
         if app is not None:
             app.extensions["motcua"].close()

@@ -88,6 +88,36 @@ def init_centre(pg_url: str, counters: int, kiosks: int, prefix: str) -> dict:
     return env
 
 
+STATEMENT_STATS = {"shared_preload_libraries": "pg_stat_statements",
+                   "pg_stat_statements.track_utility": "on"}
+"""PostgreSQL settings under which :func:`statement_counts` works."""
+
+
+def statement_counts(pg_url: str) -> dict[str, int]:
+    """How often each statement ran on this database so far (``pg_stat_statements``, BEGIN and
+    COMMIT included; the cluster must run with ``STATEMENT_STATS``). Each is a round trip."""
+    import psycopg
+
+    with psycopg.connect(pg_url.replace("postgresql+psycopg", "postgresql"),
+                         autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        rows = conn.execute(
+            "SELECT query, calls FROM pg_stat_statements WHERE dbid ="
+            " (SELECT oid FROM pg_database WHERE datname = current_database())").fetchall()
+    return {q: n for q, n in rows if "pg_stat_statements" not in q}
+
+
+def statements_between(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    return {q: n - before.get(q, 0) for q, n in after.items() if n > before.get(q, 0)}
+
+
+def print_statements(sent: dict[str, int], per: int, what: str, listed: bool) -> None:
+    print(f"statements (round trips) per {what}: {sum(sent.values()) / max(1, per):.2f}")
+    if listed:
+        for query, n in sorted(sent.items(), key=lambda kv: -kv[1]):
+            print(f"  {n / max(1, per):5.2f}  {' '.join(query.split())[:110]}")
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time of these processes (all their threads), in seconds."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -249,12 +279,15 @@ def main() -> None:
     ap.add_argument("--counters", type=int, default=40)
     ap.add_argument("--kiosks", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--statements", action="store_true",
+                    help="list the statements PostgreSQL ran, per request")
     args = ap.parse_args()
 
-    cluster = PgCluster.start(free_port(), fsync=True)
+    cluster = PgCluster.start(free_port(), fsync=True, settings=STATEMENT_STATS)
     servers: list[subprocess.Popen] = []
     try:
-        env = init_centre(cluster.create_database(), args.counters, args.kiosks, "motcua-scale-")
+        pg_url = cluster.create_database()
+        env = init_centre(pg_url, args.counters, args.kiosks, "motcua-scale-")
         ports = [free_port() for _ in range(args.servers)]
         for port in ports:
             servers.append(subprocess.Popen(
@@ -294,6 +327,7 @@ def main() -> None:
             p.start()
             loaders.append((p, recv))
         server_pids = [s.pid for s in servers]
+        counts_before = statement_counts(pg_url)
         cpu_before = (cpu_seconds(server_pids), cpu_seconds(postgres_pids(cluster.port)))
         sent: dict[int, float] = {}
         stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
@@ -308,6 +342,7 @@ def main() -> None:
                 stats[k] += st[k]
         cpu_used = (cpu_seconds(server_pids) - cpu_before[0],
                     cpu_seconds(postgres_pids(cluster.port)) - cpu_before[1])
+        sent_statements = statements_between(counts_before, statement_counts(pg_url))
         time.sleep(2)
         stop.set()
         arrivals: dict[int, list[float]] = {}
@@ -336,6 +371,8 @@ def main() -> None:
               f"({1000 * cpu_used[0] / max(1, requests_done):.2f} and "
               f"{1000 * cpu_used[1] / max(1, requests_done):.2f} ms per request, fan-out "
               f"to the screens included)")
+        print_statements(sent_statements, requests_done, "request (displays and relays included)",
+                         args.statements)
         for name, values in (("POST /tickets", took["issue"]), ("call-next", took["call"])):
             if values:
                 print(f"{name} request: median {statistics.median(values):.1f} ms, "

@@ -74,11 +74,11 @@ class SharedDisplay:
         committed change (what a plain HTTP read must show, even before this process heard).
         It stays JSON text from one process to the next: only ``server_time`` is added."""
         needed = self.latest() if fresh else self.needed()
+        with self.db.read_single() as conn:  # usually another process stored it already: no lock
+            stored = self._good(conn.execute(_READ).scalar(), needed, quiet=True)
+        if stored is not None:
+            return sent_display(stored, self.zone)
         with self.db.engine.connect() as conn:
-            with conn.begin():  # usually another process has stored it already: no lock
-                stored = self._good(conn.execute(_READ).scalar(), needed, quiet=True)
-            if stored is not None:
-                return sent_display(stored, self.zone)
             with conn.begin():
                 conn.execute(_NO_FSYNC)
                 conn.execute(_LOCK, {"k": DISPLAY_LOCK})  # one builder; the others wait, then read
