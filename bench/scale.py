@@ -108,6 +108,7 @@ def statement_counts(pg_url: str) -> dict[str, int]:
 
 
 def statements_between(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    """What ran between two :func:`statement_counts`."""
     return {q: n - before.get(q, 0) for q, n in after.items() if n > before.get(q, 0)}
 
 

@@ -3,7 +3,7 @@ with a controllable clock."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -68,12 +68,17 @@ def make_config(data_dir: Path) -> Callable[..., Config]:
     return make
 
 
-@pytest.fixture
-def db(config: Config):
-    database = Database(config.database_url)
+def migrated(url: str) -> Iterator[Database]:
+    """A database at ``url``, migrated; disposed of afterwards (for fixtures to yield from)."""
+    database = Database(url)
     upgrade(database)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def db(config: Config):
+    yield from migrated(config.database_url)
 
 
 @pytest.fixture
@@ -275,3 +280,9 @@ def postgres_server():
 @pytest.fixture
 def pg_url(postgres_server) -> str:
     return postgres_server()
+
+
+@pytest.fixture
+def pg_db(pg_url) -> Iterator[Database]:
+    """A migrated, empty PostgreSQL database."""
+    yield from migrated(pg_url)

@@ -82,20 +82,18 @@ _UPDATE_COUNTER = Prepared(update(t.counter_states)
                            .where(t.counter_states.c.counter_id == bindparam("b_cid")))
 _UPDATE_TICKET = Prepared(update(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
                           .returning(*t.tickets.c))
-# The ticket moves to the counter only if it is still in ``states`` and no other transaction is
-# moving it now (on PostgreSQL the row is locked, without waiting: SKIP LOCKED; SQLite has one
-# writer at a time and renders no lock).
+# The ticket moves to the counter only if it is still in ``states``. SQLite: one writer at a time,
+# so the guard is enough, and the counter's row is updated next (_UPDATE_COUNTER).
 _CALL_TICKET = {
     states: Prepared(
         update(t.tickets)
-        .where(t.tickets.c.id == select(t.tickets.c.id)
-               .where(t.tickets.c.id == bindparam("b_id"), t.tickets.c.state.in_(states))
-               .with_for_update(skip_locked=True, key_share=True).scalar_subquery())
+        .where(t.tickets.c.id == bindparam("b_id"), t.tickets.c.state.in_(states))
         .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c))
     for states in (WAITING_STATES, ("skipped",))
 }
-# PostgreSQL: the same guarded move and the counter's update in one statement (one round trip
-# fewer while the counter's row is locked); the counter is updated only if the ticket moved.
+# PostgreSQL: the same guard, and no other transaction may be moving the ticket now (its row is
+# locked without waiting: SKIP LOCKED); the counter's update is in the same statement, done
+# only if the ticket moved (one round trip fewer while the counter's row is locked).
 _CALL_AND_SEAT = {
     states: Prepared(text(f"""
 WITH called AS (
@@ -597,21 +595,20 @@ class QueueEngine:
             new = _CALL_AND_SEAT[from_states].run(tx.conn, {
                 "ticket_id": row.id, "counter_id": counter.id, "officer_id": officer_id,
                 "now": tx.now, "normals": normals}).one_or_none()
-            if new is None:  # another counter took it first, or is taking it now
-                return None
         else:
             new = _CALL_TICKET[from_states].run(tx.conn, {
                 "b_id": row.id, "state": "called", "counter_id": counter.id,
                 "officer_id": officer_id, "called_at": tx.now, "finished_at": None,
                 "target_counter_id": None,
             }).one_or_none()
-            if new is None:
-                return None
-            _UPDATE_COUNTER.run(tx.conn, {
-                "b_cid": counter.id, "current_ticket_id": row.id, "officer_id": officer_id,
-                "paused": False, "pause_reason": "", "normals_since_priority": normals,
-                "updated_at": tx.now,
-            })
+            if new is not None:
+                _UPDATE_COUNTER.run(tx.conn, {
+                    "b_cid": counter.id, "current_ticket_id": row.id, "officer_id": officer_id,
+                    "paused": False, "pause_reason": "", "normals_since_priority": normals,
+                    "updated_at": tx.now,
+                })
+        if new is None:  # another counter took it first, or is taking it now
+            return None
         tx.log("ticket.called", actor, ticket_id=row.id, **self._ticket_data(new, counter),
                officer_id=officer_id, call_count=new.call_count,
                from_missed=row.state == "skipped")

@@ -52,6 +52,7 @@ NOTIFY_LIMIT = 7900
 """PostgreSQL refuses a NOTIFY payload of 8000 bytes or more."""
 ID_ROOM = 21
 """Characters an id takes at most in a notification (a 64-bit integer and its separator)."""
+_WRAPPER = len('{"ids": [], "events": }')
 
 
 def notify_events(events: list[tuple[str, datetime, str, dict]]) -> str | None:
@@ -60,7 +61,7 @@ def notify_events(events: list[tuple[str, datetime, str, dict]]) -> str | None:
     joins the ids to it when it assigns them (:meth:`Database.append_audit`)."""
     text = json.dumps([[kind, at.isoformat(), actor, data] for kind, at, actor, data in events],
                       ensure_ascii=False, default=str)
-    fits = len(text.encode("utf-8")) + ID_ROOM * len(events) + 32 <= NOTIFY_LIMIT
+    fits = len(text.encode("utf-8")) + ID_ROOM * len(events) + _WRAPPER <= NOTIFY_LIMIT
     return text if fits else None
 
 

@@ -6,13 +6,10 @@ from __future__ import annotations
 import pytest
 
 from config.schema import Config
-from display_server.storage import Database, upgrade
+from tests.conftest import migrated
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db(request, config: Config):
     url = config.database_url if request.param == "sqlite" else request.getfixturevalue("pg_url")
-    database = Database(url)
-    upgrade(database)
-    yield database
-    database.dispose()
+    yield from migrated(url)
