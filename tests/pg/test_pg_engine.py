@@ -111,11 +111,14 @@ def test_reset_during_calls_and_issues_leaves_no_ticket_of_the_old_round(pg_url,
         except Exception as exc:  # noqa: BLE001 (reported below)
             errors.append(exc)
 
+    engine = QueueEngine(config, db, clock=clock)
+    for _ in range(5):  # tickets wait when the reset comes (each thread issues, then calls)
+        engine.issue("ho-tich")
     threads = [threading.Thread(target=busy, args=(c,)) for c in ("quay-1", "quay-2", "quay-5")]
     for th in threads:
         th.start()
-    engine = QueueEngine(config, db, clock=clock)
-    wait_for(lambda: len(engine.waiting()) >= 3, "some tickets to wait")
+    wait_for(lambda: sum(e.kind == "ticket.called" for e in engine.events_after(0)) >= 3,
+             "the counters to call")
     engine.reset_day()
     stop.set()
     for th in threads:
