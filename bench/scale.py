@@ -7,7 +7,9 @@ random servers, for the given time. Prints errors, tickets per second and the ca
 latency: from the officer's request to the ``ticket.called`` event reaching each screen's socket
 (the kernel's receive timestamp, SO_TIMESTAMPNS), and to the simulated screen reading it. In a
 hall every screen is its own device; here 200 of them share the two processes, and the cores,
-with the servers, so the second figure adds their wait for a core.
+with the servers, so the second figure adds their wait for a core. The CPU of the servers,
+of PostgreSQL and of the simulation is printed; ``--timeline`` also writes the figures per second
+with the machine's CPU use, to tell a saturated machine from a stall.
 
     .venv/bin/python bench/scale.py --servers 4 --screens 200 --counters 40 --kiosks 8 --seconds 60
 """
@@ -145,6 +147,35 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
+def sample_cpu(samples: list[tuple[float, list[int]]], done: threading.Event) -> None:
+    """The machine's CPU counters (/proc/stat's first line, in ticks) once a second."""
+    while not done.is_set():
+        with open("/proc/stat") as f:
+            samples.append((time.time(), [int(v) for v in f.readline().split()[1:]]))
+        done.wait(1.0)
+
+
+def write_timeline(path: Path, sent: dict[int, float], arrivals: dict[int, list],
+                   cpu_samples: list[tuple[float, list[int]]]) -> None:
+    """Per second of the run: calls made, their call -> screen p99 (ms) and the machine's CPU
+    use in that second (shares of user + nice, system, steal and idle time)."""
+    start = min(sent.values(), default=time.time())
+    per_second: dict[int, list[float]] = {}
+    for tid, t0 in sent.items():
+        per_second.setdefault(int(t0 - start), []).extend(
+            (arrived - t0) * 1000 for arrived, _ in arrivals.get(tid, []))
+    cpu: dict[int, dict[str, float]] = {}
+    for (t_a, a), (_, b) in zip(cpu_samples, cpu_samples[1:], strict=False):
+        d = [y - x for x, y in zip(a, b, strict=False)]
+        total = sum(d[:8]) or 1  # user nice system idle iowait irq softirq steal
+        cpu[int(t_a - start)] = {"user": (d[0] + d[1]) / total, "system": (d[2] + d[5] + d[6]) / total,
+                                 "steal": d[7] / total, "idle": (d[3] + d[4]) / total}
+    rows = [{"second": sec, "calls": len({t for t, t0 in sent.items() if int(t0 - start) == sec}),
+             "p99_ms": round(pct(vals, 99), 1) if vals else None, **cpu.get(sec, {})}
+            for sec, vals in sorted(per_second.items())]
+    path.write_text(json.dumps(rows, indent=1))
+
+
 def screens_process(ports: list[int], n: int, ready, stop, out) -> None:
     """Hold ``n`` event streams (round-robin over ``ports``); send back, per called ticket, the
     times it reached each screen: when the kernel received it on the screen's socket (the time
@@ -219,7 +250,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
     """Officers calling at ``counters`` and kiosks issuing, until ``seconds`` have passed."""
     rng = random.Random(seed)
     sent: dict[int, float] = {}
-    stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
+    stats: dict[str, float] = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
     took: dict[str, list[float]] = {"issue": [], "call": []}
     lock = threading.Lock()
     end = time.perf_counter() + seconds
@@ -270,6 +301,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
         th.start()
     for th in threads:
         th.join()
+    stats["cpu_s"] = time.process_time()  # all this process's threads
     out.send((sent, stats, took))
 
 
@@ -282,6 +314,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--statements", action="store_true",
                     help="list the statements PostgreSQL ran, per request")
+    ap.add_argument("--timeline", type=Path, metavar="FILE",
+                    help="write, per second of the run, the calls, their call -> screen p99 "
+                         "and the machine's CPU use (user, system, steal, idle) as JSON")
     args = ap.parse_args()
 
     cluster = PgCluster.start(free_port(), fsync=True, settings=STATEMENT_STATS)
@@ -328,10 +363,16 @@ def main() -> None:
             p.start()
             loaders.append((p, recv))
         server_pids = [s.pid for s in servers]
+        cpu_samples: list[tuple[float, list[int]]] = []
+        sampling = threading.Event()
+        sampler = threading.Thread(target=sample_cpu, args=(cpu_samples, sampling), daemon=True)
+        sampler.start()
         counts_before = statement_counts(pg_url)
-        cpu_before = (cpu_seconds(server_pids), cpu_seconds(postgres_pids(cluster.port)))
+        sim_pids = [p.pid for p, _ in readers]
+        cpu_before = (cpu_seconds(server_pids), cpu_seconds(postgres_pids(cluster.port)),
+                      cpu_seconds(sim_pids))
         sent: dict[int, float] = {}
-        stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
+        stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0, "cpu_s": 0.0}
         took: dict[str, list[float]] = {"issue": [], "call": []}
         for p, recv in loaders:
             s, st, tk = recv.recv()
@@ -342,8 +383,10 @@ def main() -> None:
             for k in stats:
                 stats[k] += st[k]
         cpu_used = (cpu_seconds(server_pids) - cpu_before[0],
-                    cpu_seconds(postgres_pids(cluster.port)) - cpu_before[1])
+                    cpu_seconds(postgres_pids(cluster.port)) - cpu_before[1],
+                    cpu_seconds(sim_pids) - cpu_before[2])
         sent_statements = statements_between(counts_before, statement_counts(pg_url))
+        sampling.set()
         time.sleep(2)
         stop.set()
         arrivals: dict[int, list[float]] = {}
@@ -357,6 +400,8 @@ def main() -> None:
             missing += args.screens - len(got)
             latencies.extend((arrived - t0) * 1000 for arrived, _ in got)
             read_latencies.extend((read - t0) * 1000 for _, read in got)
+        if args.timeline:
+            write_timeline(args.timeline, sent, arrivals, cpu_samples)
         cpu = next((ln.split(":", 1)[1].strip() for ln in
                     Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")),
                    platform.processor())
@@ -371,7 +416,8 @@ def main() -> None:
         print(f"CPU: server processes {cpu_used[0]:.1f} s, PostgreSQL {cpu_used[1]:.1f} s "
               f"({1000 * cpu_used[0] / max(1, requests_done):.2f} and "
               f"{1000 * cpu_used[1] / max(1, requests_done):.2f} ms per request, fan-out "
-              f"to the screens included)")
+              f"to the screens included); simulated screens {cpu_used[2]:.1f} s, officers "
+              f"and kiosks {stats['cpu_s']:.1f} s")
         print_statements(sent_statements, requests_done, "request (displays and relays included)",
                          args.statements)
         for name, values in (("POST /tickets", took["issue"]), ("call-next", took["call"])):
