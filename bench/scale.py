@@ -160,19 +160,20 @@ def write_timeline(path: Path, sent: dict[int, float], arrivals: dict[int, list]
     """Per second of the run: calls made, their call -> screen p99 (ms) and the machine's CPU
     use in that second (shares of user + nice, system, steal and idle time)."""
     start = min(sent.values(), default=time.time())
+    calls: dict[int, int] = {}
     per_second: dict[int, list[float]] = {}
     for tid, t0 in sent.items():
-        per_second.setdefault(int(t0 - start), []).extend(
-            (arrived - t0) * 1000 for arrived, _ in arrivals.get(tid, []))
+        sec = int(t0 - start)
+        calls[sec] = calls.get(sec, 0) + 1
+        per_second.setdefault(sec, []).extend((arrived - t0) * 1000 for arrived, _ in arrivals.get(tid, []))
     cpu: dict[int, dict[str, float]] = {}
     for (t_a, a), (_, b) in zip(cpu_samples, cpu_samples[1:], strict=False):
         d = [y - x for x, y in zip(a, b, strict=False)]
         total = sum(d[:8]) or 1  # user nice system idle iowait irq softirq steal
         cpu[int(t_a - start)] = {"user": (d[0] + d[1]) / total, "system": (d[2] + d[5] + d[6]) / total,
                                  "steal": d[7] / total, "idle": (d[3] + d[4]) / total}
-    rows = [{"second": sec, "calls": len({t for t, t0 in sent.items() if int(t0 - start) == sec}),
-             "p99_ms": round(pct(vals, 99), 1) if vals else None, **cpu.get(sec, {})}
-            for sec, vals in sorted(per_second.items())]
+    rows = [{"second": sec, "calls": calls[sec], "p99_ms": round(pct(vals, 99), 1) if vals else None,
+             **cpu.get(sec, {})} for sec, vals in sorted(per_second.items())]
     path.write_text(json.dumps(rows, indent=1))
 
 
