@@ -3,15 +3,20 @@
 Starts a private PostgreSQL (fsync on) and N ``motcua server`` processes on one database, with a
 generated config of 40 counters and 8 kiosks. Screens (SSE, spread over the servers) are read in
 separate processes; officers call next at every counter and kiosks issue tickets, through
-random servers, for the given time. Prints errors, tickets per second and the call-to-screen
-latency: from the officer's request to the ``ticket.called`` event reaching each screen's socket
-(the kernel's receive timestamp, SO_TIMESTAMPNS), and to the simulated screen reading it. In a
-hall every screen is its own device; here 200 of them share the two processes, and the cores,
-with the servers, so the second figure adds their wait for a core. The CPU of the servers,
-of PostgreSQL and of the simulation is printed; ``--timeline`` also writes the figures per second
-with the machine's CPU use, to tell a saturated machine from a stall.
+random servers, for the given time at each pace in turn: a number of calls per second over all
+counters (open loop: requests come when they are due, not when the last one was answered), and
+``stress``, where each officer calls again soon after each answer, as fast as the servers go.
+For each pace it prints errors, tickets per second and the call-to-screen latency: from the
+officer's request to the ``ticket.called`` event reaching each screen's socket (the kernel's
+receive timestamp, SO_TIMESTAMPNS), and to the simulated screen reading it. In a hall every
+screen is its own device; here 200 of them share the two processes, and the cores, with the
+servers, so the second figure adds their wait for a core. The CPU of the servers, of
+PostgreSQL and of the simulation is printed, with how busy the machine was; ``--timeline``
+also writes the figures per second with the machine's CPU use, to tell a saturated machine
+from a stall. A table of all paces ends the output.
 
-    .venv/bin/python bench/scale.py --servers 4 --screens 200 --counters 40 --kiosks 8 --seconds 60
+    .venv/bin/python bench/scale.py --servers 4 --screens 200 --counters 40 --kiosks 8 \
+        --seconds 60 --paces 2,5,10,20,stress
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -147,17 +153,31 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
+def proc_stat() -> list[int]:
+    """The machine's CPU counters since boot, in ticks (/proc/stat's first line)."""
+    with open("/proc/stat") as f:
+        return [int(v) for v in f.readline().split()[1:]]
+
+
+def busy_share(a: list[int], b: list[int]) -> tuple[float, float]:
+    """Between two :func:`proc_stat`: the share of the machine's CPU time that its own
+    processes used, and the share the hypervisor gave to other machines (steal time: a virtual
+    core that is ready but does not run)."""
+    d = [y - x for x, y in zip(a[:8], b[:8], strict=False)]
+    total = sum(d) or 1
+    return 1 - (d[3] + d[4] + d[7]) / total, d[7] / total
+
+
 def sample_cpu(samples: list[tuple[float, list[int]]], done: threading.Event) -> None:
     """The machine's CPU counters (/proc/stat's first line, in ticks) once a second."""
     while not done.is_set():
-        with open("/proc/stat") as f:
-            samples.append((time.time(), [int(v) for v in f.readline().split()[1:]]))
+        samples.append((time.time(), proc_stat()))
         done.wait(1.0)
 
 
-def write_timeline(path: Path, sent: dict[int, float], arrivals: dict[int, list],
-                   cpu_samples: list[tuple[float, list[int]]]) -> None:
-    """Per second of the run: calls made, their call -> screen p99 (ms) and the machine's CPU
+def timeline(sent: dict[int, float], arrivals: dict[int, list],
+             cpu_samples: list[tuple[float, list[int]]]) -> list[dict]:
+    """Per second of a period: calls made, their call -> screen p99 (ms) and the machine's CPU
     use in that second (shares of user + nice, system, steal and idle time)."""
     start = min(sent.values(), default=time.time())
     calls: dict[int, int] = {}
@@ -174,7 +194,7 @@ def write_timeline(path: Path, sent: dict[int, float], arrivals: dict[int, list]
                                  "steal": d[7] / total, "idle": (d[3] + d[4]) / total}
     rows = [{"second": sec, "calls": calls[sec], "p99_ms": round(pct(vals, 99), 1) if vals else None,
              **cpu.get(sec, {})} for sec, vals in sorted(per_second.items())]
-    path.write_text(json.dumps(rows, indent=1))
+    return rows
 
 
 def screens_process(ports: list[int], n: int, ready, stop, out) -> None:
@@ -221,6 +241,44 @@ def screens_process(ports: list[int], n: int, ready, stop, out) -> None:
     out.send(arrivals)
 
 
+ISSUE_RATIO = 1.2
+"""At a paced run the kiosks issue this many tickets per call, so the queues do not run dry."""
+DEFAULT_PACES = "2,5,10,20,stress"
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How hard the simulated officers and kiosks work: ``calls_per_s`` over all counters, each
+    officer and kiosk at exponential intervals (open loop), or None for the stress pace: each
+    officer calls again 0.5-1.5 s after each answer and each kiosk issues 0.1-0.4 s after each
+    ticket, as fast as the servers answer."""
+
+    calls_per_s: float | None
+    counters: int
+    kiosks: int
+
+    @property
+    def counter_interval_s(self) -> float | None:
+        return None if self.calls_per_s is None else self.counters / self.calls_per_s
+
+    @property
+    def kiosk_interval_s(self) -> float | None:
+        if self.calls_per_s is None:
+            return None
+        return self.kiosks / (ISSUE_RATIO * self.calls_per_s)
+
+    @property
+    def label(self) -> str:
+        return "stress" if self.calls_per_s is None else f"{self.calls_per_s:g}/s"
+
+    def describe(self) -> str:
+        if self.calls_per_s is None:
+            return ("stress (each officer calls 0.5-1.5 s after each answer, each kiosk issues "
+                    "0.1-0.4 s after each ticket)")
+        return (f"{self.calls_per_s:g} calls/s (each counter every {self.counter_interval_s:.1f} s"
+                f" on average), {ISSUE_RATIO * self.calls_per_s:g} tickets/s")
+
+
 class Http:
     """Keep-alive connections to the servers, one per port, for one thread: http.client costs
     the load processes far less CPU than requests, and the servers share the cores with them."""
@@ -246,9 +304,32 @@ class Http:
             raise
 
 
+def paced(rng: random.Random, mean_s: float | None, end: float, closed_loop: tuple[float, float],
+          work) -> None:
+    """Call ``work()`` until ``end``: open loop at exponential intervals of mean ``mean_s``
+    (a request waits only for the one before it from this device; one that fell more than a
+    second behind starts afresh rather than catch up in a burst), or, with ``mean_s`` None,
+    closed loop: a pause drawn from ``closed_loop`` after each answer."""
+    if mean_s is None:
+        while time.perf_counter() < end:
+            work()
+            time.sleep(rng.uniform(*closed_loop))
+        return
+    next_t = time.perf_counter() + rng.uniform(0, mean_s)
+    while next_t < end:
+        delay = next_t - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        elif delay < -1:
+            next_t = time.perf_counter()
+        work()
+        next_t += rng.expovariate(1 / mean_s)
+
+
 def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str], token: str,
-                 seconds: float, seed: int, out) -> None:
-    """Officers calling at ``counters`` and kiosks issuing, until ``seconds`` have passed."""
+                 seconds: float, seed: int, out, pace: Pace) -> None:
+    """Officers calling at ``counters`` and kiosks issuing, at ``pace``, until ``seconds`` have
+    passed."""
     rng = random.Random(seed)
     sent: dict[int, float] = {}
     stats: dict[str, float] = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
@@ -258,7 +339,8 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
 
     def kiosk(tok: str) -> None:
         client = Http()
-        while time.perf_counter() < end:
+
+        def issue() -> None:
             port = rng.choice(ports)
             t0 = time.perf_counter()
             try:
@@ -270,12 +352,13 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
             with lock:
                 stats["issued" if ok else "errors"] += 1
                 took["issue"].append((time.perf_counter() - t0) * 1000)
-            time.sleep(rng.uniform(0.1, 0.4))
+
+        paced(rng, pace.kiosk_interval_s, end, (0.1, 0.4), issue)
 
     def officer(counter: str) -> None:
         client = Http()
-        time.sleep(rng.uniform(0, 1.0))
-        while time.perf_counter() < end:
+
+        def call() -> None:
             port = rng.choice(ports)
             t0, sent_at = time.perf_counter(), time.time()  # wall clock: the kernel's timestamps
             try:
@@ -294,84 +377,112 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
                 else:
                     stats["called"] += 1
                     sent[ticket["id"]] = sent_at
-            time.sleep(rng.uniform(0.5, 1.5))
+
+        if pace.counter_interval_s is None:
+            time.sleep(rng.uniform(0, 1.0))
+        paced(rng, pace.counter_interval_s, end, (0.5, 1.5), call)
 
     threads = [threading.Thread(target=kiosk, args=(t,)) for t in kiosk_tokens]
     threads += [threading.Thread(target=officer, args=(c,)) for c in counters]
+    cpu0 = time.process_time()
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    stats["cpu_s"] = time.process_time()  # all this process's threads
+    stats["cpu_s"] = time.process_time() - cpu0  # all this process's threads
     out.send((sent, stats, took))
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--servers", type=int, default=4)
-    ap.add_argument("--screens", type=int, default=200)
-    ap.add_argument("--counters", type=int, default=40)
-    ap.add_argument("--kiosks", type=int, default=8)
-    ap.add_argument("--seconds", type=float, default=60)
-    ap.add_argument("--statements", action="store_true",
-                    help="list the statements PostgreSQL ran, per request")
-    ap.add_argument("--timeline", type=Path, metavar="FILE",
-                    help="write, per second of the run, the calls, their call -> screen p99 "
-                         "and the machine's CPU use (user, system, steal, idle) as JSON")
-    args = ap.parse_args()
+def parse_paces(text: str, counters: int, kiosks: int) -> list[Pace]:
+    paces = []
+    for item in text.split(","):
+        item = item.strip()
+        try:
+            rate = None if item == "stress" else float(item)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{item!r} is neither calls per second nor 'stress'") from None
+        if rate is not None and not rate > 0:
+            raise argparse.ArgumentTypeError(f"a rate must be positive: {item}")
+        paces.append(Pace(rate, counters, kiosks))
+    return paces
 
-    cluster = PgCluster.start(free_port(), fsync=True, settings=STATEMENT_STATS)
-    servers: list[subprocess.Popen] = []
-    try:
-        pg_url = cluster.create_database()
-        env = init_centre(pg_url, args.counters, args.kiosks, "motcua-scale-")
-        ports = [free_port() for _ in range(args.servers)]
-        for port in ports:
-            servers.append(subprocess.Popen(
+
+class Province:
+    """The running simulation: PostgreSQL, the server processes and the screens."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.cluster = PgCluster.start(free_port(), fsync=True, settings=STATEMENT_STATS)
+        self.servers: list[subprocess.Popen] = []
+        self.readers: list = []
+        self.pg_url = self.cluster.create_database()
+        self.env = init_centre(self.pg_url, args.counters, args.kiosks, "motcua-scale-")
+        self.ports = [free_port() for _ in range(args.servers)]
+        self.ctx = multiprocessing.get_context("spawn")
+        self.stop = self.ctx.Event()
+
+    def start(self) -> None:
+        for port in self.ports:
+            self.servers.append(subprocess.Popen(
                 [sys.executable, "-m", "motcua", "server", "--host", "127.0.0.1", "--port",
-                 str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        for port in ports:
+                 str(port)], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for port in self.ports:
             for _ in range(100):
                 try:
                     requests.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
                     break
                 except requests.ConnectionError:
                     time.sleep(0.2)
-        token = requests.post(f"http://127.0.0.1:{ports[0]}/api/v1/auth/login",
-                              json={"username": "bench", "password": "bench-password"},
-                              timeout=10).json()["token"]
-
-        ctx = multiprocessing.get_context("spawn")
-        stop = ctx.Event()
-        readers = []
-        per_reader = [args.screens // 2, args.screens - args.screens // 2]
-        for n in per_reader:
-            ready = ctx.Event()
-            recv, send = ctx.Pipe(duplex=False)
-            p = ctx.Process(target=screens_process, args=(ports, n, ready, stop, send))
+        self.token = requests.post(f"http://127.0.0.1:{self.ports[0]}/api/v1/auth/login",
+                                   json={"username": "bench", "password": "bench-password"},
+                                   timeout=10).json()["token"]
+        self.warm_up()
+        screens = self.args.screens
+        for n in (screens // 2, screens - screens // 2):
+            ready = self.ctx.Event()
+            recv, send = self.ctx.Pipe(duplex=False)
+            p = self.ctx.Process(target=screens_process, args=(self.ports, n, ready, self.stop, send))
             p.start()
             ready.wait(60)
-            readers.append((p, recv))
+            self.readers.append((p, recv))
         time.sleep(3)  # snapshots delivered
+
+    def warm_up(self) -> None:
+        """A ticket of every field and a call at every counter through every process: each
+        builds its statements on first use (a counter's choice of the next ticket is compiled
+        once per process, 10-20 ms of CPU here), which a centre's day pays once, at its start."""
+        officer = {"Authorization": f"Bearer {self.token}"}
+        kiosk = {"Authorization": "Bearer bench-kiosk-token-0001-xxxx"}
+        with requests.Session() as http:
+            for port in self.ports:
+                base = f"http://127.0.0.1:{port}/api/v1"
+                for field in FIELDS:
+                    http.post(f"{base}/tickets", json={"service_id": field}, headers=kiosk,
+                              timeout=30).raise_for_status()
+                for c in range(self.args.counters):
+                    http.post(f"{base}/counters/quay-{c + 1}/call-next", headers=officer,
+                              timeout=30).raise_for_status()
+
+    def run(self, pace: Pace) -> dict:
+        """One period of load at ``pace``: what the officers and kiosks saw, and the CPU used."""
+        args = self.args
         counters = [f"quay-{c + 1}" for c in range(args.counters)]
         kiosks = [f"bench-kiosk-token-{k + 1:04d}-xxxx" for k in range(args.kiosks)]
-        loaders = []
         halves = [(counters[::2], kiosks[::2]), (counters[1::2], kiosks[1::2])]
+        server_pids = [s.pid for s in self.servers]
+        sim_pids = [p.pid for p, _ in self.readers]
+        pg_pids = postgres_pids(self.cluster.port)
+        counts_before = statement_counts(self.pg_url)
+        cpu_before = (cpu_seconds(server_pids), cpu_seconds(pg_pids), cpu_seconds(sim_pids))
+        loaders = []
+        stat_before = proc_stat()
         for i, (cs, ks) in enumerate(halves):
-            recv, send = ctx.Pipe(duplex=False)
-            p = ctx.Process(target=load_process,
-                            args=(ports, cs, ks, token, args.seconds, i, send))
+            recv, send = self.ctx.Pipe(duplex=False)
+            p = self.ctx.Process(target=load_process, args=(
+                self.ports, cs, ks, self.token, args.seconds, f"{i}-{pace.label}", send, pace))
             p.start()
             loaders.append((p, recv))
-        server_pids = [s.pid for s in servers]
-        cpu_samples: list[tuple[float, list[int]]] = []
-        sampling = threading.Event()
-        sampler = threading.Thread(target=sample_cpu, args=(cpu_samples, sampling), daemon=True)
-        sampler.start()
-        counts_before = statement_counts(pg_url)
-        sim_pids = [p.pid for p, _ in readers]
-        cpu_before = (cpu_seconds(server_pids), cpu_seconds(postgres_pids(cluster.port)),
-                      cpu_seconds(sim_pids))
         sent: dict[int, float] = {}
         stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0, "cpu_s": 0.0}
         took: dict[str, list[float]] = {"issue": [], "call": []}
@@ -383,60 +494,128 @@ def main() -> None:
                 took[k].extend(tk[k])
             for k in stats:
                 stats[k] += st[k]
+        busy = busy_share(stat_before, proc_stat())
         cpu_used = (cpu_seconds(server_pids) - cpu_before[0],
-                    cpu_seconds(postgres_pids(cluster.port)) - cpu_before[1],
+                    cpu_seconds(postgres_pids(self.cluster.port)) - cpu_before[1],
                     cpu_seconds(sim_pids) - cpu_before[2])
-        sent_statements = statements_between(counts_before, statement_counts(pg_url))
-        sampling.set()
-        time.sleep(2)
-        stop.set()
-        arrivals: dict[int, list[float]] = {}
-        for p, recv in readers:
+        statements = statements_between(counts_before, statement_counts(self.pg_url))
+        time.sleep(2)  # the last calls reach the screens
+        return {"pace": pace, "sent": sent, "stats": stats, "took": took, "cpu": cpu_used,
+                "statements": statements, "busy": busy}
+
+    def arrivals(self) -> dict[int, list[tuple[float, float]]]:
+        """Stop the screens; per called ticket, when it reached each screen."""
+        self.stop.set()
+        arrivals: dict[int, list[tuple[float, float]]] = {}
+        for p, recv in self.readers:
             for tid, times in recv.recv().items():
                 arrivals.setdefault(tid, []).extend(times)
             p.join()
-        latencies, read_latencies, missing = [], [], 0
-        for tid, t0 in sent.items():
-            got = arrivals.get(tid, [])
-            missing += args.screens - len(got)
-            latencies.extend((arrived - t0) * 1000 for arrived, _ in got)
-            read_latencies.extend((read - t0) * 1000 for _, read in got)
-        if args.timeline:
-            write_timeline(args.timeline, sent, arrivals, cpu_samples)
-        cpu = next((ln.split(":", 1)[1].strip() for ln in
-                    Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")),
-                   platform.processor())
-        print(f"machine: {platform.machine()}, {cpu}, {os.cpu_count()} cores")
-        print(f"{args.servers} server processes on one PostgreSQL (fsync on); {args.screens} screens; "
-              f"{args.counters} counters; {args.kiosks} kiosks; {args.seconds:.0f} s")
-        print(f"errors: {stats['errors']}  (missed screen deliveries: {missing})")
-        print(f"tickets issued: {stats['issued']} ({stats['issued'] / args.seconds:.1f}/s); "
-              f"calls: {stats['called']} ({stats['called'] / args.seconds:.1f}/s); "
-              f"empty calls: {stats['empty']}")
-        requests_done = len(took["issue"]) + len(took["call"])
-        print(f"CPU: server processes {cpu_used[0]:.1f} s, PostgreSQL {cpu_used[1]:.1f} s "
-              f"({1000 * cpu_used[0] / max(1, requests_done):.2f} and "
-              f"{1000 * cpu_used[1] / max(1, requests_done):.2f} ms per request, fan-out "
-              f"to the screens included); simulated screens {cpu_used[2]:.1f} s, officers "
-              f"and kiosks {stats['cpu_s']:.1f} s")
-        print_statements(sent_statements, requests_done, "request (displays and relays included)",
-                         args.statements)
-        for name, values in (("POST /tickets", took["issue"]), ("call-next", took["call"])):
-            if values:
-                print(f"{name} request: median {statistics.median(values):.1f} ms, "
-                      f"p95 {pct(values, 95):.1f}, p99 {pct(values, 99):.1f}")
-        for name, values in (("call -> screen", latencies),
-                             ("call -> read by the simulated screen", read_latencies)):
-            if values:
-                print(f"{name}: n={len(values)} median {statistics.median(values):.1f} ms, "
-                      f"p95 {pct(values, 95):.1f}, p99 {pct(values, 99):.1f}, "
-                      f"max {max(values):.1f}")
-    finally:
-        for s in servers:
+        self.readers = []
+        return arrivals
+
+    def close(self) -> None:
+        if self.readers:
+            self.stop.set()
+            for p, _ in self.readers:
+                p.join(10)
+        for s in self.servers:
             s.terminate()
-        for s in servers:
+        for s in self.servers:
             s.wait(10)
-        cluster.stop()
+        self.cluster.stop()
+
+
+def report(run: dict, arrivals: dict[int, list[tuple[float, float]]], args) -> dict:
+    """Print one period's figures; return its summary row."""
+    pace, stats, took, cpu_used = run["pace"], run["stats"], run["took"], run["cpu"]
+    latencies, read_latencies, missing = [], [], 0
+    for tid, t0 in run["sent"].items():
+        got = arrivals.get(tid, [])
+        missing += args.screens - len(got)
+        latencies.extend((arrived - t0) * 1000 for arrived, _ in got)
+        read_latencies.extend((read - t0) * 1000 for _, read in got)
+    print(f"\n== pace: {pace.describe()} ==")
+    print(f"errors: {stats['errors']}  (missed screen deliveries: {missing})")
+    print(f"tickets issued: {stats['issued']} ({stats['issued'] / args.seconds:.1f}/s); "
+          f"calls: {stats['called']} ({stats['called'] / args.seconds:.1f}/s); "
+          f"empty calls: {stats['empty']}")
+    requests_done = len(took["issue"]) + len(took["call"])
+    print(f"CPU: server processes {cpu_used[0]:.1f} s, PostgreSQL {cpu_used[1]:.1f} s "
+          f"({1000 * cpu_used[0] / max(1, requests_done):.2f} and "
+          f"{1000 * cpu_used[1] / max(1, requests_done):.2f} ms per request, fan-out "
+          f"to the screens included); simulated screens {cpu_used[2]:.1f} s, officers "
+          f"and kiosks {stats['cpu_s']:.1f} s; the machine {100 * run['busy'][0]:.0f} % busy, "
+          f"{100 * run['busy'][1]:.0f} % stolen by the hypervisor")
+    print_statements(run["statements"], requests_done, "request (displays and relays included)",
+                     args.statements)
+    for name, values in (("POST /tickets", took["issue"]), ("call-next", took["call"])):
+        if values:
+            print(f"{name} request: median {statistics.median(values):.1f} ms, "
+                  f"p95 {pct(values, 95):.1f}, p99 {pct(values, 99):.1f}")
+    for name, values in (("call -> screen", latencies),
+                         ("call -> read by the simulated screen", read_latencies)):
+        if values:
+            print(f"{name}: n={len(values)} median {statistics.median(values):.1f} ms, "
+                  f"p95 {pct(values, 95):.1f}, p99 {pct(values, 99):.1f}, "
+                  f"max {max(values):.1f}")
+    return {"pace": pace.label, "calls_per_s": stats["called"] / args.seconds,
+            "errors": stats["errors"], "missing": missing,
+            "busy": run["busy"],
+            "median": statistics.median(latencies) if latencies else None,
+            "p99": pct(latencies, 99) if latencies else None}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--servers", type=int, default=4)
+    ap.add_argument("--screens", type=int, default=200)
+    ap.add_argument("--counters", type=int, default=40)
+    ap.add_argument("--kiosks", type=int, default=8)
+    ap.add_argument("--seconds", type=float, default=60, help="of load at each pace")
+    ap.add_argument("--paces", default=DEFAULT_PACES,
+                    help="comma-separated: calls per second over all counters (open loop), or "
+                         f"'stress' (as fast as the servers answer); default {DEFAULT_PACES}")
+    ap.add_argument("--statements", action="store_true",
+                    help="list the statements PostgreSQL ran, per request")
+    ap.add_argument("--timeline", type=Path, metavar="FILE",
+                    help="write, per second of the run, the calls, their call -> screen p99 "
+                         "and the machine's CPU use (user, system, steal, idle) as JSON")
+    args = ap.parse_args()
+    try:
+        paces = parse_paces(args.paces, args.counters, args.kiosks)
+    except argparse.ArgumentTypeError as exc:
+        ap.error(f"--paces: {exc}")
+
+    province = Province(args)
+    try:
+        province.start()
+        cpu_samples: list[tuple[float, list[int]]] = []
+        sampling = threading.Event()
+        threading.Thread(target=sample_cpu, args=(cpu_samples, sampling), daemon=True).start()
+        runs = [province.run(pace) for pace in paces]
+        sampling.set()
+        arrivals = province.arrivals()
+    finally:
+        province.close()
+    cpu = next((ln.split(":", 1)[1].strip() for ln in
+                Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("model name")),
+               platform.processor())
+    print(f"machine: {platform.machine()}, {cpu}, {os.cpu_count()} cores")
+    print(f"{args.servers} server processes on one PostgreSQL (fsync on); {args.screens} screens; "
+          f"{args.counters} counters; {args.kiosks} kiosks; {args.seconds:.0f} s at each pace")
+    rows = [report(run, arrivals, args) for run in runs]
+    if args.timeline:
+        args.timeline.write_text(json.dumps(
+            [{"pace": run["pace"].label, **row} for run in runs
+             for row in timeline(run["sent"], arrivals, cpu_samples)], indent=1))
+    print("\n| pace | calls/s | errors | missed | CPU busy / stolen | call -> screen median | p99 |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        med = f"{r['median']:.1f} ms" if r["median"] is not None else "-"
+        p99 = f"{r['p99']:.1f} ms" if r["p99"] is not None else "-"
+        print(f"| {r['pace']} | {r['calls_per_s']:.1f} | {r['errors']} | {r['missing']} | "
+              f"{100 * r['busy'][0]:.0f} / {100 * r['busy'][1]:.0f} % | {med} | {p99} |")
 
 
 if __name__ == "__main__":
