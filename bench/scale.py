@@ -72,10 +72,10 @@ def make_config(pg_url: str, counters: int, kiosks: int) -> str:
                      f'numbering = {{ prefix = "{chr(65 + i)}", width = 4 }}\n')
     for c in range(counters):
         fields = ", ".join(f'"{FIELDS[(c + k) % len(FIELDS)]}"' for k in range(2))
-        lines.append(f'[[counters]]\nid = "quay-{c + 1}"\nnumber = {c + 1}\nfields = [{fields}]\n')
+        lines.append(f'[[counters]]\nid = "{counter_id(c)}"\nnumber = {c + 1}\nfields = [{fields}]\n')
     for k in range(kiosks):
         lines.append(f'[[devices]]\nid = "kiosk-{k + 1}"\nkind = "kiosk"\n'
-                     f'token = "bench-kiosk-token-{k + 1:04d}-xxxx"\n')
+                     f'token = "{kiosk_token(k)}"\n')
     lines.append('[voice]\nengine = "none"\n')
     lines.append(f'[server]\nthreads = 120\nsse_keepalive_s = 5\n[database]\nurl = "{pg_url}"\n')
     return "\n".join(lines)
@@ -159,13 +159,24 @@ def proc_stat() -> list[int]:
         return [int(v) for v in f.readline().split()[1:]]
 
 
-def busy_share(a: list[int], b: list[int]) -> tuple[float, float]:
-    """Between two :func:`proc_stat`: the share of the machine's CPU time that its own
-    processes used, and the share the hypervisor gave to other machines (steal time: a virtual
-    core that is ready but does not run)."""
+def cpu_shares(a: list[int], b: list[int]) -> dict[str, float]:
+    """Between two :func:`proc_stat`: the shares of the machine's CPU time spent in user (and
+    nice) and system time, stolen by the hypervisor for other machines (a virtual core ready
+    but not running), and idle."""
     d = [y - x for x, y in zip(a[:8], b[:8], strict=False)]
-    total = sum(d) or 1
-    return 1 - (d[3] + d[4] + d[7]) / total, d[7] / total
+    total = sum(d) or 1  # user nice system idle iowait irq softirq steal
+    return {"user": (d[0] + d[1]) / total, "system": (d[2] + d[5] + d[6]) / total,
+            "steal": d[7] / total, "idle": (d[3] + d[4]) / total}
+
+
+def counter_id(c: int) -> str:
+    """The id of the generated config's counter ``c`` (from 0)."""
+    return f"quay-{c + 1}"
+
+
+def kiosk_token(k: int) -> str:
+    """The token of the generated config's kiosk ``k`` (from 0)."""
+    return f"bench-kiosk-token-{k + 1:04d}-xxxx"
 
 
 def sample_cpu(samples: list[tuple[float, list[int]]], done: threading.Event) -> None:
@@ -186,12 +197,8 @@ def timeline(sent: dict[int, float], arrivals: dict[int, list],
         sec = int(t0 - start)
         calls[sec] = calls.get(sec, 0) + 1
         per_second.setdefault(sec, []).extend((arrived - t0) * 1000 for arrived, _ in arrivals.get(tid, []))
-    cpu: dict[int, dict[str, float]] = {}
-    for (t_a, a), (_, b) in zip(cpu_samples, cpu_samples[1:], strict=False):
-        d = [y - x for x, y in zip(a, b, strict=False)]
-        total = sum(d[:8]) or 1  # user nice system idle iowait irq softirq steal
-        cpu[int(t_a - start)] = {"user": (d[0] + d[1]) / total, "system": (d[2] + d[5] + d[6]) / total,
-                                 "steal": d[7] / total, "idle": (d[3] + d[4]) / total}
+    cpu = {int(t_a - start): cpu_shares(a, b)
+           for (t_a, a), (_, b) in zip(cpu_samples, cpu_samples[1:], strict=False)}
     rows = [{"second": sec, "calls": calls[sec], "p99_ms": round(pct(vals, 99), 1) if vals else None,
              **cpu.get(sec, {})} for sec, vals in sorted(per_second.items())]
     return rows
@@ -453,7 +460,7 @@ class Province:
         builds its statements on first use (a counter's choice of the next ticket is compiled
         once per process, 10-20 ms of CPU here), which a centre's day pays once, at its start."""
         officer = {"Authorization": f"Bearer {self.token}"}
-        kiosk = {"Authorization": "Bearer bench-kiosk-token-0001-xxxx"}
+        kiosk = {"Authorization": f"Bearer {kiosk_token(0)}"}
         with requests.Session() as http:
             for port in self.ports:
                 base = f"http://127.0.0.1:{port}/api/v1"
@@ -461,14 +468,14 @@ class Province:
                     http.post(f"{base}/tickets", json={"service_id": field}, headers=kiosk,
                               timeout=30).raise_for_status()
                 for c in range(self.args.counters):
-                    http.post(f"{base}/counters/quay-{c + 1}/call-next", headers=officer,
+                    http.post(f"{base}/counters/{counter_id(c)}/call-next", headers=officer,
                               timeout=30).raise_for_status()
 
     def run(self, pace: Pace) -> dict:
         """One period of load at ``pace``: what the officers and kiosks saw, and the CPU used."""
         args = self.args
-        counters = [f"quay-{c + 1}" for c in range(args.counters)]
-        kiosks = [f"bench-kiosk-token-{k + 1:04d}-xxxx" for k in range(args.kiosks)]
+        counters = [counter_id(c) for c in range(args.counters)]
+        kiosks = [kiosk_token(k) for k in range(args.kiosks)]
         halves = [(counters[::2], kiosks[::2]), (counters[1::2], kiosks[1::2])]
         server_pids = [s.pid for s in self.servers]
         sim_pids = [p.pid for p, _ in self.readers]
@@ -494,7 +501,8 @@ class Province:
                 took[k].extend(tk[k])
             for k in stats:
                 stats[k] += st[k]
-        busy = busy_share(stat_before, proc_stat())
+        shares = cpu_shares(stat_before, proc_stat())
+        busy = (1 - shares["idle"] - shares["steal"], shares["steal"])
         cpu_used = (cpu_seconds(server_pids) - cpu_before[0],
                     cpu_seconds(postgres_pids(self.cluster.port)) - cpu_before[1],
                     cpu_seconds(sim_pids) - cpu_before[2])
