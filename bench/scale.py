@@ -294,6 +294,14 @@ class Http:
         self.timeout = timeout
         self.conns: dict[int, http.client.HTTPConnection] = {}
 
+    def connect(self, ports: list[int]) -> None:
+        """Open the connections before the load starts, so that its first second does not pay
+        for them."""
+        for port in ports:
+            conn = self.conns[port] = http.client.HTTPConnection("127.0.0.1", port,
+                                                                  timeout=self.timeout)
+            conn.connect()
+
     def post(self, port: int, path: str, headers: dict, body: dict | None = None):
         """(status, parsed JSON body); raises OSError or ValueError on a failure."""
         conn = self.conns.get(port)
@@ -313,8 +321,9 @@ class Http:
 
 def paced(rng: random.Random, mean_s: float | None, end: float, closed_loop: tuple[float, float],
           work) -> None:
-    """Call ``work()`` until ``end``: open loop at exponential intervals of mean ``mean_s``
-    (a request waits only for the one before it from this device; one that fell more than a
+    """Call ``work()`` until ``end``: open loop at exponential intervals of mean ``mean_s``, the
+    first one too, so the pace holds from the first second (a request waits only for the one
+    before it from this device; one that fell more than a
     second behind starts afresh rather than catch up in a burst), or, with ``mean_s`` None,
     closed loop: a pause drawn from ``closed_loop`` after each answer."""
     if mean_s is None:
@@ -322,7 +331,7 @@ def paced(rng: random.Random, mean_s: float | None, end: float, closed_loop: tup
             work()
             time.sleep(rng.uniform(*closed_loop))
         return
-    next_t = time.perf_counter() + rng.uniform(0, mean_s)
+    next_t = time.perf_counter() + rng.expovariate(1 / mean_s)  # memoryless: no opening burst
     while next_t < end:
         delay = next_t - time.perf_counter()
         if delay > 0:
@@ -334,18 +343,28 @@ def paced(rng: random.Random, mean_s: float | None, end: float, closed_loop: tup
 
 
 def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str], token: str,
-                 seconds: float, seed: int, out, pace: Pace) -> None:
-    """Officers calling at ``counters`` and kiosks issuing, at ``pace``, until ``seconds`` have
-    passed."""
+                 seconds: float, seed: int, out, pace: Pace, ready, go) -> None:
+    """Officers calling at ``counters`` and kiosks issuing, at ``pace``, for ``seconds`` from
+    ``go``. ``ready`` is set once every thread runs and holds its connections: the start-up of
+    this process and its threads is not part of the measured period."""
     rng = random.Random(seed)
     sent: dict[int, float] = {}
     stats: dict[str, float] = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
     took: dict[str, list[float]] = {"issue": [], "call": []}
     lock = threading.Lock()
-    end = time.perf_counter() + seconds
+    devices = len(kiosk_tokens) + len(counters)
+    connected = threading.Barrier(devices + 1)
+    started = threading.Event()
+    end = 0.0
+
+    def connect(client: Http) -> None:
+        client.connect(ports)
+        connected.wait()
+        started.wait()
 
     def kiosk(tok: str) -> None:
         client = Http()
+        connect(client)
 
         def issue() -> None:
             port = rng.choice(ports)
@@ -364,6 +383,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
 
     def officer(counter: str) -> None:
         client = Http()
+        connect(client)
 
         def call() -> None:
             port = rng.choice(ports)
@@ -391,9 +411,14 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
 
     threads = [threading.Thread(target=kiosk, args=(t,)) for t in kiosk_tokens]
     threads += [threading.Thread(target=officer, args=(c,)) for c in counters]
-    cpu0 = time.process_time()
     for th in threads:
         th.start()
+    connected.wait()
+    ready.set()
+    go.wait()
+    cpu0 = time.process_time()
+    end = time.perf_counter() + seconds
+    started.set()
     for th in threads:
         th.join()
     stats["cpu_s"] = time.process_time() - cpu0  # all this process's threads
@@ -480,20 +505,27 @@ class Province:
         server_pids = [s.pid for s in self.servers]
         sim_pids = [p.pid for p, _ in self.readers]
         pg_pids = postgres_pids(self.cluster.port)
-        counts_before = statement_counts(self.pg_url)
-        cpu_before = (cpu_seconds(server_pids), cpu_seconds(pg_pids), cpu_seconds(sim_pids))
         loaders = []
-        stat_before = proc_stat()
+        go = self.ctx.Event()
         for i, (cs, ks) in enumerate(halves):
             recv, send = self.ctx.Pipe(duplex=False)
+            ready = self.ctx.Event()
             p = self.ctx.Process(target=load_process, args=(
-                self.ports, cs, ks, self.token, args.seconds, f"{i}-{pace.label}", send, pace))
+                self.ports, cs, ks, self.token, args.seconds, f"{i}-{pace.label}", send, pace,
+                ready, go))
             p.start()
-            loaders.append((p, recv))
+            loaders.append((p, recv, ready))
+        for _, _, ready in loaders:
+            ready.wait(60)
+        time.sleep(1)  # the load processes' start-up has settled
+        counts_before = statement_counts(self.pg_url)
+        cpu_before = (cpu_seconds(server_pids), cpu_seconds(pg_pids), cpu_seconds(sim_pids))
+        stat_before = proc_stat()
+        go.set()
         sent: dict[int, float] = {}
         stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0, "cpu_s": 0.0}
         took: dict[str, list[float]] = {"issue": [], "call": []}
-        for p, recv in loaders:
+        for p, recv, _ in loaders:
             s, st, tk = recv.recv()
             p.join()
             sent.update(s)
