@@ -296,11 +296,14 @@ class Http:
 
     def connect(self, ports: list[int]) -> None:
         """Open the connections before the load starts, so that its first second does not pay
-        for them."""
+        for them (one that fails is opened again by the first request, which counts it)."""
         for port in ports:
-            conn = self.conns[port] = http.client.HTTPConnection("127.0.0.1", port,
-                                                                  timeout=self.timeout)
-            conn.connect()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=self.timeout)
+            try:
+                conn.connect()
+            except OSError:
+                continue
+            self.conns[port] = conn
 
     def post(self, port: int, path: str, headers: dict, body: dict | None = None):
         """(status, parsed JSON body); raises OSError or ValueError on a failure."""
@@ -323,9 +326,9 @@ def paced(rng: random.Random, mean_s: float | None, end: float, closed_loop: tup
           work) -> None:
     """Call ``work()`` until ``end``: open loop at exponential intervals of mean ``mean_s``, the
     first one too, so the pace holds from the first second (a request waits only for the one
-    before it from this device; one that fell more than a
-    second behind starts afresh rather than catch up in a burst), or, with ``mean_s`` None,
-    closed loop: a pause drawn from ``closed_loop`` after each answer."""
+    before it from this device; one that fell more than a second behind starts afresh rather
+    than catch up in a burst), or, with ``mean_s`` None, closed loop: a pause drawn from
+    ``closed_loop`` after each answer."""
     if mean_s is None:
         while time.perf_counter() < end:
             work()
