@@ -22,6 +22,7 @@ from a stall. A table of all paces ends the output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import multiprocessing
@@ -294,23 +295,24 @@ class Http:
         self.timeout = timeout
         self.conns: dict[int, http.client.HTTPConnection] = {}
 
-    def connect(self, ports: list[int]) -> None:
-        """Open the connections before the load starts, so that its first second does not pay
-        for them (one that fails is opened again by the first request, which counts it)."""
-        for port in ports:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=self.timeout)
-            try:
-                conn.connect()
-            except OSError:
-                continue
-            self.conns[port] = conn
-
-    def post(self, port: int, path: str, headers: dict, body: dict | None = None):
-        """(status, parsed JSON body); raises OSError or ValueError on a failure."""
+    def _conn(self, port: int) -> http.client.HTTPConnection:
         conn = self.conns.get(port)
         if conn is None:
             conn = self.conns[port] = http.client.HTTPConnection("127.0.0.1", port,
                                                                   timeout=self.timeout)
+        return conn
+
+    def connect(self, ports: list[int]) -> None:
+        """Open the connections before the load starts, so that its first second does not pay
+        for them (http.client tries one that failed again at its first request, which counts
+        the error if it fails too)."""
+        for port in ports:
+            with contextlib.suppress(OSError):
+                self._conn(port).connect()
+
+    def post(self, port: int, path: str, headers: dict, body: dict | None = None):
+        """(status, parsed JSON body); raises OSError or ValueError on a failure."""
+        conn = self._conn(port)
         data = json.dumps(body).encode() if body is not None else b""
         try:
             conn.request("POST", path, data, {**headers, "Content-Type": "application/json"})
@@ -360,14 +362,15 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
     started = threading.Event()
     end = 0.0
 
-    def connect(client: Http) -> None:
+    def get_ready(client: Http) -> None:
+        """Connect, then wait with the others for the start."""
         client.connect(ports)
         connected.wait()
         started.wait()
 
     def kiosk(tok: str) -> None:
         client = Http()
-        connect(client)
+        get_ready(client)
 
         def issue() -> None:
             port = rng.choice(ports)
@@ -386,7 +389,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
 
     def officer(counter: str) -> None:
         client = Http()
-        connect(client)
+        get_ready(client)
 
         def call() -> None:
             port = rng.choice(ports)
