@@ -289,7 +289,20 @@ class ServerConfig(_Model):
 
 
 class DatabaseConfig(_Model):
-    url: str = ""
+    url: str = Field(default="", description="empty: SQLite in the data directory")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        """SQLite or PostgreSQL through psycopg 3 (a bare ``postgresql://`` means psycopg 3 here,
+        not SQLAlchemy's default psycopg2, which motcua does not install)."""
+        scheme, sep, rest = value.partition("://")
+        if not value or scheme in ("sqlite", "postgresql+psycopg"):
+            return value
+        if scheme in ("postgresql", "postgres") and sep:
+            return f"postgresql+psycopg://{rest}"
+        raise ValueError(f"{scheme!r} is not a supported database: use SQLite (leave url empty) "
+                         "or PostgreSQL ('postgresql+psycopg://user:password@host/motcua')")
 
 
 class CentreConfig(_Model):
@@ -415,6 +428,20 @@ class Config(_Model):
     @property
     def database_url(self) -> str:
         return self.database.url or f"sqlite:///{self.data_path / 'motcua.db'}"
+
+    # Changes given on the command line --------------------------------------------------
+    def with_server_url(self, url: str) -> Config:
+        """This config with the devices' server at ``url`` (``--server``)."""
+        if not re.match(r"^https?://[^/\s]+", url):
+            raise ValueError(f"{url!r} is not a server address like http://192.168.1.10:8080")
+        return self.model_copy(update={"kiosk": self.kiosk.model_copy(
+            update={"server_url": url.rstrip("/")})})
+
+    def with_server_port(self, port: int) -> Config:
+        """This config with the server on ``port`` and this machine's devices talking to it
+        there (``motcua demo --port``)."""
+        server = self.server.model_copy(update={"port": port})
+        return self.model_copy(update={"server": server}).with_server_url(f"http://127.0.0.1:{port}")
 
 
 def _unique(problems: list[str], where: str, values: list, what: str = "id") -> None:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from gpiozero import LED, Button, Buzzer, Device
 from gpiozero.pins import Factory
 from gpiozero.pins.mock import MockFactory
+
+from motcua.extras import require
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,8 @@ def pin_factory(mock: bool = False) -> tuple[Factory, bool]:
     Returns ``(factory, is_mock)``.
     """
     if not mock:
+        if is_raspberry_pi():
+            require("lgpio", "gpio")  # else every button would be a mock pin, silently dead
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # gpiozero warns once per factory it cannot load
@@ -37,6 +42,14 @@ def pin_factory(mock: bool = False) -> tuple[Factory, bool]:
             log.warning("no GPIO on this machine (%s): using mock pins, so no physical button "
                         "will work; on a Raspberry Pi install lgpio in the venv", exc)
     return MockFactory(), True
+
+
+def is_raspberry_pi(model_file: Path = Path("/proc/device-tree/model")) -> bool:
+    """True on a Raspberry Pi (its device tree names the model)."""
+    try:
+        return model_file.read_bytes().startswith(b"Raspberry Pi")
+    except OSError:
+        return False
 
 
 class ButtonPanel:

@@ -8,12 +8,25 @@ import sys
 
 import click
 
+from motcua.extras import MissingExtra
+
 from .kivy_env import parse_size
 
 
 def _fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
+
+
+def device_config(server_url: str | None):
+    """The config of the command line, with ``--server`` applied."""
+    config = click.get_current_context().find_root().obj.config()
+    if server_url is None:
+        return config
+    try:
+        return config.with_server_url(server_url)
+    except ValueError as exc:
+        _fail(f"--server: {exc}")
 
 
 @click.command("kiosk")
@@ -23,20 +36,23 @@ def _fail(message: str) -> None:
               help="Render without a display (tests, CI); implies --windowed.")
 @click.option("--size", metavar="WxH",
               help="Window size for --windowed/--offscreen, e.g. 800x480 or 1080x1920.")
+@click.option("--server", "server_url", metavar="URL",
+              help="The display server, e.g. http://192.168.1.10:8080 (default: kiosk.server_url).")
 @click.option("-v", "--verbose", is_flag=True, help="Log more.")
-def kiosk(fullscreen: bool | None, offscreen: bool, size: str | None, verbose: bool) -> None:
+def kiosk(fullscreen: bool | None, offscreen: bool, size: str | None, server_url: str | None,
+          verbose: bool) -> None:
     """Run the touch kiosk that issues and prints tickets."""
     from .launch import KioskSetupError, run_kiosk, window_spec
 
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
-    config = click.get_current_context().find_root().obj.config()
+    config = device_config(server_url)
     try:
         wanted = parse_size(size) if size else None
     except ValueError as exc:
         _fail(f"--size: {exc}")
     if importlib.util.find_spec("kivy") is None:  # not imported yet: Kivy reads settings on import
-        _fail("Kivy is not installed: .venv/bin/pip install kivy==2.3.1")
+        _fail(str(MissingExtra("kiosk", "kivy")))
     try:
         run_kiosk(config, window_spec(config, fullscreen=fullscreen, offscreen=offscreen,
                                       size=wanted))

@@ -26,17 +26,21 @@ def _fail(message: str) -> NoReturn:
               help="Use gpiozero's mock pins (the default when this machine has no GPIO).")
 @click.option("--retry-dead", is_flag=True,
               help="Send again the ratings the server refused (after fixing the config).")
-def rating_station(device_id: str | None, mock_pins: bool, retry_dead: bool) -> None:
+@click.option("--server", "server_url", metavar="URL",
+              help="The display server, e.g. http://192.168.1.10:8080 (default: kiosk.server_url).")
+def rating_station(device_id: str | None, mock_pins: bool, retry_dead: bool,
+                   server_url: str | None) -> None:
     """Run a rating station: GPIO buttons -> local outbox -> server."""
     from gpiozero.exc import GPIOZeroError
 
     from .buttons import pin_factory
+    from .cli import device_config
     from .rating import RatingStation, StationError, outbox_path, rating_device
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, stream=sys.stdout,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    config = click.get_current_context().find_root().obj.config()
+    config = device_config(server_url)
     try:
         device = rating_device(config, device_id)
     except StationError as exc:

@@ -10,6 +10,7 @@ import click
 from config import Config, ConfigError, find_config, load_config
 
 from . import __version__
+from .extras import MissingExtra
 
 
 class Context:
@@ -43,6 +44,19 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
+def _writable_data_dir(path: Path) -> None:
+    """Create the data directory if needed and check that this user can write in it."""
+    import tempfile
+
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        fail(f"cannot write in the data directory {path}: {exc.strerror or exc} (run as the user "
+             "that owns it, e.g. sudo -u motcua motcua init, or set $MOTCUA_DATA_DIR)")
+
+
 def _opened_database(ctx: Context):
     """The database, migrated to the current schema, or a clear error."""
     from sqlalchemy.exc import SQLAlchemyError
@@ -74,7 +88,7 @@ def init(ctx: Context) -> None:
     from display_server.storage.migrate import current_revision
 
     cfg = ctx.config()
-    cfg.data_path.mkdir(parents=True, exist_ok=True)
+    _writable_data_dir(cfg.data_path)
     db = ctx.database()
     before = current_revision(db)
     db = _opened_database(ctx)
@@ -254,6 +268,8 @@ def server(ctx: Context, host: str | None, port: int | None, threads: int | None
               help="Kiosk without a display (default: offscreen when there is no display).")
 @click.option("--speed", default=1.0, show_default=True, help="Simulation speed factor.")
 @click.option("--duration", type=float, default=None, help="Stop after this many seconds.")
+@click.option("--port", type=click.IntRange(1, 65535), default=None,
+              help="The server's port (default: server.port of the config, 8080).")
 @click.option("--terminal", is_flag=True,
               help="Only print a simulated day in the terminal (no server, no windows).")
 @click.option("--tickets", default=40, show_default=True, help="--terminal: citizens arriving.")
@@ -262,7 +278,7 @@ def server(ctx: Context, host: str | None, port: int | None, threads: int | None
               help="--terminal: where the database goes (default: a new temporary folder).")
 @click.pass_obj
 def demo(ctx: Context, simulate: bool, no_kiosk: bool, offscreen: bool | None, speed: float,
-         duration: float | None, terminal: bool, tickets: int, seed: int,
+         duration: float | None, port: int | None, terminal: bool, tickets: int, seed: int,
          data_dir: str | None) -> None:
     """Run the whole system on this machine: server, kiosk, simulated rating buttons."""
     if terminal:
@@ -270,9 +286,14 @@ def demo(ctx: Context, simulate: bool, no_kiosk: bool, offscreen: bool | None, s
 
         run_demo_day(ctx.config(), tickets=tickets, seed=seed, data_dir=data_dir)
         return
-    from .demo import run_demo
+    from .demo import port_in_use, run_demo
 
     cfg = ctx.config()
+    if port is not None:
+        cfg = cfg.with_server_port(port)
+    if port_in_use(cfg.server.host, cfg.server.port):
+        fail(f"port {cfg.server.port} is already in use (another motcua demo or server?): "
+             f"choose another with  motcua demo --port {cfg.server.port + 1}")
     _opened_database(ctx)
     sys.exit(run_demo(cfg, cfg.source or find_config(ctx.config_path), simulate_day=simulate,
                       kiosk=not no_kiosk, offscreen=offscreen, duration_s=duration, speed=speed))
@@ -280,12 +301,13 @@ def demo(ctx: Context, simulate: bool, no_kiosk: bool, offscreen: bool | None, s
 
 @cli.command("demo-kiosk", hidden=True)
 @click.option("--offscreen", is_flag=True)
+@click.option("--server", "server_url", required=True)
 @click.pass_obj
-def demo_kiosk(ctx: Context, offscreen: bool) -> None:
+def demo_kiosk(ctx: Context, offscreen: bool, server_url: str) -> None:
     """The demo's kiosk process: kiosk window plus the first rating station on keys 1-3."""
     from .demo import run_demo_kiosk
 
-    run_demo_kiosk(ctx.config(), offscreen=offscreen)
+    run_demo_kiosk(ctx.config().with_server_url(server_url), offscreen=offscreen)
 
 
 class _LazyCommand(click.Group):
@@ -332,7 +354,10 @@ cli.add_command(restore_command)
 
 
 def main() -> None:
-    cli(prog_name="motcua")
+    try:
+        cli(prog_name="motcua")
+    except MissingExtra as exc:  # an optional package this role did not install
+        fail(str(exc))
 
 
 if __name__ == "__main__":

@@ -7,10 +7,12 @@ officers calling at every counter, citizens taking tickets and pressing rating b
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -88,6 +90,17 @@ def ensure_accounts(config: Config) -> list[tuple[str, str, str]]:
         out.append((username, password, role if role == "admin" else ", ".join(counters)))
     db.dispose()
     return out
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """True when something already listens on ``host:port`` (checked before the demo starts)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            return exc.errno == errno.EADDRINUSE
+    return False
 
 
 def wait_for_server(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> bool:
@@ -170,7 +183,7 @@ def run_demo(config: Config, config_path: Path, *, simulate_day: bool, kiosk: bo
     logins = ensure_accounts(config)
     signal.signal(signal.SIGTERM, lambda *_: system.stop.set())
     try:  # Ctrl-C at any point, even while starting, stops every child
-        server = system.spawn("server", log_name="server")
+        server = system.spawn("server", "--port", str(config.server.port), log_name="server")
         if not wait_for_server(system.url, server):
             click.echo("error: the server did not start; see "
                        f"{config.data_path / 'logs' / 'server.log'}", err=True)
@@ -178,12 +191,12 @@ def run_demo(config: Config, config_path: Path, *, simulate_day: bool, kiosk: bo
         if kiosk:
             if offscreen is None:
                 offscreen = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-            args = ["demo-kiosk"] + (["--offscreen"] if offscreen else [])
+            args = ["demo-kiosk", "--server", system.url] + (["--offscreen"] if offscreen else [])
             system.spawn(*args, log_name="kiosk")
         stations = [d for d in config.devices if d.kind == "rating_station"][1:]
         for d in stations:  # the first station's buttons are keys 1-3 on the kiosk window
-            system.spawn("rating-station", "--device", d.id, "--mock-pins",
-                         log_name=f"rating-{d.id}")
+            system.spawn("rating-station", "--device", d.id, "--mock-pins", "--server",
+                         system.url, log_name=f"rating-{d.id}")
         if simulate_day:
             simulate(system, speed=speed)
         _print_welcome(system, logins, kiosk=kiosk, offscreen=bool(offscreen),

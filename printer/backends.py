@@ -24,6 +24,8 @@ from escpos.escpos import Escpos
 from escpos.exceptions import DeviceNotFoundError
 from PIL import Image
 
+from motcua.extras import MissingExtra
+
 from .encode import encode_image
 from .errors import MissingDependency, PrinterError, PrinterOffline
 from .render import TicketRenderer
@@ -345,9 +347,7 @@ class SerialPrinter(EscposPrinter):
         from escpos.printer.serial import is_usable
 
         if not is_usable():
-            raise MissingDependency(
-                "serial printers need pyserial: pip install 'motcua[serial]'"
-            )
+            raise MissingDependency(str(MissingExtra("serial", "serial")))
         super().__init__(renderer, **kwargs)
         self.device = device
         self.baudrate = baudrate
@@ -408,10 +408,8 @@ class UsbPrinter(EscposPrinter):
         from escpos.printer.usb import is_usable
 
         if not is_usable():
-            raise MissingDependency(
-                "USB printers need pyusb: pip install 'motcua[usb]' (and libusb: "
-                "sudo apt-get install libusb-1.0-0)"
-            )
+            raise MissingDependency(f"{MissingExtra('usb', 'usb')} (and libusb: "
+                                    "sudo apt-get install libusb-1.0-0)")
         if not vendor_id or not product_id:
             raise PrinterError(
                 'printer.usb_vendor_id and printer.usb_product_id are required for backend "usb"'

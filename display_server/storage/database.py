@@ -12,6 +12,8 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 
+from motcua.extras import require
+
 from . import tables as t
 from .prepared import Prepared
 
@@ -77,6 +79,8 @@ class Database:
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
         else:
+            if self.url.get_driver_name() == "psycopg":
+                require("psycopg", "postgres")
             self.engine = create_engine(self.url, echo=echo, pool_size=10, max_overflow=40)
             event.listen(self.engine, "connect", _mark_used)
             event.listen(self.engine, "checkin", _mark_used)

@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import psycopg
-from psycopg.rows import namedtuple_row
 from sqlalchemy import Connection, exc
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -149,6 +147,9 @@ def _converts(typ, dialect) -> bool:
 
 
 def _execute(conn: Connection, sql: str, params: dict[str, Any]) -> Rows:
+    import psycopg  # only ever reached on a psycopg connection: SQLite needs no psycopg
+    from psycopg.rows import namedtuple_row
+
     raw = conn.connection.driver_connection
     try:
         with raw.cursor(row_factory=namedtuple_row) as cur:
