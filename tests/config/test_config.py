@@ -263,3 +263,31 @@ def test_server_caps_what_each_response_buffer_keeps(config, monkeypatch) -> Non
     assert seen["outbuf_high_watermark"] == serve_module.OUTBUF_HIGH_WATERMARK
     assert MAX_BACKLOG_BYTES < serve_module.OUTBUF_HIGH_WATERMARK < 16 * 1024 * 1024
     assert seen["max_streams"] == seen["threads"] - seen["threads"] // 4  # the streams' cap
+
+
+@pytest.mark.parametrize(("url", "stored"), [
+    ("", ""),
+    ("sqlite:////var/lib/motcua/x.db", "sqlite:////var/lib/motcua/x.db"),
+    ("postgresql+psycopg://u:p@db/motcua", "postgresql+psycopg://u:p@db/motcua"),
+    ("postgresql://u:p@db/motcua", "postgresql+psycopg://u:p@db/motcua"),  # psycopg 3, not 2
+    ("postgres://u@db/motcua", "postgresql+psycopg://u@db/motcua"),
+])
+def test_database_urls(tmp_path: Path, url: str, stored: str) -> None:
+    cfg = load_config(write(tmp_path, MINIMAL + f'[database]\nurl = "{url}"\n'), env={})
+    assert cfg.database.url == stored
+
+
+def test_unsupported_database_is_named(tmp_path: Path) -> None:
+    got = problems(tmp_path, MINIMAL + '[database]\nurl = "mysql://u@db/motcua"\n')
+    assert any(p.startswith("database.url: ") and "'mysql' is not a supported database" in p
+               for p in got), got
+
+
+def test_server_address_from_the_command_line(tmp_path: Path) -> None:
+    cfg = load_config(write(tmp_path, MINIMAL), env={})
+    assert cfg.with_server_url("http://10.0.0.5:8080/").kiosk.server_url == "http://10.0.0.5:8080"
+    moved = cfg.with_server_port(8099)
+    assert moved.server.port == 8099 and moved.kiosk.server_url == "http://127.0.0.1:8099"
+    assert cfg.server.port == 8080  # the config itself is unchanged
+    with pytest.raises(ValueError, match="not a server address"):
+        cfg.with_server_url("10.0.0.5:8080")

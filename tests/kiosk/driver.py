@@ -25,6 +25,7 @@ Steps:
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -35,7 +36,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+if importlib.util.find_spec("kiosk") is None:  # else the installed motcua (a role's own venv)
+    sys.path.insert(0, str(ROOT))
 
 Wait = Callable[[], bool] | float | int | None
 
@@ -71,7 +73,21 @@ def main() -> int:
     from kivy.base import EventLoop
     from kivy.clock import Clock
     from kivy.core.window import Window
-    from kivy.tests.common import UnitTestTouch
+    from kivy.input.motionevent import MotionEvent
+
+    class Touch(MotionEvent):
+        """One finger at window position (x, y): kivy.tests.common.UnitTestTouch, which needs
+        pytest (not in a kiosk's own environment)."""
+
+        def __init__(self, x: float, y: float):
+            win = EventLoop.window
+            super().__init__("Touch", 99, {"x": x / (win.width - 1.0), "y": y / (win.height - 1.0)},
+                             is_touch=True, type_id="touch")
+            self.profile = ["pos"]
+
+        def depack(self, args: dict) -> None:
+            self.sx, self.sy = args["x"], args["y"]
+            super().depack(args)
 
     def shot(name: str) -> None:
         if shots is None:
@@ -83,16 +99,13 @@ def main() -> int:
             os.replace(made, target)
             report.setdefault("shots", []).append(str(target))
 
-    def touch(widget) -> None:
-        x, y = widget.to_window(*widget.center)
-        t = UnitTestTouch(x, y)
-        t.touch_down()
-        t.touch_up()
-
     def tap_at(x: float, y: float) -> None:
-        t = UnitTestTouch(x, y)
-        t.touch_down()
-        t.touch_up()
+        t = Touch(x, y)
+        EventLoop.post_dispatch_input("begin", t)
+        EventLoop.post_dispatch_input("end", t)
+
+    def touch(widget) -> None:
+        tap_at(*widget.to_window(*widget.center))
 
     def frames(n: int = 3) -> Wait:
         start = Clock.frames_displayed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -207,6 +208,20 @@ def test_pin_factory_uses_the_real_one_when_present(monkeypatch):
     monkeypatch.setattr(Device, "ensure_pin_factory", staticmethod(lambda: None))
     monkeypatch.setattr(Device, "pin_factory", real)
     assert buttons.pin_factory() == (real, False)
+
+
+def test_a_pi_without_lgpio_is_an_error_not_silent_mock_pins(monkeypatch, tmp_path):
+    from motcua.extras import MissingExtra
+
+    model = tmp_path / "model"
+    model.write_bytes(b"Raspberry Pi 4 Model B Rev 1.5\x00")
+    assert buttons.is_raspberry_pi(model) and not buttons.is_raspberry_pi(tmp_path / "none")
+    monkeypatch.setattr(buttons, "is_raspberry_pi", lambda: True)
+    monkeypatch.setitem(sys.modules, "lgpio", None)  # not installed
+    with pytest.raises(MissingExtra, match="needs the 'gpio' extra") as info:
+        buttons.pin_factory()
+    assert "install" in str(info.value) and "\n" not in str(info.value)
+    assert buttons.pin_factory(mock=True)[1]  # mock pins asked for: no lgpio needed
 
 
 def test_from_config_puts_the_outbox_in_the_data_dir(config, factory, fake_client):
