@@ -107,6 +107,12 @@ class Numbering(_Model):
                 raise ValueError(f"range {self.range!r} must look like '1001-1999' with start <= end")
         return self
 
+    def describe(self) -> str:
+        """The format as the config writes it, e.g. 'range 1001-1999' or 'prefix A, width 3'."""
+        if self.range is not None:
+            return f"range {self.range}"
+        return f"prefix {self.prefix!r}, width {self.width}" if self.prefix else f"width {self.width}"
+
     @property
     def capacity(self) -> int:
         """How many distinct numbers this format can give in one day."""
@@ -114,6 +120,32 @@ class Numbering(_Model):
             start, end = (int(x) for x in self.range.split("-"))
             return end - start + 1
         return 10 ** (self.width or 0) - 1
+
+    def blocks(self) -> list[tuple[str, int, int, int]]:
+        """The printed numbers as blocks ``(text, digits, low, high)``: ``text`` followed by
+        ``low``..``high`` written with exactly ``digits`` digits."""
+        if self.range is None:
+            return [(self.prefix, self.width or 0, 1, 10 ** (self.width or 0) - 1)]
+        start, end = (int(x) for x in self.range.split("-"))
+        return [("", k, max(start, 10 ** (k - 1) if k > 1 else 0), min(end, 10 ** k - 1))
+                for k in range(len(str(start)), len(str(end)) + 1)]
+
+    def shared_number(self, other: Numbering) -> str | None:
+        """A number both formats print (the smallest of one block), or None when they never
+        print the same number."""
+        for a in self.blocks():
+            for b in other.blocks():
+                if len(a[0]) + a[1] != len(b[0]) + b[1]:
+                    continue
+                short, long_ = sorted((a, b), key=lambda blk: len(blk[0]))
+                digits = long_[0][len(short[0]):]  # what the longer text puts in the other's digits
+                if not long_[0].startswith(short[0]) or not (digits == "" or digits.isdigit()):
+                    continue
+                offset = int(digits or "0") * 10 ** long_[1]
+                low = max(short[2] - offset, long_[2])
+                if low <= min(short[3] - offset, long_[3]):
+                    return f"{long_[0]}{low:0{long_[1]}d}"
+        return None
 
     def format(self, seq: int) -> str:
         """The printed number of the ``seq``-th ticket of the day (1-based)."""
@@ -367,6 +399,15 @@ class Config(_Model):
                     problems.append(
                         f"counters[{i}].fields: unknown field {fid!r} (known: {', '.join(sorted(field_ids))})"
                     )
+        for i, f in enumerate(self.fields):
+            for g in self.fields[:i]:
+                shared = f.numbering.shared_number(g.numbering)
+                if shared is not None:
+                    problems.append(
+                        f"fields[{i}].numbering: field {f.id!r} ({f.numbering.describe()}) prints "
+                        f"the same numbers as field {g.id!r} ({g.numbering.describe()}), e.g. "
+                        f"{shared} (two citizens would hold one number): give each field its "
+                        "own range or prefix")
         served = {fid for c in self.counters for fid in c.fields}
         for i, f in enumerate(self.fields):
             if f.id not in served:

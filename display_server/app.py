@@ -10,6 +10,7 @@ from flask import Flask
 
 from config.schema import Config
 
+from . import safe_input, security_headers
 from .api import bp as api_bp
 from .api.errors import install as install_errors
 from .auth import csrf
@@ -25,6 +26,7 @@ def create_app(config: Config, *, db: Database | None = None, clock=None,
     """Build the app for one centre. ``settings`` override Flask config (tests);
     ``max_streams`` caps the event streams open at once (None: no cap)."""
     app = Flask(__name__)
+    safe_input.install(app)
     db = db or Database(config.database_url)
     upgrade(db)
     app.secret_key = config.server.secret_key or _stored_secret(config.data_path)
@@ -39,6 +41,7 @@ def create_app(config: Config, *, db: Database | None = None, clock=None,
     )
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    security_headers.install(app, config)
     app.config.update(settings or {})
     services = app.extensions["motcua"] = Services.build(config, db, clock=clock)
     services.streams.limit = max_streams

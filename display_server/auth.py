@@ -8,9 +8,6 @@ carry the CSRF token when they change anything.
 from __future__ import annotations
 
 import hmac
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass
 from functools import wraps
 
@@ -148,38 +145,3 @@ def officer_for_counter(counter_id: str) -> Principal:
         raise ApiError(403, "counter_not_allowed", "Bạn không được phân công ở quầy này.")
     check_csrf(principal)
     return principal
-
-
-class LoginThrottle:
-    """Refuses logins for a while after repeated failures from one address or for one user."""
-
-    def __init__(self, max_failures: int = 5, window_s: float = 600.0):
-        self.max_failures = max_failures
-        self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._failures.setdefault(key, deque())
-        while q and now - q[0] > self.window_s:
-            q.popleft()
-        return q
-
-    def retry_after(self, *keys: str) -> int:
-        """Seconds until a login may be tried again (0 = now)."""
-        now = time.monotonic()
-        with self._lock:
-            waits = [int(self.window_s - (now - q[0])) + 1 for k in keys
-                     if len(q := self._recent(k, now)) >= self.max_failures]
-        return max(waits, default=0)
-
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for k in keys:
-                self._recent(k, now).append(now)
-
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for k in keys:
-                self._failures.pop(k, None)

@@ -58,7 +58,10 @@ def install(app: Flask) -> None:
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return error_response(exc.status, exc.code, exc.message, **exc.details)
+        response, status = error_response(exc.status, exc.code, exc.message, **exc.details)
+        if "retry_after_s" in exc.details:
+            response.headers["Retry-After"] = str(exc.details["retry_after_s"])
+        return response, status
 
     @app.errorhandler(QueueError)
     def _queue_error(exc: QueueError):
@@ -77,7 +80,12 @@ def install(app: Flask) -> None:
         if not is_api():
             return exc
         code, message = HTTP_MESSAGES.get(exc.code or 500, ("error", exc.description or "Lỗi."))
-        return error_response(exc.code or 500, code, message)
+        response, status = error_response(exc.code or 500, code, message)
+        for name in ("Allow", "Retry-After", "WWW-Authenticate"):  # what the answer relies on
+            value = exc.get_response().headers.get(name)
+            if value:
+                response.headers[name] = value
+        return response, status
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(exc: OperationalError):

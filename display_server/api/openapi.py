@@ -5,10 +5,21 @@ from __future__ import annotations
 from config.schema import Config
 from motcua import __version__
 
+from ..queue.events import KINDS
 from . import bodies
 
 _STR = {"type": "string"}
 _INT = {"type": "integer"}
+_SSE_EVENT = {
+    "type": "object", "required": ["data", "event"],
+    "properties": {
+        "event": {"type": "string", "enum": ["snapshot", "keepalive", *KINDS]},
+        "data": {"type": "string", "contentMediaType": "application/json"},
+        "id": {"type": "string", "pattern": "^[0-9]+$"},
+        "retry": _INT,
+    },
+}
+"""One message of ``GET /events``, as OpenAPI 3.2's ``itemSchema`` (3.1 readers take ``schema``)."""
 _BOOL = {"type": "boolean"}
 _TIME = {"type": ["string", "null"], "format": "date-time"}
 
@@ -334,8 +345,8 @@ def document(config: Config) -> dict:
             "Server-Sent Events: a snapshot (or a replay after Last-Event-ID), then every event "
             "as it commits, each followed shortly by a `snapshot` message without an id (the "
             "display, at most one per 250 ms)",
-            {"200": {"description": "text/event-stream",
-                     "content": {"text/event-stream": {"schema": _STR}}},
+            {"200": {"description": "text/event-stream; the schema is one event's",
+                     "content": {"text/event-stream": {"schema": _SSE_EVENT}}},
              "503": _json("Error", "Every stream slot of this server process is taken (each "
                           "holds a worker thread); try again after Retry-After seconds")},
             security=PUBLIC, tag="public",

@@ -11,13 +11,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from motcua import __version__
 
 from ..auth import (
-    LoginThrottle,
     current_principal,
     issue_token,
     officer_for_counter,
     require,
 )
+from ..login_throttle import LoginThrottle
 from ..present import ticket_json
+from ..safe_input import db_int
 from ..services import Services
 from . import bp
 from .bodies import (
@@ -89,7 +90,7 @@ def display():
 def events():
     s = svc()
     raw = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
-    last_id = int(raw) if raw and raw.isdigit() else None
+    last_id = db_int(raw)
     return EventStreamResponse(s.bus, {
         "snapshot": s.display_json, "events_after": s.engine.events_after, "last_event_id": last_id,
         "keepalive_s": current_app.config["SSE_KEEPALIVE_S"]}, s.streams)
@@ -170,11 +171,12 @@ def heartbeat():
 @bp.post("/auth/login")
 def login():
     body = parse(LoginBody)
-    keys = (f"ip:{request.remote_addr}", f"user:{body.username.lower()}")
+    keys = (request.remote_addr or "", body.username)
     wait = throttle.retry_after(*keys)
     if wait:
+        later = f"{wait} giây" if wait < 60 else f"{wait // 60 + 1} phút"
         raise ApiError(429, "too_many_attempts",
-                       f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {wait // 60 + 1} phút.",
+                       f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {later}.",
                        retry_after_s=wait)
     officer = svc().accounts.authenticate(body.username, body.password)
     if officer is None:

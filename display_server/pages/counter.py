@@ -56,7 +56,7 @@ def login():
 
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")[:256]
-    keys = (f"ip:{request.remote_addr}", f"user:{username}")
+    keys = (request.remote_addr or "", username)
     wait = throttle.retry_after(*keys)
     if wait:
         return _login_page(t("too_many_attempts", n=wait // 60 + 1), 429, username)

@@ -291,3 +291,47 @@ def test_server_address_from_the_command_line(tmp_path: Path) -> None:
     assert cfg.server.port == 8080  # the config itself is unchanged
     with pytest.raises(ValueError, match="not a server address"):
         cfg.with_server_url("10.0.0.5:8080")
+
+
+# -- two fields must never print the same number ----------------------------------------------------
+def _formats() -> list[Numbering]:
+    out = [Numbering(prefix=p, width=w) for p in ("", "1", "2", "A", "A1", "10") for w in (1, 2, 3)]
+    out += [Numbering(range=r) for r in ("0-9", "1-20", "15-99", "100-199", "1001-1999", "95-1005",
+                                         "110-120", "1-1")]
+    return out
+
+
+def _printed(n: Numbering) -> set[str]:
+    return {n.format(seq) for seq in range(1, n.capacity + 1)}
+
+
+def test_shared_numbers_agree_with_every_printed_number() -> None:
+    formats = _formats()
+    printed = [_printed(n) for n in formats]
+    for i, a in enumerate(formats):
+        for j, b in enumerate(formats):
+            shared = a.shared_number(b)
+            both = printed[i] & printed[j]
+            assert (shared is None) == (not both), (a, b, shared)
+            assert shared is None or shared in both
+
+
+@pytest.mark.parametrize(("first", "second", "number"), [
+    ('{ range = "1001-1999" }', '{ range = "1500-2999" }', "1500"),
+    ('{ prefix = "A", width = 3 }', '{ prefix = "A", width = 3 }', "A001"),
+    ('{ prefix = "A", width = 3 }', '{ prefix = "A0", width = 2 }', "A001"),
+    ('{ range = "1001-1999" }', '{ prefix = "1", width = 3 }', "1001"),
+])
+def test_fields_that_print_the_same_numbers_are_refused(tmp_path: Path, first: str, second: str,
+                                                         number: str) -> None:
+    text = MINIMAL.replace('numbering = { prefix = "A", width = 3 }', f"numbering = {first}") + f"""
+[[fields]]
+id = "b"
+name = "Chứng thực"
+numbering = {second}
+"""
+    text = text.replace('fields = ["a"]', 'fields = ["a", "b"]')
+    got = problems(tmp_path, text)
+    assert any(p.startswith("fields[1].numbering: field 'b'") and "field 'a'" in p
+               and f"e.g. {number} (two citizens" in p and p.endswith("own range or prefix")
+               for p in got), got

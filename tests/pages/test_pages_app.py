@@ -39,3 +39,17 @@ def test_both_languages_have_the_same_strings() -> None:
     for key, text in STRINGS["vi"].items():
         assert set(re.findall(r"\{(\w+)\}", text)) == set(re.findall(r"\{(\w+)\}", STRINGS["en"][key])), key
     assert len(STRINGS["en"]["weekdays"].split(",")) == len(STRINGS["vi"]["weekdays"].split(",")) == 7
+
+
+def test_security_headers_and_a_secure_cookie_behind_https(make_config) -> None:
+    plain = create_app(make_config()).test_client()
+    for path in ("/display", "/api/v1/health", "/static/css/base.css", "/no-such-page"):
+        r = plain.get(path)
+        assert r.headers["X-Content-Type-Options"] == "nosniff", path
+        assert r.headers["X-Frame-Options"] == "DENY", path
+        assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"], path
+        assert "script-src 'self'" in r.headers["Content-Security-Policy"], path
+        assert r.headers["Referrer-Policy"] == "same-origin", path
+    assert create_app(make_config()).config["SESSION_COOKIE_SECURE"] is False
+    https = create_app(make_config(server={"public_url": "https://motcua.xa-phu-hoa.vn"}))
+    assert https.config["SESSION_COOKIE_SECURE"] is True

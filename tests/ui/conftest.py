@@ -7,6 +7,7 @@ They skip, saying why, when Chromium or the ``playwright`` package is missing. N
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -95,6 +96,16 @@ def hall(browser, live_server):
     return page
 
 
+def wait_for_js(page, expression: str, timeout_s: float = 30.0) -> None:
+    """Wait until ``expression`` is true in the page. Playwright's ``wait_for_function`` builds
+    its predicate with ``eval``, which the pages' content security policy forbids (every
+    browser test runs under the real policy); ``page.evaluate`` does not."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(f"() => Boolean({expression})"):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(50)
+
+
 def log_in(page, base_url: str, username: str = "an") -> None:
     """Log in through the form (mouse-free is tested separately)."""
     page.goto(base_url + "/counter")
@@ -112,7 +123,7 @@ def officer(browser, live_server):
         page = browser.new_context(viewport=viewport or {"width": 1366, "height": 768}).new_page()
         log_in(page, live_server.url, username)
         page.goto(f"{live_server.url}/counter/{counter_id}")
-        page.wait_for_function("window.__officer && window.__officer.view !== null")
+        wait_for_js(page, "window.__officer && window.__officer.view !== null")
         page.wait_for_selector("body[data-live=online]")
         return page
 

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from tests.server.conftest import KIOSK, RATING1, Api
+from tests.ui.conftest import wait_for_js
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests need the 'playwright' package").expect
@@ -91,7 +92,7 @@ def test_dashboard_updates_live_and_shows_devices(browser, live_server, api, art
     assert int(page.locator("#screens").inner_text()) >= 1
 
     # No event follows this heartbeat: the periodic refresh (every 15 s) shows it.
-    page.wait_for_function("!window.__adminDashboard.busy")
+    wait_for_js(page, "!window.__adminDashboard.busy")
     heartbeat(live_server, RATING1, outbox_backlog=4, detail="2 ratings refused by the server")
     station = page.locator('#devices-table tr[data-device="danh-gia-1"]')
     expect(station).to_contain_text("Chờ gửi: 4", timeout=30_000)
@@ -177,7 +178,7 @@ def test_admin_pages_work_with_the_keyboard(browser, live_server) -> None:
 
     page.goto(live_server.url + "/admin/day/reset")
     # the safe choice has the focus: Enter cancels
-    page.wait_for_function("document.activeElement.textContent.trim() === 'Hủy, quay lại'")
+    wait_for_js(page, "document.activeElement.textContent.trim() === 'Hủy, quay lại'")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/admin/day\??$"))
     assert console.errors == []

@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from tests.ui.conftest import wait_for_js
+
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests need the 'playwright' package").expect
 
@@ -104,8 +106,7 @@ def test_calls_arriving_together_are_announced_one_after_another(chime_only, bro
     api.act("quay-4", "call-next", as_="admin")  # nobody waits there: no call, no sound
     api.act("quay-3", "call-next", as_="admin")
     api.act("quay-2", "call-next")
-    page.wait_for_function("window.__announced.length === 3 && window.__announced.every(a => a.ended)",
-                           timeout=30_000)
+    wait_for_js(page, "window.__announced.length === 3 && window.__announced.every(a => a.ended)")
     played = page.evaluate("window.__announced")
     assert [(a["number"], a["counter"]) for a in played] == [("1001", 1), ("3001", 3), ("2001", 2)]
     assert all(a["ok"] for a in played), played

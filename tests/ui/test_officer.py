@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from tests.ui.conftest import wait_for_js
+
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests need the 'playwright' package").expect
 
@@ -38,7 +40,7 @@ def test_officer_page_works_with_the_keyboard_alone(browser, live_server, api) -
     assert first.text_content().strip().endswith("Chứng thực")
     kb.press("Enter")
     page.wait_for_url(live_server.url + "/counter/quay-1")
-    page.wait_for_function("window.__officer && window.__officer.view !== null")
+    wait_for_js(page, "window.__officer && window.__officer.view !== null")
     expect(page.locator("#btn-call-next")).to_be_focused()
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline != "none", "the focused button must show its focus"

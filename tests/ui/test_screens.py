@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ui.conftest import wait_for_js
+
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests need the 'playwright' package").expect
 
@@ -58,7 +60,7 @@ def test_screens_show_a_call_from_its_event_before_the_display_follows(browser, 
     api.act("quay-3", "finish", as_="admin")
     expect(counter.locator("#cs-number")).to_have_text("Chưa gọi số")
     for page in (hall, counter):  # the displays did come, and were dropped
-        page.wait_for_function("window.__dropped >= 1")
+        wait_for_js(page, "window.__dropped >= 1")
     ctx.close()
 
 
