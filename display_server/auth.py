@@ -134,13 +134,16 @@ def require(*, device_kinds: tuple[str, ...] = (), officer: bool = False, admin:
 
 
 def officer_for_counter(counter_id: str) -> Principal:
-    """The current officer, if allowed to act on ``counter_id`` (404 for an unknown counter);
-    a change made with the page's session cookie must carry the CSRF token."""
+    """The current officer, if allowed to act on ``counter_id``: 401 without credentials, 403 for
+    a device, then 404 for an unknown counter (nobody learns the counters without logging in); a
+    change made with the page's session cookie must carry the CSRF token."""
     principal = current_principal()
+    if principal is None:
+        raise ApiError(401)
+    if principal.officer is None:
+        raise ApiError(403, "officers_only", "Chỉ cán bộ đã đăng nhập mới làm được thao tác này.")
     if _services().config.counter(counter_id) is None:
         raise ApiError(404, "unknown_counter", "Quầy không tồn tại.")
-    if principal is None or principal.officer is None:
-        raise ApiError(401)
     if not principal.officer.may_use(counter_id):
         raise ApiError(403, "counter_not_allowed", "Bạn không được phân công ở quầy này.")
     check_csrf(principal)

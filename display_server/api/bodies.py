@@ -6,7 +6,16 @@ from typing import Annotated
 from uuid import UUID
 
 from flask import request
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+)
 
 from .errors import ApiError
 
@@ -44,11 +53,21 @@ class CallMissedBody(_Body):
     ticket_id: StrictInt
 
 
+def _iso_text(value: object) -> object:
+    """A timestamp must come as ISO 8601 text: a bare number is not read as seconds since 1970."""
+    if not isinstance(value, str):
+        raise ValueError("must be an ISO 8601 date and time with its UTC offset")
+    return value
+
+
+IsoDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
+
+
 class RatingBody(_Body):
     rating_id: UUID
     counter_id: ShortId
     level: ShortId
-    pressed_at: AwareDatetime
+    pressed_at: IsoDatetime
 
 
 class LoginBody(_Body):
@@ -63,10 +82,12 @@ class HeartbeatBody(_Body):
     detail: Annotated[str, Field(max_length=500)] | None = None
 
 
-def parse(model: type[_Body]) -> _Body:
-    """The request's JSON body as ``model``; empty bodies count as ``{}``."""
+def parse(model: type[_Body], *, allow_empty: bool = True) -> _Body:
+    """The request's JSON body as ``model``; an empty body counts as ``{}`` when allowed."""
     raw = request.get_data(cache=True)
     if not raw.strip():
+        if not allow_empty:
+            raise ApiError(400, "missing_body", "Thiếu dữ liệu gửi lên (một đối tượng JSON).")
         data: object = {}
     else:
         data = request.get_json(force=True, silent=True)

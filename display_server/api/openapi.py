@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+
 from config.schema import Config
 from motcua import __version__
 
 from ..queue.events import KINDS
+from ..reports.period import FIRST_DAY, LAST_DAY
 from . import bodies
 
 _STR = {"type": "string"}
@@ -127,10 +130,10 @@ def _errors(*statuses: int) -> dict:
 
 
 def _op(summary: str, responses: dict, *, body: str | None = None, security: list | None = None,
-        params: list | None = None, tag: str = "queue") -> dict:
+        params: list | None = None, tag: str = "queue", body_required: bool = True) -> dict:
     op: dict = {"summary": summary, "tags": [tag], "responses": responses}
     if body:
-        op["requestBody"] = {"required": True,
+        op["requestBody"] = {"required": body_required,
                              "content": {"application/json": {"schema": _ref(body)}}}
     if security is not None:
         op["security"] = security
@@ -145,9 +148,11 @@ PUBLIC: list = []
 COUNTER_PARAM = [{"name": "counter_id", "in": "path", "required": True, "schema": _STR}]
 
 
-def _counter_action(summary: str, body: str | None = None, reply: str = "TicketReply") -> dict:
+def _counter_action(summary: str, body: str | None = None, reply: str = "TicketReply",
+                    body_required: bool = True) -> dict:
     return {"post": _op(summary, {"200": _json(reply), **_errors(400, 401, 403, 404, 409)},
-                        body=body, security=OFFICER, params=COUNTER_PARAM, tag="counter")}
+                        body=body, security=OFFICER, params=COUNTER_PARAM, tag="counter",
+                        body_required=body_required)}
 
 
 # -- reports (admins only) ---------------------------------------------------------------------
@@ -226,7 +231,8 @@ ADMIN = OFFICER
 
 
 def _report_op(summary: str, schema: str, group_by: tuple[str, ...] | None) -> dict:
-    date = {"type": "string", "format": "date"}
+    date = {"type": "string", "format": "date",
+            "description": f"From {FIRST_DAY} to {LAST_DAY}"}
     params = [
         {"name": "from", "in": "query", "required": True, "schema": date,
          "description": "First local day (YYYY-MM-DD), in the centre's time zone"},
@@ -366,7 +372,7 @@ def document(config: Config) -> dict:
             "200": _json("Login"), **_errors(400, 401, 429)}, body="LoginBody", security=PUBLIC,
             tag="auth")},
         "/auth/me": {"get": _op("The logged-in officer", {"200": {"description": "OK"},
-                                                            **_errors(401)},
+                                                            **_errors(401, 403)},
                                 security=OFFICER, tag="auth")},
         "/counters/{counter_id}": {"get": _op(
             "Officer view of a counter: current ticket, waiting, missed, today's counts",
@@ -386,16 +392,16 @@ def document(config: Config) -> dict:
             body="TransferBody"),
         "/counters/{counter_id}/dossier": _counter_action(
             "Record the dossier code (mã hồ sơ) of the current or last finished ticket",
-            body="DossierBody"),
+            body="DossierBody", body_required=False),
         "/counters/{counter_id}/pause": _counter_action("Pause with a reason", body="PauseBody",
-                                                         reply="Ok"),
+                                                         reply="Ok", body_required=False),
         "/counters/{counter_id}/resume": _counter_action("Resume", reply="Ok"),
         "/openapi.json": {"get": _op("This document", {"200": {"description": "OK"}},
                                      security=PUBLIC, tag="public")},
         **_report_paths(),
         **_admin_paths(),
     }
-    return {
+    return _with_config_ids({
         "openapi": "3.1.0",
         "info": {"title": "motcua API", "version": f"1 ({__version__})",
                  "description": f"Queue API of {config.centre.name}. Errors are "
@@ -412,4 +418,25 @@ def document(config: Config) -> dict:
                             "description": "Pages: session cookie plus the X-CSRFToken header"},
             },
         },
-    }
+    }, config)
+
+
+def _with_config_ids(doc: dict, config: Config) -> dict:
+    """Name the ids the server accepts (from the config): the counters in paths and bodies, the
+    fields, the rating levels. A client, or a fuzzer, then knows what reaches the queue."""
+    doc = copy.deepcopy(doc)  # the parts shared between documents stay as they are
+    ids = {"counter_id": [c.id for c in config.counters],
+           "service_id": [f.id for f in config.fields],
+           "level": [lv.id for lv in config.ratings.effective_levels]}
+    for path in doc["paths"].values():
+        for op in path.values():
+            for param in op.get("parameters", ()):
+                if param["in"] == "path" and param["name"] in ids:
+                    param["schema"] = {**param["schema"], "enum": ids[param["name"]]}
+    for name in _BODIES:
+        for key, prop in doc["components"]["schemas"][name].get("properties", {}).items():
+            if key in ids:
+                for branch in prop.get("anyOf", [prop]):
+                    if branch.get("type") == "string":
+                        branch["enum"] = ids[key]
+    return doc

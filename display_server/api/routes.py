@@ -159,7 +159,7 @@ def rate():
 @bp.post("/devices/heartbeat")
 @require(device_kinds=("kiosk", "rating_station"))
 def heartbeat():
-    body = parse(HeartbeatBody)
+    body = parse(HeartbeatBody, allow_empty=False)
     principal = current_principal()
     svc().heartbeat(principal.device.id, principal.device.kind, body.model_dump(exclude_none=True),
                     request.remote_addr or "")

@@ -7,6 +7,7 @@ offsets over that range (a few segments at most), so the database never needs ti
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +16,9 @@ from .errors import ReportError
 
 MAX_DAYS = 5 * 366
 """The longest range a report may cover (about five years)."""
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+"""The days a report may cover (a date past them is a typing error, or an attack)."""
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -55,10 +59,16 @@ def _parse_date(value: str | None, name: str) -> date:
     if not value:
         raise ReportError("missing_date", f"Thiếu ngày '{name}' (dạng YYYY-MM-DD, ví dụ 2026-11-01).")
     try:
-        return date.fromisoformat(value.strip())
+        if not _ISO_DATE.fullmatch(value.strip()):
+            raise ValueError(value)
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise ReportError("bad_date", f"Ngày '{name}' không hợp lệ: {value!r} "
                                       "(dạng YYYY-MM-DD, ví dụ 2026-11-01).") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ReportError("bad_date", f"Ngày '{name}' ({vn_date(day)}) nằm ngoài khoảng "
+                                      f"{vn_date(FIRST_DAY)} - {vn_date(LAST_DAY)}.")
+    return day
 
 
 def parse_period(start: str | date | None, end: str | date | None) -> Period:

@@ -123,6 +123,8 @@ def test_printable_view_names_centre_and_period(admin, served) -> None:
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in doc
     assert re.search(r'<h1 class="doc-title">Báo cáo mức độ hài lòng — Bộ phận Một cửa UBND xã Phú Hòa — '
                      r"từ 01/\d\d/\d{4} đến \d\d/\d\d/\d{4}</h1>", doc)
-    assert "size: A4 portrait" in doc
-    assert "size: A4 landscape" in admin.get("/admin/reports/print?report=waiting&preset=today").text
+    assert "/static/css/page-a4-portrait.css" in doc  # @page: a stylesheet, no inline style
+    wide = admin.get("/admin/reports/print?report=waiting&preset=today").text
+    assert "/static/css/page-a4-landscape.css" in wide
+    assert "size: A4 landscape" in admin.get("/static/css/page-a4-landscape.css").text
     assert "NGƯỜI LẬP BIỂU" in doc and 'id="print-table"' in doc

@@ -189,12 +189,17 @@ def test_auth_failures(api) -> None:
     assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
     # a rating station cannot issue tickets; a kiosk cannot call numbers or rate
     assert api.post("/tickets", as_="rating1", json={"service_id": "ho-tich"}).status_code == 403
-    assert api.act("quay-1", "call-next", as_="kiosk").status_code == 401
+    r = api.act("quay-1", "call-next", as_="kiosk")  # known, but not an officer: 403, not 401
+    assert r.status_code == 403 and r.json()["error"]["code"] == "officers_only"
     assert api.rate("quay-1", "satisfied", as_="kiosk").status_code == 403
     # an officer acts only on the counters given to them
     r = api.act("quay-3", "call-next", as_="an")
     assert r.status_code == 403 and r.json()["error"]["code"] == "counter_not_allowed"
     assert api.act("quay-9", "call-next", as_="an").status_code == 404
+    # nobody learns which counters exist without logging in
+    for counter in ("quay-1", "quay-9"):
+        r = api.http.post(api.server.api(f"/counters/{counter}/call-next"), timeout=5)
+        assert r.status_code == 401, counter
     # public endpoints are read-only
     assert api.http.post(api.server.api("/display"), timeout=5).status_code == 405
     assert api.http.delete(api.server.api("/services"), timeout=5).status_code == 405

@@ -48,3 +48,25 @@ def test_an_undeclared_method_says_which_are_allowed(api) -> None:
     r = api.http.request("TRACE", api.server.api("/auth/login"), timeout=10)
     assert r.status_code == 405 and set(r.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
     assert r.json()["error"]["code"] == "method_not_allowed"
+
+
+def test_a_heartbeat_without_a_body_is_refused(api) -> None:
+    r = api.http.post(api.server.api("/devices/heartbeat"), timeout=10,
+                      headers={"Authorization": f"Bearer {KIOSK_TOKEN}"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "missing_body", r.text
+    assert api.post("/devices/heartbeat", as_="kiosk", json={}).status_code == 200
+
+
+def test_a_press_time_must_be_text_not_seconds_since_1970(api) -> None:
+    r = api.post("/ratings", as_="rating1", json={
+        "rating_id": "e3e70682-c209-1cac-a29f-6fbed82c07cd", "counter_id": "quay-1",
+        "level": "very_satisfied", "pressed_at": 0})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_body", r.text
+
+
+@pytest.mark.parametrize(("start", "end"), [("9999-12-30", "9999-12-31"), ("0001-01-01", "0001-01-02"),
+                                            ("20261101", "20261102"), ("1999-12-31", "2000-01-01")])
+def test_report_dates_far_off_are_refused(api, start: str, end: str) -> None:
+    for report in ("satisfaction", "waiting", "dissatisfied"):
+        r = api.get(f"/reports/{report}", as_="admin", params={"from": start, "to": end})
+        assert r.status_code == 400 and r.json()["error"]["code"] == "bad_date", (report, r.text)
