@@ -84,6 +84,7 @@ class FieldTile:
 class HomeState:
     fields: tuple[FieldTile, ...]
     online: bool  # False: the figures are not from the server
+    printer_fault: ErrorKind | None = None  # the printer cannot print now: no number can be taken
 
     def tile(self, field_id: str) -> FieldTile | None:
         return next((t for t in self.fields if t.id == field_id), None)
@@ -157,19 +158,26 @@ class KioskController:
 
     # Home -------------------------------------------------------------------------------
     def home(self) -> HomeState:
-        """Fields with people waiting, from the server; from the config alone if it is down."""
+        """Fields with people waiting, from the server (from the config alone if it is down), and
+        whether the printer can print."""
+        fault = self.printer_fault()
         try:
             rows = {r["id"]: r for r in self.server.services()}
         except ServerError as exc:
             log.info("services not available: %s", exc)
-            return self.home_offline()
-        return self._home(rows, online=True)
+            return self._home({}, online=False, printer_fault=fault)
+        return self._home(rows, online=True, printer_fault=fault)
 
     def home_offline(self) -> HomeState:
         """The fields as the config describes them (open or closed by its hours), no figures."""
         return self._home({}, online=False)
 
-    def _home(self, rows: dict[str, dict], *, online: bool) -> HomeState:
+    def printer_fault(self) -> ErrorKind | None:
+        """What stops the printer now (paper out, cover open, offline), or None."""
+        return _PRINTER_REFUSALS.get(self.printer.status())
+
+    def _home(self, rows: dict[str, dict], *, online: bool,
+              printer_fault: ErrorKind | None = None) -> HomeState:
         local = self.now()
         tiles = []
         for f in self.config.fields:
@@ -180,7 +188,7 @@ class KioskController:
                 waiting=int(row["waiting"]) if row else None,
                 estimated_wait_s=int(row["estimated_wait_s"]) if row else None,
                 hours_today=hours_today(self.config, f, local)))
-        return HomeState(tuple(tiles), online)
+        return HomeState(tuple(tiles), online, printer_fault)
 
     def closed(self, field_id: str) -> Refused:
         """The "closed" screen of a field shown as closed on the home screen (no server call)."""

@@ -17,6 +17,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "home.procedures": "Tra cứu thủ tục",
         "home.language": "English",
         "home.offline": "Mất kết nối máy chủ: số người chờ chưa cập nhật",
+        "home.paper_out": "Máy in hết giấy: tạm ngừng phát số. Xin vui lòng báo cán bộ.",
+        "home.cover_open": "Nắp máy in đang mở: tạm ngừng phát số. Xin vui lòng báo cán bộ.",
+        "home.printer_offline": "Máy in không hoạt động: tạm ngừng phát số. Xin vui lòng báo cán bộ.",
+        "field.paused": "Tạm ngừng phát số",
         "field.waiting": "Đang chờ: {n} người",
         "field.wait": "Chờ khoảng {t}",
         "field.no_wait": "Không phải chờ",
@@ -78,6 +82,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "home.procedures": "Look up procedures",
         "home.language": "Tiếng Việt",
         "home.offline": "No connection to the server: waiting figures are not up to date",
+        "home.paper_out": "The printer is out of paper: no numbers for now. Please tell a member "
+                          "of staff.",
+        "home.cover_open": "The printer cover is open: no numbers for now. Please tell a member "
+                           "of staff.",
+        "home.printer_offline": "The printer is not working: no numbers for now. Please tell a "
+                                "member of staff.",
+        "field.paused": "No numbers for now",
         "field.waiting": "Waiting: {n}",
         "field.wait": "About {t}",
         "field.no_wait": "No wait",

@@ -76,6 +76,16 @@ def device_rows(s: Services, now: datetime | None = None) -> list[dict]:
     return out
 
 
+STOPPING = ("paper_out", "cover_open", "offline")
+"""Printer states in which a kiosk gives no numbers."""
+
+
+def printer_alerts(s: Services) -> list[dict]:
+    """Kiosks in contact whose printer stops them: ``{"device", "status"}`` each."""
+    return [{"device": d["name"], "status": d["printer_status"]} for d in device_rows(s)
+            if d["kind"] == "kiosk" and d["online"] and d["printer_status"] in STOPPING]
+
+
 def counter_rows(s: Services) -> list[dict]:
     """Each counter: open, paused with its reason, the officer signed in, the current ticket."""
     zone = s.config.zone

@@ -99,7 +99,12 @@ SCHEMAS: dict = {
             "notices": {"type": "array", "items": _STR},
         },
     },
-    "CounterView": {"type": "object", "required": ["counter", "ticket", "waiting", "missed", "today"]},
+    "CounterView": {"type": "object", "required": ["counter", "ticket", "waiting", "missed", "today"],
+                    "properties": {"printer_alerts": {
+                        "type": "array", "description": "Kiosks whose printer stops them now",
+                        "items": {"type": "object", "required": ["device", "status"],
+                                  "properties": {"device": _STR, "status": {
+                                      "enum": ["paper_out", "cover_open", "offline"]}}}}}},
     "Ok": {"type": "object"},
 }
 

@@ -21,6 +21,7 @@ from ..present import ticket_json
 from ..safe_input import db_int
 from ..services import Services
 from . import bp
+from .admin import printer_alerts
 from .bodies import (
     CallMissedBody,
     DossierBody,
@@ -219,6 +220,7 @@ def counter_view(counter_id: str):
         "missed": [ticket_json(t, s.config) for t in s.engine.missed(counter_id)],
         "today": s.engine.counts_today(counter_id),
         "calls_before_skip": s.config.queue.calls_before_skip,
+        "printer_alerts": printer_alerts(s),  # the officers are the people nearest the kiosk
     })
 
 

@@ -29,7 +29,7 @@ DASHBOARD_STRINGS = (
     "adm_dead_letters", "adm_no_dead", "adm_updated_at", "adm_no_votes", "adm_printer_ok",
     "adm_printer_paper_low", "adm_printer_paper_out", "adm_printer_cover_open",
     "adm_printer_offline", "adm_printer_unknown", "adm_printer_none",
-    "adm_counters_of", "adm_version",
+    "adm_counters_of", "adm_version", "adm_alert_printer",
 )
 
 

@@ -73,6 +73,8 @@ VI: dict[str, str] = {
     "adm_printer_offline": "Máy in mất kết nối",
     "adm_printer_unknown": "Máy in không báo trạng thái",
     "adm_printer_none": "Chưa báo trạng thái máy in",
+    "adm_alert_printer": "{device}: {status}. Máy lấy số đang tạm ngừng phát số: thay giấy hoặc "
+                         "kiểm tra máy in.",
     "adm_screens_connected": "Màn hình và trang đang kết nối trực tiếp",
     "adm_screens_note": "kể cả trang này",
     "adm_no_devices": "Cấu hình chưa khai báo thiết bị nào.",
@@ -349,6 +351,8 @@ EN: dict[str, str] = {
     "adm_printer_offline": "Printer unreachable",
     "adm_printer_unknown": "Printer gives no status",
     "adm_printer_none": "No printer status yet",
+    "adm_alert_printer": "{device}: {status}. The kiosk gives no numbers until the paper is "
+                         "changed or the printer is fixed.",
     "adm_screens_connected": "Screens and pages connected live",
     "adm_screens_note": "this page included",
     "adm_no_devices": "The configuration declares no devices.",

@@ -27,7 +27,8 @@ WORK_STRINGS = (
     "no_missed", "call_again", "count_done", "count_skipped", "count_transferred",
     "rating_received", "rating_received_nonumber", "paused_banner", "pause", "resume",
     "priority", "error_generic", "error_network", "session_expired", "transfer_title",
-    "people", "dossier_saved",
+    "people", "dossier_saved", "printer_alert_paper_out", "printer_alert_cover_open",
+    "printer_alert_offline",
 )
 
 

@@ -91,6 +91,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "rating_received": "Đánh giá số {number}: {level}",
         "rating_received_nonumber": "Đánh giá vừa nhận: {level}",
         "paused_banner": "Quầy đang tạm dừng: {reason}",
+        "printer_alert_paper_out": "{device}: máy in hết giấy, đang tạm ngừng phát số. Nhờ thay giấy.",
+        "printer_alert_cover_open": "{device}: nắp máy in đang mở, đang tạm ngừng phát số. Nhờ đóng nắp.",
+        "printer_alert_offline": "{device}: máy in không hoạt động, đang tạm ngừng phát số. Nhờ kiểm "
+                                 "tra máy in.",
         "pause_title": "Tạm dừng quầy",
         "pause_reason": "Lý do tạm dừng",
         "reason_meeting": "Đi họp",
@@ -213,6 +217,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "rating_received": "Rating for {number}: {level}",
         "rating_received_nonumber": "Rating received: {level}",
         "paused_banner": "Counter paused: {reason}",
+        "printer_alert_paper_out": "{device}: the printer is out of paper, no numbers are given. "
+                                   "Please change the paper.",
+        "printer_alert_cover_open": "{device}: the printer cover is open, no numbers are given. "
+                                    "Please close it.",
+        "printer_alert_offline": "{device}: the printer is not working, no numbers are given. "
+                                 "Please check it.",
         "pause_title": "Pause the counter",
         "pause_reason": "Reason",
         "reason_meeting": "Meeting",

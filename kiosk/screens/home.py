@@ -20,8 +20,11 @@ def columns(n: int, landscape: bool) -> int:
     return 1 if n <= 3 else 2 if n <= 10 else 3
 
 
-def tile_lines(tile: FieldTile, lang: str, online: bool) -> tuple[str, str]:
+def tile_lines(tile: FieldTile, lang: str, online: bool,
+               printer_fault: str | None = None) -> tuple[str, str]:
     """The two lines under a field's name."""
+    if printer_fault and tile.open:
+        return tr(lang, "field.paused"), tr(lang, f"error.{printer_fault}.title")
     if not tile.open:
         hours = (tr(lang, "field.hours", hours=tile.hours_today) if tile.hours_today
                  else tr(lang, "field.day_off"))
@@ -39,6 +42,7 @@ class HomeScreen(Screen):
 
     online = BooleanProperty(True)
     centre = StringProperty("")
+    fault = StringProperty("")  # a printer that cannot print, said at once (empty: none)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
@@ -49,6 +53,7 @@ class HomeScreen(Screen):
         grid = self.ids.grid
         self.state = state
         self.online = state.online
+        self.fault = tr(lang, f"home.{state.printer_fault}") if state.printer_fault else ""
         ids = [t.id for t in state.fields]
         if list(self.buttons) != ids:
             grid.clear_widgets()
@@ -63,8 +68,8 @@ class HomeScreen(Screen):
         for t in state.fields:
             b = self.buttons[t.id]
             b.title = keep_together(t.title(lang))
-            b.line1, b.line2 = tile_lines(t, lang, state.online)
-            b.is_open = t.open
+            b.line1, b.line2 = tile_lines(t, lang, state.online, state.printer_fault)
+            b.is_open = t.open and state.printer_fault is None  # a touch still re-checks it
             b.priority = priority
 
     def _picked(self, button: FieldButton) -> None:

@@ -14,6 +14,8 @@ Steps:
   procedures  open the look-up screen by touch; screenshot it; touch the second field
   english     switch to English by touch; screenshot home in English
   noprint     a printer that says it is ready but fails: the number and its QR code on screen
+  paperout    the paper runs out: the home screen says so at once and pauses every field; a
+              touch shows the printer's error; paper back, the fields come back
   error       show the printer-offline screen through the controller (the printer swapped for
               the "none" backend) and screenshot it
   issuing     show the "please wait" screen and screenshot it
@@ -213,6 +215,35 @@ def main() -> int:
                 app.controller.printer = real
                 app.go_home()
                 yield frames()
+            elif step == "paperout":
+                from printer import PrinterStatus
+
+                real = app.controller.printer
+
+                class Empty(type(real)):  # the paper roll ran out
+                    def status(self):
+                        return PrinterStatus.PAPER_OUT
+
+                empty = Empty.__new__(Empty)
+                empty.__dict__.update(real.__dict__)
+                app.controller.printer = empty
+                app.refresh()  # the kiosk's own 10 s refresh, now
+                home_screen = app.screens["home"]
+                yield lambda: home_screen.fault != ""
+                yield frames()
+                report["paperout_home"] = {
+                    "banner": home_screen.fault, "banner_height": home_screen.ids.fault.height,
+                    "tiles": {fid: [b.line1, b.line2, b.is_open]
+                              for fid, b in home_screen.buttons.items()}}
+                shot("paperout-home")
+                yield from issue_visit("paperout")
+                app.controller.printer = real
+                app.go_home()
+                app.refresh()
+                yield lambda: home_screen.fault == ""
+                yield frames()
+                report["paperout_back"] = {fid: b.is_open
+                                           for fid, b in home_screen.buttons.items()}
             elif step == "issuing":
                 app.sm.current = "issuing"  # normally on screen for a fraction of a second
                 yield frames()

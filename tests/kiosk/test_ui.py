@@ -102,6 +102,23 @@ def test_touch_a_field_and_get_the_number_the_server_issued(live_server, tmp_pat
         assert (ARTIFACTS / f"kiosk-{size}-{name}.png").stat().st_size > 5000
 
 
+def test_out_of_paper_is_said_on_the_home_screen_at_once(live_server, tmp_path):
+    rep = run_driver(live_server, tmp_path, size="1280x720", steps="home,paperout",
+                     prefix="kiosk-paperout")
+    home = rep["paperout_home"]
+    assert home["banner"] == "Máy in hết giấy: tạm ngừng phát số. Xin vui lòng báo cán bộ."
+    assert home["banner_height"] > 0
+    open_fields = {fid for fid, tile in rep["home"].items() if tile[-1] is True}
+    for fid, (line1, line2, is_open) in home["tiles"].items():
+        assert is_open is False, fid  # no field invites a touch
+        if fid in open_fields:
+            assert (line1, line2) == ("Tạm ngừng phát số", "Máy in hết giấy"), fid
+    touched = rep["paperout"]  # a touch anyway: the printer's error, and no number taken
+    assert touched["screen"] == "error" and touched["error_kind"] == "paper_out"
+    assert requests.get(live_server.api("/services"), timeout=5).json()[0]["waiting"] == 0
+    assert rep["paperout_back"] == {fid: fid in open_fields for fid in rep["paperout_back"]}
+
+
 def test_hall_full_shows_the_servers_message(start_server, demo_config_text, tmp_path):
     live = start_server(demo_config_text.replace("max_waiting = 0", "max_waiting = 1"))
     r = requests.post(live.api("/tickets"), json={"service_id": "dat-dai"}, headers=KIOSK, timeout=5)

@@ -182,3 +182,30 @@ def test_admin_pages_work_with_the_keyboard(browser, live_server) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/admin/day\??$"))
     assert console.errors == []
+
+
+def test_a_kiosk_out_of_paper_is_raised_on_top_for_the_admin_and_the_officers(
+        browser, live_server, officer, artifacts) -> None:
+    page, console = admin_page(browser, live_server.url)
+    work = officer("quay-1")
+    alerts = page.locator("#device-alerts .alert")
+    expect(alerts).to_have_count(0)
+    expect(work.locator("#printer-alerts p")).to_have_count(0)
+
+    heartbeat(live_server, KIOSK, printer_status="paper_out", detail="preview printer: paper out")
+    expect(alerts).to_have_count(1, timeout=15_000)  # the dashboard reloads every few seconds
+    expect(alerts).to_have_text("Máy lấy số sảnh chính: Hết giấy. Máy lấy số đang tạm ngừng phát số: thay "
+                                "giấy hoặc kiểm tra máy in.")
+    top = page.evaluate("document.querySelector('#device-alerts').getBoundingClientRect().top")
+    totals = page.evaluate("document.querySelector('.dash-top').getBoundingClientRect().top")
+    assert top < totals  # above everything else, not a line at the bottom
+    page.screenshot(path=str(artifacts / "admin-dashboard-paper-out.png"))
+    banner = work.locator("#printer-alerts p")
+    expect(banner).to_have_text("Máy lấy số sảnh chính: máy in hết giấy, đang tạm ngừng phát số. Nhờ thay "
+                                "giấy.", timeout=30_000)
+    work.screenshot(path=str(artifacts / "officer-paper-out.png"))
+
+    heartbeat(live_server, KIOSK, printer_status="ok")
+    expect(alerts).to_have_count(0, timeout=15_000)
+    expect(banner).to_have_count(0, timeout=30_000)
+    assert console.errors == []

@@ -187,12 +187,25 @@
     $("screens").textContent = num(Math.max(data.screens, document.body.dataset.live === "online" ? 1 : 0));
   }
 
+  // Printers that stop a kiosk: on top, in the page's language, while the kiosk is in contact.
+  var STOPPING = { paper_out: true, cover_open: true, offline: true };
+
+  function renderAlerts() {
+    replace($("device-alerts"), data.devices.filter(function (d) {
+      return d.kind === "kiosk" && STOPPING[d.printer_status] && isOnline(d);
+    }).map(function (d) {
+      return el("p", "alert", fmt(S.adm_alert_printer, {
+        device: d.name, status: S["adm_printer_" + d.printer_status] }));
+    }));
+  }
+
   function renderAll() {
     renderTotals();
     renderSatisfaction();
     renderFields();
     renderCounters();
     renderDevices();
+    renderAlerts();
     $("updated").textContent = fmt(S.adm_updated_at, { t: clock(new Date(Motcua.now()).toISOString()) });
     document.body.dataset.renders = String(Number(document.body.dataset.renders || 0) + 1);
   }

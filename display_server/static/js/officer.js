@@ -102,9 +102,20 @@
   }
 
   // -- rendering -----------------------------------------------------------------------------
+  function renderPrinterAlerts() {
+    var box = $("printer-alerts");
+    while (box.firstChild) box.removeChild(box.firstChild);
+    (view.printer_alerts || []).forEach(function (a) {
+      var p = document.createElement("p");
+      p.textContent = fmt(S["printer_alert_" + a.status], { device: a.device });
+      box.appendChild(p);
+    });
+  }
+
   function render() {
     var c = view.counter;
     var t = view.ticket;
+    renderPrinterAlerts();
     var banner = $("paused-banner");
     banner.hidden = !c.paused;
     banner.textContent = c.paused ? fmt(S.paused_banner, { reason: c.pause_reason || "—" }) : "";
@@ -236,6 +247,8 @@
     $("timer").textContent = (h ? h + ":" + pad(Math.floor(s / 60) % 60) : Math.floor(s / 60)) + ":" + pad(s % 60);
   }
   setInterval(tick, 1000);
+  // What no event carries (a kiosk's printer, from its heartbeats) is read again now and then.
+  setInterval(function () { if (!busy && view) loadSoon(); }, 20000);
 
   // -- dialogs -------------------------------------------------------------------------------
   function openDialog(d, focus) {
