@@ -229,7 +229,7 @@ def main() -> int:
                 app.controller.printer = empty
                 app.refresh()  # the kiosk's own 10 s refresh, now
                 home_screen = app.screens["home"]
-                yield lambda: home_screen.fault != ""
+                yield lambda hs=home_screen: hs.fault != ""
                 yield frames()
                 report["paperout_home"] = {
                     "banner": home_screen.fault, "banner_height": home_screen.ids.fault.height,
@@ -240,7 +240,7 @@ def main() -> int:
                 app.controller.printer = real
                 app.go_home()
                 app.refresh()
-                yield lambda: home_screen.fault == ""
+                yield lambda hs=home_screen: hs.fault == ""
                 yield frames()
                 report["paperout_back"] = {fid: b.is_open
                                            for fid, b in home_screen.buttons.items()}
