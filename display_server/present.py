@@ -77,7 +77,8 @@ def _display_snapshot(engine: QueueEngine) -> dict:
             if t else None,
         })
     recent = []
-    for t in engine.recent_calls(config.display.recent_calls):
+    # the newest call, which the hall shows big, and the rows of its recent-calls list
+    for t in engine.recent_calls(config.display.recent_calls + 1):
         c = config.counter(t.counter_id)
         recent.append({"number": t.number, "service_id": t.service_id, "counter_id": t.counter_id,
                        "counter_number": c.number if c else None,

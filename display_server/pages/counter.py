@@ -43,8 +43,11 @@ def index():
     officer = page_officer()
     if officer is None:
         return _login_page()
-    return render_template("counter/choose.html", officer=officer,
-                           counters=allowed_counters(officer), fields=field_names())
+    counters = allowed_counters(officer)
+    if len(counters) == 1:  # nothing to choose: straight to the officer's counter
+        return redirect(url_for("counter.work", counter_id=counters[0].id))
+    return render_template("counter/choose.html", officer=officer, counters=counters,
+                           fields=field_names())
 
 
 @bp.post("/login")

@@ -37,7 +37,8 @@ def home():
 @bp.get("/display")
 def hall():
     cfg = config()
-    boot = _boot(announce=cfg.display.announce, snapshot=svc().snapshot(fresh=True))
+    boot = _boot(announce=cfg.display.announce, recent_rows=cfg.display.recent_calls,
+                 snapshot=svc().snapshot(fresh=True))
     return render_template("display/hall.html", boot=boot)
 
 

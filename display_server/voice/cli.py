@@ -25,12 +25,11 @@ def _config() -> Config:
 
 
 def _counter_number(cfg: Config, counter: str) -> int:
-    """A counter given as its number ("3") or its config id ("quay-3")."""
-    if counter.isdigit():
-        return int(counter)
-    found = cfg.counter(counter)
+    """A counter of the config, given as its number ("3") or its id ("quay-3")."""
+    found = next((c for c in cfg.counters if counter.isdigit() and c.number == int(counter)),
+                 None) or cfg.counter(counter)
     if found is None:
-        known = ", ".join(c.id for c in cfg.counters)
+        known = ", ".join(f"{c.number} ({c.id})" for c in cfg.counters)
         raise click.ClickException(f"unknown counter {counter!r} (known: {known})")
     return found.number
 

@@ -185,3 +185,22 @@ def test_events_stream_sends_keepalive_events(live_server) -> None:
     block = seen[seen.index(": keepalive"):]
     data = json.loads(re.search(r"event: keepalive\ndata: (.*)\n", block).group(1))
     assert data["server_time"].endswith("+00:00")
+
+
+def test_counter_chooser_keys_are_the_counters_numbers(web, live_server) -> None:
+    live_server.add_officer("binh", counters="quay-3,quay-5", full_name="Trần Văn Bình")
+    b = web()
+    b.login("binh")
+    page = b.get("/counter").text
+    keys = re.findall(r'data-key="(\d*)"', page)
+    badges = re.findall(r"<kbd>(\d+)</kbd>", page)
+    assert keys == badges == ["3", "5"]  # not list positions 1 and 2
+
+
+def test_an_officer_with_one_counter_goes_straight_to_it(web, live_server) -> None:
+    live_server.add_officer("chi", counters="quay-4", full_name="Lê Thị Chi")
+    b = web()
+    b.login("chi")
+    r = b.get("/counter", allow_redirects=False)
+    assert r.status_code == 302 and r.headers["Location"].endswith("/counter/quay-4")
+    assert "Gọi số tiếp theo" in b.get("/counter").text

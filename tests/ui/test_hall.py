@@ -30,6 +30,19 @@ def test_hall_shows_a_call_within_a_second_of_the_click(hall, officer, api) -> N
     expect(hall.locator(".waiting-row").first).to_contain_text("Tư pháp - Hộ tịch")
 
 
+def test_hall_lists_as_many_recent_calls_as_the_config_asks(hall, api, artifacts) -> None:
+    for _ in range(8):
+        api.issue("ho-tich")
+    for _ in range(8):
+        api.act("quay-1", "call-next")
+    expect(hall.locator("#call-number")).to_have_text("1008")
+    rows = hall.locator("#recent .recent-row")
+    expect(rows).to_have_count(6)  # [display] recent_calls = 6, besides the newest shown big
+    expect(rows.first).to_contain_text("1007")
+    expect(rows.last).to_contain_text("1002")
+    hall.screenshot(path=str(artifacts / "hall-six-recent.png"))
+
+
 def test_hall_shows_paused_counters_with_their_reason(hall, api) -> None:
     api.act("quay-2", "sign-in")
     api.act("quay-2", "pause", reason="Đi họp")

@@ -60,6 +60,7 @@ def test_say_text_only(demo_config):
     [
         (["say", "10?5", "3", "--text"], "like 1005 or A005"),
         (["say", "1005", "quay-99"], "unknown counter 'quay-99'"),
+        (["say", "1005", "9"], "unknown counter '9' (known: 1 (quay-1), 2 (quay-2)"),
     ],
 )
 def test_say_bad_input_is_one_line(demo_config, args, message):

@@ -1,4 +1,4 @@
-/* Choosing a counter: number keys 1-9 pick the matching counter. */
+/* Choosing a counter: number keys 1-9 pick the counter of that number (Quầy 3: key 3). */
 (function () {
   "use strict";
   var links = document.querySelectorAll("#counter-choices a.choice");

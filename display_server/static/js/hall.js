@@ -78,16 +78,41 @@
         skipped = true; // already shown big
         return;
       }
+      if (list.childNodes.length >= boot.recent_rows) return; // [display] recent_calls rows
       var li = el("li", "recent-row");
       li.appendChild(el("span", "recent-number num", c.number));
       li.appendChild(el("span", "recent-arrow", "→"));
       li.appendChild(el("span", "recent-counter", fmt(S.counter_n, { n: c.counter_number })));
       list.appendChild(li);
     });
-    // show only whole rows: drop the ones that would be cut at the bottom
-    while (list.lastChild && list.lastChild.offsetTop + list.lastChild.offsetHeight > list.clientHeight + list.offsetTop) {
-      list.removeChild(list.lastChild);
+    // every call the config asks for: smaller rows if need be, then two columns (rows stay
+    // readable across the hall); past that, only whole rows: drop the ones that would be cut
+    function overflows() {
+      var bottom = list.offsetTop + list.clientHeight;
+      for (var i = 0; i < list.children.length; i++) {
+        var row = list.children[i];
+        if (row.offsetTop + row.offsetHeight > bottom) return true;
+      }
+      return false;
     }
+    function fit(smallest) {
+      var scale = 1;
+      list.style.setProperty("--recent-scale", "1");
+      while (overflows() && scale > smallest) {
+        scale = Math.round((scale - 0.05) * 100) / 100;
+        list.style.setProperty("--recent-scale", String(scale));
+      }
+      return !overflows();
+    }
+    list.classList.remove("two-columns");
+    list.style.removeProperty("grid-template-rows");
+    if (!fit(0.7) && list.children.length > 1) {
+      list.classList.add("two-columns");
+      list.style.setProperty("grid-template-rows",
+        "repeat(" + Math.ceil(list.children.length / 2) + ", min-content)");
+      fit(0.45);
+    }
+    while (overflows()) list.removeChild(list.lastChild);
   }
 
   function renderCounters() {
