@@ -22,7 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "home.printer_offline": "Máy in không hoạt động: tạm ngừng phát số. Xin vui lòng báo cán bộ.",
         "field.paused": "Tạm ngừng phát số",
         "field.waiting": "Đang chờ: {n} người",
-        "field.wait": "Chờ khoảng {t}",
+        "field.wait": "Chờ {t}",
         "field.no_wait": "Không phải chờ",
         "field.closed": "Hết giờ lấy số",
         "field.hours": "Giờ lấy số: {hours}",
@@ -33,7 +33,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "result.take": "Xin mời nhận phiếu",
         "result.counters": "Mời đến: {counters}",
         "result.ahead": "Trước bạn còn {n} người",
-        "result.wait": "Thời gian chờ dự kiến: khoảng {t}",
+        "result.wait": "Thời gian chờ dự kiến: {t}",
         "result.not_printed": "Máy in đang gặp sự cố, phiếu chưa in được.",
         "result.remember": "Xin ghi nhớ số này hoặc chụp ảnh mã QR để theo dõi lượt gọi.",
         "result.done": "Xong",
@@ -70,6 +70,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "admin.menu": "Quản trị máy lấy số",
         "admin.exit": "Thoát ứng dụng",
         "admin.status": "Máy chủ: {server} | Máy in: {printer}",
+        "under_minute": "dưới 1 phút",
+        "about": "khoảng {t}",
         "minutes": "{m} phút",
         "hours": "{h} giờ",
         "hours_minutes": "{h} giờ {m} phút",
@@ -90,7 +92,7 @@ STRINGS: dict[str, dict[str, str]] = {
                                 "member of staff.",
         "field.paused": "No numbers for now",
         "field.waiting": "Waiting: {n}",
-        "field.wait": "About {t}",
+        "field.wait": "Wait: {t}",
         "field.no_wait": "No wait",
         "field.closed": "Closed for numbers",
         "field.hours": "Numbers: {hours}",
@@ -101,7 +103,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "result.take": "Please take your ticket",
         "result.counters": "Please go to: {counters}",
         "result.ahead": "People ahead of you: {n}",
-        "result.wait": "Estimated wait: about {t}",
+        "result.wait": "Estimated wait: {t}",
         "result.not_printed": "The printer has a problem: the ticket could not be printed.",
         "result.remember": "Please remember this number or photograph the QR code to follow your turn.",
         "result.done": "Done",
@@ -140,6 +142,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "admin.menu": "Kiosk administration",
         "admin.exit": "Exit the kiosk",
         "admin.status": "Server: {server} | Printer: {printer}",
+        "under_minute": "under 1 min",
+        "about": "about {t}",
         "minutes": "{m} min",
         "hours": "{h} h",
         "hours_minutes": "{h} h {m} min",
@@ -173,8 +177,15 @@ def keep_together(name: str, max_len: int = 14) -> str:
 
 
 def format_wait(seconds: int, language: str = "vi") -> str:
-    """A rough duration: "1 phút", "15 phút", "1 giờ 20 phút" (5-minute steps from 10)."""
-    minutes = max(1, math.ceil(seconds / 60))
+    """A rough wait: "dưới 1 phút", "khoảng 15 phút", "khoảng 1 giờ 20 phút" (whole minutes up,
+    5-minute steps from 10), as the ticket and the phone page say it."""
+    if seconds < 60:
+        return tr(language, "under_minute")
+    return tr(language, "about", t=_duration(seconds, language))
+
+
+def _duration(seconds: int, language: str) -> str:
+    minutes = math.ceil(seconds / 60)
     if minutes >= 10:
         minutes = int(5 * round(minutes / 5))
     h, m = divmod(minutes, 60)

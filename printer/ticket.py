@@ -54,9 +54,11 @@ LABELS: dict[str, dict[str, str]] = {
         "title": "SỐ THỨ TỰ",
         "priority": "ƯU TIÊN",
         "ahead": "Trước bạn còn\u00a0{n}\u00a0người",
-        "wait": "Thời\u00a0gian\u00a0chờ\u00a0dự\u00a0kiến: khoảng\u00a0{t}",
+        "wait": "Thời\u00a0gian\u00a0chờ\u00a0dự\u00a0kiến: {t}",
         "issued": "In lúc\u00a0{time} ngày\u00a0{date}",
         "scan": "Quét mã QR để theo dõi lượt gọi số",
+        "under_minute": "dưới\u00a01\u00a0phút",
+        "about": "khoảng\u00a0{t}",
         "minutes": "{m}\u00a0phút",
         "hours": "{h}\u00a0giờ",
         "hours_minutes": "{h}\u00a0giờ\u00a0{m}\u00a0phút",
@@ -65,9 +67,11 @@ LABELS: dict[str, dict[str, str]] = {
         "title": "YOUR NUMBER",
         "priority": "PRIORITY",
         "ahead": "People ahead of you:\u00a0{n}",
-        "wait": "Estimated\u00a0wait: about\u00a0{t}",
+        "wait": "Estimated\u00a0wait: {t}",
         "issued": "Issued at\u00a0{time} on\u00a0{date}",
         "scan": "Scan the QR code to follow your turn",
+        "under_minute": "under\u00a01\u00a0min",
+        "about": "about\u00a0{t}",
         "minutes": "{m}\u00a0min",
         "hours": "{h}\u00a0h",
         "hours_minutes": "{h}\u00a0h\u00a0{m}\u00a0min",
@@ -80,9 +84,16 @@ def labels(language: str) -> Mapping[str, str]:
 
 
 def format_wait(seconds: int, language: str = "vi") -> str:
-    """A rough, honest duration: "1 phút", "15 phút", "1 giờ 20 phút" (5-minute steps >= 10)."""
+    """A rough, honest wait: "dưới 1 phút", "khoảng 15 phút", "khoảng 1 giờ 20 phút" (whole
+    minutes up, 5-minute steps from 10): the same words on the kiosk, the ticket and the phone."""
     words = labels(language)
-    minutes = max(1, math.ceil(seconds / 60))
+    if seconds < 60:
+        return words["under_minute"]
+    return words["about"].format(t=_duration(seconds, words))
+
+
+def _duration(seconds: int, words: Mapping[str, str]) -> str:
+    minutes = math.ceil(seconds / 60)
     if minutes >= 10:
         minutes = int(5 * round(minutes / 5))
     h, m = divmod(minutes, 60)

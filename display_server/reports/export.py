@@ -19,9 +19,14 @@ _SLUGS = {"satisfaction": "hai-long", "waiting": "cho-va-phuc-vu", "dissatisfied
 _SHEETS = {"satisfaction": "Hài lòng", "waiting": "Chờ và phục vụ", "dissatisfied": "Không hài lòng"}
 
 
+_BY_SLUGS = {"officer": "can-bo", "counter": "quay", "service": "linh-vuc", "hour": "gio",
+             "day": "ngay", "month": "thang", "quarter": "quy"}
+
+
 def filename(table: ReportTable, fmt: str) -> str:
-    """An ASCII file name, e.g. ``bao-cao-hai-long-theo-officer_2026-11-01_2026-11-30.xlsx``."""
-    by = f"-theo-{'-'.join(table.group_by)}" if table.group_by else ""
+    """An ASCII file name in Vietnamese without marks, e.g.
+    ``bao-cao-hai-long-theo-can-bo_2026-11-01_2026-11-30.xlsx``."""
+    by = f"-theo-{'-'.join(_BY_SLUGS.get(g, g) for g in table.group_by)}" if table.group_by else ""
     p = table.period
     return f"bao-cao-{_SLUGS[table.kind]}{by}_{p.start.isoformat()}_{p.end.isoformat()}.{fmt}"
 
@@ -54,10 +59,10 @@ def _plain(value: object, kind: str) -> str:
 
 
 def to_csv(table: ReportTable) -> bytes:
-    """Title line, header line, rows, total row; UTF-8 with a byte-order mark."""
+    """Header line, rows, total row (a table a spreadsheet or a program reads as it is: the title
+    is in the file name); UTF-8 with a byte-order mark."""
     out = io.StringIO(newline="")
     w = csv.writer(out, lineterminator="\r\n")
-    w.writerow([table.title])
     w.writerow(table.headers)
     kinds = [c.kind for c in table.columns]
     for row in table.all_rows():

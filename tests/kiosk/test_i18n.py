@@ -21,10 +21,14 @@ def test_required_vietnamese_wording():
 
 
 def test_wait_is_rounded_honestly():
-    assert format_wait(20) == "1 phút"
-    assert format_wait(14 * 60) == "15 phút"
-    assert format_wait(80 * 60) == "1 giờ 20 phút"
-    assert format_wait(60 * 60, "en") == "1 h"
+    assert format_wait(20) == "dưới 1 phút"  # as the phone page says it
+    assert format_wait(60) == "khoảng 1 phút"
+    assert format_wait(61) == "khoảng 2 phút"
+    assert format_wait(14 * 60) == "khoảng 15 phút"
+    assert format_wait(80 * 60) == "khoảng 1 giờ 20 phút"
+    assert format_wait(60 * 60, "en") == "about 1 h"
+    assert format_wait(59, "en") == "under 1 min"
+    assert tr("vi", "field.wait", t=format_wait(20)) == "Chờ dưới 1 phút"
 
 
 def test_short_parts_of_names_stay_together():

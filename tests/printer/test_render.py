@@ -197,12 +197,13 @@ def test_paper_width_is_checked(fonts: FontSet) -> None:
 
 
 def test_format_wait() -> None:
-    assert format_wait(30) == f"1{NBSP}phút"
-    assert format_wait(7 * 60 + 5) == f"8{NBSP}phút"
-    assert format_wait(14 * 60) == f"15{NBSP}phút"
-    assert format_wait(80 * 60) == f"1{NBSP}giờ{NBSP}20{NBSP}phút"
-    assert format_wait(120 * 60) == f"2{NBSP}giờ"
-    assert format_wait(900, "en") == f"15{NBSP}min"
+    assert format_wait(30) == f"dưới{NBSP}1{NBSP}phút"  # the kiosk and the phone say the same
+    assert format_wait(7 * 60 + 5) == f"khoảng{NBSP}8{NBSP}phút"
+    assert format_wait(14 * 60) == f"khoảng{NBSP}15{NBSP}phút"
+    assert format_wait(80 * 60) == f"khoảng{NBSP}1{NBSP}giờ{NBSP}20{NBSP}phút"
+    assert format_wait(120 * 60) == f"khoảng{NBSP}2{NBSP}giờ"
+    assert format_wait(900, "en") == f"about{NBSP}15{NBSP}min"
+    assert format_wait(0, "en") == f"under{NBSP}1{NBSP}min"
 
 
 def test_format_counters() -> None:

@@ -66,7 +66,7 @@ def test_writes_xlsx_and_csv(run, rated, tmp_path) -> None:
     out = tmp_path / "d.csv"
     assert run("report", "dissatisfied", "--from", "2026-11-25", "--to", "2026-11-25",
                "-o", str(out)).exit_code == 0
-    assert out.read_text(encoding="utf-8-sig").splitlines()[2].startswith("1,25/11/2026 09:")
+    assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("1,25/11/2026 09:")
 
 
 def test_user_errors_exit_1_with_one_line(run, rated, tmp_path) -> None:

@@ -46,16 +46,15 @@ def test_table_rows(by_counter) -> None:
     assert by_counter.total == ["Tổng cộng", 4, 2, 50.0, 1, 25.0, 1, 25.0, 75.0]
 
 
-def test_csv_has_bom_title_headers_and_plain_numbers(by_counter) -> None:
+def test_csv_has_bom_headers_first_and_plain_numbers(by_counter) -> None:
     data = to_csv(by_counter)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == [TITLE]
-    assert rows[1] == HEADERS
-    assert rows[2] == ["Quầy 1", "3", "2", "66.67", "1", "33.33", "0", "0.00", "100.00"]
-    assert rows[4] == ["Quầy 3", "0", "0", "", "0", "", "0", "", ""]
+    assert rows[0] == HEADERS  # the first line is the header: no title line to skip
+    assert rows[1] == ["Quầy 1", "3", "2", "66.67", "1", "33.33", "0", "0.00", "100.00"]
+    assert rows[3] == ["Quầy 3", "0", "0", "", "0", "", "0", "", ""]
     assert rows[-1] == ["Tổng cộng", "4", "2", "50.00", "1", "25.00", "1", "25.00", "75.00"]
-    assert len(rows) == 2 + 5 + 1
+    assert len(rows) == 1 + 5 + 1
 
 
 def test_xlsx_cell_by_cell(by_counter) -> None:
@@ -99,8 +98,8 @@ def test_waiting_and_dissatisfied_exports(rdb, config, seed) -> None:
     assert cases.rows == [[1, datetime(2026, 11, 10, 8, 21), "1001", "Quầy 1", "Không xác định",
                            "Tư pháp - Hộ tịch", "Không hài lòng", "HS-01"]]
     rows = list(csv.reader(io.StringIO(to_csv(cases).decode("utf-8-sig"))))
-    assert rows[1][:3] == ["STT", "Thời gian", "Số thứ tự"]
-    assert rows[2] == ["1", "10/11/2026 08:21", "1001", "Quầy 1", "Không xác định", "Tư pháp - Hộ tịch",
+    assert rows[0][:3] == ["STT", "Thời gian", "Số thứ tự"]
+    assert rows[1] == ["1", "10/11/2026 08:21", "1001", "Quầy 1", "Không xác định", "Tư pháp - Hộ tịch",
                        "Không hài lòng", "HS-01"]
     ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(cases))).active
     assert ws["B5"].value == datetime(2026, 11, 10, 8, 21) and ws["B5"].number_format == "dd/mm/yyyy hh:mm"
@@ -118,7 +117,7 @@ def test_text_table_aligns_vietnamese(by_counter) -> None:
 
 
 def test_filenames_and_formats(by_counter) -> None:
-    assert filename(by_counter, "xlsx") == "bao-cao-hai-long-theo-counter_2026-11-01_2026-11-30.xlsx"
+    assert filename(by_counter, "xlsx") == "bao-cao-hai-long-theo-quay_2026-11-01_2026-11-30.xlsx"
     content, content_type, name = export(by_counter, "csv")
     assert content_type.startswith("text/csv") and name.endswith(".csv") and content == to_csv(by_counter)
     with pytest.raises(ReportError):
@@ -131,6 +130,6 @@ def test_typed_text_never_becomes_a_formula(rdb, config, seed) -> None:
     seed.rating(L(2026, 11, 10, 8, 10), "dissatisfied", ticket=t)
     table = report_table(dissatisfied_cases(rdb, config, "2026-11-10", "2026-11-10"))
     rows = list(csv.reader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
-    assert rows[2][-1] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert rows[1][-1] == "'=HYPERLINK(\"http://x\",\"y\")"
     ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(table))).active
     assert ws["H5"].data_type == "s" and ws["H5"].value == '=HYPERLINK("http://x","y")'

@@ -59,9 +59,11 @@
     if (s < 86400) return fmt(S.adm_ago_h, { n: Math.floor(s / 3600) });
     return fmt(S.adm_ago_d, { n: Math.floor(s / 86400) });
   }
+  // as the kiosk and the ticket say it: under a minute, else whole minutes up, 5-minute steps
   function waitText(seconds) {
-    var m = Math.round((seconds || 0) / 60);
-    return m >= 1 ? fmt(S.minutes, { n: m }) : S.under_minute;
+    if ((seconds || 0) < 60) return S.under_minute;
+    var m = Math.ceil(seconds / 60);
+    return fmt(S.minutes, { n: m >= 10 ? 5 * Math.round(m / 5) : m });
   }
 
   // -- parts ---------------------------------------------------------------------------------

@@ -16,10 +16,12 @@
     $(id).hidden = !text;
   }
 
+  // as the kiosk and the ticket say it: under a minute, else whole minutes up, 5-minute steps
   function waitText(seconds) {
     if (seconds === null || seconds === undefined) return "";
-    var m = Math.round(seconds / 60);
-    return m >= 1 ? fmt(S.minutes, { n: m }) : S.under_minute;
+    if ((seconds || 0) < 60) return S.under_minute;
+    var m = Math.ceil(seconds / 60);
+    return fmt(S.minutes, { n: m >= 10 ? 5 * Math.round(m / 5) : m });
   }
 
   function render() {
