@@ -43,6 +43,10 @@ def ticket_json(t: Ticket, config: Config, *, track_url: str | None = None) -> d
         "position": t.waiting_before + 1 if t.waiting_before is not None else None,
         "estimated_wait_s": t.estimated_wait_s,
     }
+    if t.transferred:  # where it was sent: a counter, or the field it now waits for
+        target = config.counter(t.target_counter_id) if t.target_counter_id else None
+        out["transferred_to"] = ({"counter": {"id": target.id, "number": target.number}} if target
+                                 else {"service_id": t.service_id})
     if t.dossier_code:
         out["dossier_code"] = t.dossier_code
     if track_url is not None:

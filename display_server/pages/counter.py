@@ -28,7 +28,7 @@ WORK_STRINGS = (
     "rating_received", "rating_received_nonumber", "paused_banner", "pause", "resume",
     "priority", "error_generic", "error_network", "session_expired", "transfer_title",
     "people", "dossier_saved", "printer_alert_paper_out", "printer_alert_cover_open",
-    "printer_alert_offline",
+    "printer_alert_offline", "recalled_ok", "transferred_ok", "dossier_too_long",
 )
 
 

@@ -80,6 +80,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "service_time": "Thời gian phục vụ",
         "nobody_waiting": "Không còn ai đang chờ.",
         "called_ok": "Đã gọi số {number}.",
+        "recalled_ok": "Đã gọi lại số {number}.",
+        "transferred_ok": "Đã chuyển số {number} sang {to}.",
+        "transferred_to_counter": "Đã chuyển sang Quầy {n}",
+        "transferred_to_field": "Đã chuyển sang lĩnh vực {field}",
         "waiting_title_officer": "Đang chờ",
         "missed_title": "Vắng mặt",
         "no_missed": "Không có số vắng mặt.",
@@ -112,6 +116,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "dossier_label": "Mã hồ sơ",
         "dossier_save": "Lưu",
         "dossier_saved": "Đã lưu mã hồ sơ cho số {number}.",
+        "dossier_too_long": "Mã hồ sơ dài {n} ký tự, quá {max} ký tự: chưa lưu. Xin kiểm tra lại.",
         "shortcuts": "Phím tắt",
         "shortcuts_text": "G gọi tiếp · L gọi lại · B bỏ qua · C chuyển · X hoàn thành · "
                           "T tạm dừng/tiếp tục · H nhập mã hồ sơ",
@@ -206,6 +211,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "service_time": "Service time",
         "nobody_waiting": "Nobody is waiting.",
         "called_ok": "Called number {number}.",
+        "recalled_ok": "Called number {number} again.",
+        "transferred_ok": "Number {number} was transferred to {to}.",
+        "transferred_to_counter": "Transferred to counter {n}",
+        "transferred_to_field": "Transferred to {field}",
         "waiting_title_officer": "Waiting",
         "missed_title": "Missed",
         "no_missed": "No missed numbers.",
@@ -240,6 +249,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "dossier_label": "Dossier code",
         "dossier_save": "Save",
         "dossier_saved": "Saved the dossier code for {number}.",
+        "dossier_too_long": "The dossier code has {n} characters, more than {max}: not saved. "
+                            "Please check it.",
         "shortcuts": "Shortcuts",
         "shortcuts_text": "G call next · L call again · B skip · C transfer · X finish · "
                           "T pause/resume · H dossier code",

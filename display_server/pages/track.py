@@ -13,7 +13,8 @@ bp = Blueprint("track", __name__)
 
 TRACK_STRINGS = ("state_waiting", "state_transferred", "state_called", "state_done",
                  "state_skipped", "state_expired", "ahead", "ahead_none", "estimate", "minutes",
-                 "under_minute", "skipped_help", "done_help", "updated_at")
+                 "under_minute", "skipped_help", "done_help", "updated_at",
+                 "transferred_to_counter", "transferred_to_field")
 
 
 @bp.get("/t/<token>")

@@ -100,11 +100,17 @@ def test_officer_page_works_with_the_keyboard_alone(browser, live_server, api) -
     kb.press("Escape")
     expect(page.locator("#transfer-dialog")).to_be_hidden()
     expect(number).to_have_text("1002")
-    kb.press("c")
-    kb.press("ArrowDown")  # fields are listed first: Tư pháp - Hộ tịch, then Chứng thực
+    kb.press("c")  # the dialog starts with nothing chosen: Enter alone sends nothing
+    kb.press("Enter")
+    expect(page.locator("#transfer-dialog")).to_be_visible()
+    expect(page.locator("#transfer-form button[type=submit]")).to_be_disabled()
+    own = page.locator('#transfer-target option[value="service:ho-tich"]')
+    expect(own).to_be_hidden()  # never the ticket's own field
+    kb.press("ArrowDown")  # the first other field: Chứng thực
     kb.press("Enter")
     expect(number).to_have_text("Chưa gọi số nào")
     expect(page.locator("#today")).to_contain_text("Đã chuyển1")
+    expect(page.locator("#message")).to_have_text("Đã chuyển số 1002 sang Chứng thực.")
 
     # skip a no-show, then call it again from the missed list with Tab + Enter
     kb.press("g")
@@ -112,6 +118,7 @@ def test_officer_page_works_with_the_keyboard_alone(browser, live_server, api) -
     expect(page.locator("#current-calls")).to_contain_text("Đã gọi 2 lần")  # it keeps its count
     kb.press("l")
     expect(page.locator("#current-calls")).to_contain_text("Đã gọi 3 lần")
+    expect(page.locator("#message")).to_have_text("Đã gọi lại số 1002.")  # a recall is confirmed
     kb.press("b")
     expect(page.locator("#missed")).to_contain_text("1002")
     page.focus("#missed button")
@@ -145,3 +152,31 @@ def test_officer_sees_api_errors_in_vietnamese_and_ratings_live(officer, api, li
     page.locator("#btn-recall").evaluate("b => { b.disabled = false; }")
     page.click("#btn-recall")
     expect(page.locator("#message")).to_have_text("Quầy chưa gọi số nào.")
+
+
+def test_a_lost_connection_message_goes_once_the_server_is_back(officer, live_server) -> None:
+    page = officer("quay-1")
+    live_server.stop()
+    page.keyboard.press("g")
+    message = page.locator("#message")
+    expect(message).to_have_text("Không gửi được yêu cầu đến máy chủ. Kiểm tra kết nối mạng.",
+                                 timeout=10_000)
+    live_server.start()
+    expect(page.locator("body")).to_have_attribute("data-live", "online", timeout=30_000)
+    expect(message).to_have_text("", timeout=10_000)  # not the old error any more
+
+
+def test_a_dossier_code_too_long_is_refused_in_words_not_cut(officer, api) -> None:
+    api.issue("ho-tich")
+    page = officer("quay-1")
+    page.keyboard.press("g")
+    expect(page.locator("#current-number")).to_have_text("1001")
+    code = "HS-" + "1" * 70
+    page.fill("#dossier", code)
+    page.press("#dossier", "Enter")
+    expect(page.locator("#message")).to_have_text(
+        "Mã hồ sơ dài 73 ký tự, quá 64 ký tự: chưa lưu. Xin kiểm tra lại.")
+    assert page.input_value("#dossier") == code  # kept whole, to be corrected
+    page.fill("#dossier", "HS-2026-001")
+    page.press("#dossier", "Enter")
+    expect(page.locator("#message")).to_have_text("Đã lưu mã hồ sơ cho số 1001.")

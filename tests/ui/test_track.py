@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests need the 'playwright' package").expect
@@ -46,3 +47,20 @@ def test_phone_page_in_english(browser, api) -> None:
     expect(page.locator("#state")).to_have_text("Waiting")
     expect(page.locator("#ahead")).to_have_text("You are next")
     expect(page.locator("#field")).to_have_text("Land")
+
+
+def test_phone_page_of_a_transferred_ticket_says_where_it_went(browser, api) -> None:
+    to_field = api.issue("ho-tich")
+    to_counter = api.issue("ho-tich")
+    api.act("quay-1", "call-next")
+    api.act("quay-1", "transfer", service_id="dat-dai")  # a field quay-1 does not serve
+    api.act("quay-1", "call-next")
+    r = requests.post(api.server.api("/counters/quay-1/transfer"), json={"counter_id": "quay-2"},
+                      headers={"Authorization": f"Bearer {api._tokens['an']}"}, timeout=10)
+    assert r.status_code == 200, r.text
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(to_field["track_url"])
+    expect(page.locator("#help")).to_have_text("Đã chuyển sang lĩnh vực Đất đai")
+    expect(page.locator("#field")).to_have_text("Đất đai")
+    page.goto(to_counter["track_url"])
+    expect(page.locator("#help")).to_have_text("Đã chuyển sang Quầy 2")

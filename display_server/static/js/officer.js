@@ -43,10 +43,13 @@
     return res.status === 0 ? S.error_network : S.error_generic;
   }
 
-  function say(text, isError) {
+  var DOSSIER_MAX = 64; // as the API's DossierBody
+  var stale = false; // the message is a lost connection: it goes once the server answers
+  function say(text, isError, res) {
     var m = $("message");
     m.textContent = text || "";
     m.classList.toggle("error", !!isError);
+    stale = !!(isError && res && (res.status === 0 || res.status >= 500));
   }
 
   function expired(res) {
@@ -64,7 +67,8 @@
     return api("GET", "/counters/" + encodeURIComponent(cid)).then(function (res) {
       if (seq !== loadSeq) return; // a later load is on its way: an older answer must not win
       if (expired(res)) return;
-      if (!res.ok) { say(errorText(res), true); return; }
+      if (!res.ok) { say(errorText(res), true, res); return; }
+      if (stale) say("", false);
       view = res.data;
       render();
     });
@@ -84,7 +88,11 @@
       busy = false;
       if (expired(res)) return;
       if (!res.ok) {
-        say(errorText(res), true);
+        say(errorText(res), true, res);
+      } else if (action === "recall") {
+        say(fmt(S.recalled_ok, { number: res.data.ticket.number }), false);
+      } else if (action === "transfer") {
+        say(fmt(S.transferred_ok, { number: res.data.ticket.number, to: transferLabel }), false);
       } else if (action === "dossier") {
         say(fmt(S.dossier_saved, { number: res.data.ticket.number }), false);
       } else if (action === "call-next" || action === "call-missed") {
@@ -288,16 +296,20 @@
   var transferDialog = $("transfer-dialog");
   var transferForm = $("transfer-form");
   var target = $("transfer-target");
+  var transferOk = transferForm.querySelector("button[type=submit]");
   target.addEventListener("keydown", function (e) {
     if (e.key === "Enter") {
       e.preventDefault();
-      transferForm.requestSubmit(transferForm.querySelector("button[type=submit]"));
+      if (target.value) transferForm.requestSubmit(transferOk); // nothing chosen: nothing sent
     }
   });
+  target.addEventListener("change", function () { transferOk.disabled = !target.value; });
+  var transferLabel = "";
   transferDialog.addEventListener("close", function () {
     if (transferDialog.returnValue !== "ok" || !target.value) return;
     var parts = target.value.split(":");
     var body = parts[0] === "service" ? { service_id: parts[1] } : { counter_id: parts[1] };
+    transferLabel = target.options[target.selectedIndex].textContent;
     act("transfer", body);
   });
 
@@ -306,7 +318,13 @@
   });
   $("dossier-form").addEventListener("submit", function (e) {
     e.preventDefault();
-    act("dossier", { dossier_code: $("dossier").value.trim() }).then(function () {
+    var code = $("dossier").value.trim();
+    if (code.length > DOSSIER_MAX) { // said, never cut short without a word
+      say(fmt(S.dossier_too_long, { n: code.length, max: DOSSIER_MAX }), true);
+      $("dossier").focus();
+      return;
+    }
+    act("dossier", { dossier_code: code }).then(function () {
       $("btn-call-next").focus();
     });
   });
@@ -320,7 +338,14 @@
     }
     if (action === "transfer") {
       $("transfer-title").textContent = fmt(S.transfer_title, { number: view.ticket ? view.ticket.number : "" });
-      if (!target.value) target.selectedIndex = 0;
+      // nothing chosen yet (never the last choice again), and never the ticket's own field
+      var own = view.ticket ? "service:" + view.ticket.service_id : "";
+      for (var i = 0; i < target.options.length; i++) {
+        target.options[i].disabled = target.options[i].value === own;
+        target.options[i].hidden = target.options[i].disabled;
+      }
+      target.selectedIndex = -1;
+      transferOk.disabled = true;
       return openDialog(transferDialog, target);
     }
     return act(action);

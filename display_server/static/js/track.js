@@ -32,6 +32,9 @@
       var n = ticket.waiting_before || 0;
       ahead = n ? fmt(S.ahead, { n: n }) : S.ahead_none;
       if (n) estimate = fmt(S.estimate, { t: waitText(ticket.estimated_wait_s) });
+      var to = ticket.transferred_to;
+      if (to) help = to.counter ? fmt(S.transferred_to_counter, { n: to.counter.number })
+        : fmt(S.transferred_to_field, { field: boot.fields[to.service_id] || ticket.service_name });
     } else if (st === "called" || st === "serving") {
       state = fmt(S.state_called, { n: ticket.counter ? ticket.counter.number : "?" });
     } else if (S["state_" + st]) {
