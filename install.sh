@@ -400,6 +400,12 @@ setup_config() {
   note "with fresh random device tokens (printed below: the kiosks and rating stations need them)"
   run python3 "$SRC_DIR/deploy/install-helper.py" make-config "${args[@]}"
   run_sys chown "root:$SERVICE_USER" "$CONF_FILE"
+  # the kiosk's procedures look-up lives beside the config, named after it
+  local template=${CONFIG_SRC:-$SRC_DIR/config/demo.toml}
+  local procedures="${template%.toml}.procedures.toml"
+  if [ -f "$procedures" ] && [ ! -e "$(path "${CONF_FILE%.toml}.procedures.toml")" ]; then
+    put_file "$procedures" "${CONF_FILE%.toml}.procedures.toml" 0640 root "$SERVICE_USER"
+  fi
   CONFIG_CREATED=1
   if [ -x "$(path "$APP_DIR/bin/motcua")" ] || [ "$DRY_RUN" = 1 ]; then
     run_sys "$APP_DIR/bin/motcua" config check "$CONF_FILE"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import wraps
 
 from flask import current_app, g, request, session
@@ -82,6 +83,7 @@ def current_principal() -> Principal | None:
         device = _device_by_token(token)
         if device is not None:
             principal = Principal("device", device=device)
+            _services().requests_seen[device.id] = (datetime.now(UTC), request.remote_addr or "")
         else:
             officer = _officer_from_token(token)
             if officer is not None:

@@ -39,6 +39,9 @@ class Services:
     _shared: Callable[..., DisplayJSON] | None = None
     _relay: PgEventRelay | None = None
     _voice_lock: threading.Lock = field(default_factory=threading.Lock)
+    requests_seen: dict[str, tuple[datetime, str]] = field(default_factory=dict)
+    """Each device's last authenticated request to this process (when, from where): a kiosk
+    that issues tickets is in contact, whatever its heartbeats say."""
 
     @classmethod
     def build(cls, config: Config, db: Database, clock=None) -> Services:
@@ -114,10 +117,13 @@ class Services:
         out = []
         for d in self.config.devices:
             r = rows.get(d.id)
+            beat = r.last_seen.replace(tzinfo=UTC) if r else None
+            request, address = self.requests_seen.get(d.id, (None, ""))
+            seen = max((t for t in (beat, request) if t is not None), default=None)
             out.append({
                 "id": d.id, "kind": d.kind, "name": d.name,
-                "last_seen": r.last_seen.replace(tzinfo=UTC).isoformat() if r else None,
-                "address": r.address if r else "",
+                "last_seen": seen.isoformat() if seen else None,
+                "address": (r.address if r else "") or address,
                 "info": json.loads(r.info) if r else {},
             })
         return out

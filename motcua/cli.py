@@ -139,10 +139,26 @@ def summary(cfg: Config) -> str:
         f"  database: {cfg.database.url or 'SQLite in ' + str(cfg.data_path)}",
         f"  printer: {cfg.printer.backend} {cfg.printer.paper_width_mm} mm; voice: {cfg.voice.engine}",
     ]
+    lines.append(f"  procedures look-up: {procedures_summary(cfg)}")
     for f in cfg.fields:
         fmt = f.numbering.range or f"{f.numbering.prefix}{'0' * (f.numbering.width or 0)}"
         lines.append(f"    - {f.id}: {f.name} [{fmt}] cap {f.daily_cap or 'none'}")
     return "\n".join(lines)
+
+
+def procedures_summary(cfg: Config) -> str:
+    """Where the kiosk's procedures look-up comes from, or why it will be empty."""
+    from config.procedures import ProceduresError, procedures_for, procedures_path
+
+    path = procedures_path(cfg)
+    if path is None or not path.exists():
+        return (f"none: no {path.name if path else 'procedures file'} beside this config, so the "
+                "kiosk's look-up screen is empty (copy it with the config)")
+    try:
+        book = procedures_for(cfg)
+    except ProceduresError as exc:
+        return f"{path}: {exc}"
+    return f"{len(book.entries)} procedures from {path}"
 
 
 # -- officers -----------------------------------------------------------------------------------

@@ -86,3 +86,14 @@ def test_english_switch(admin) -> None:
     assert '<html lang="en">' in r.text and "Today at a glance" in r.text
     assert "Officer accounts" in admin.get("/admin/officers").text  # remembered
     assert "Tài khoản cán bộ" in admin.get("/admin/officers?lang=vi").text
+
+
+def test_a_kiosk_that_issues_tickets_is_in_contact_without_a_heartbeat(api) -> None:
+    def kiosk() -> dict:
+        devices = api.get("/admin/dashboard", as_="admin").json()["devices"]
+        return next(d for d in devices if d["id"] == "kiosk-1")
+
+    assert kiosk()["last_seen"] is None and not kiosk()["online"]
+    api.issue("ho-tich")  # the kiosk's token, and no heartbeat yet
+    seen = kiosk()
+    assert seen["online"] and seen["last_seen"] and seen["address"] == "127.0.0.1"

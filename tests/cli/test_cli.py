@@ -96,6 +96,17 @@ def test_config_check_good_and_bad(run, tmp_path: Path) -> None:
     assert r.returncode == 1 and "file not found" in r.stderr
 
 
+def test_config_check_says_where_the_procedures_look_up_comes_from(run, tmp_path: Path) -> None:
+    r = run("config", "check", str(ROOT / "config" / "demo.toml"))
+    assert "procedures look-up: 19 procedures from " in r.stdout
+    copied = tmp_path / "motcua.toml"  # the config copied alone: the look-up would be empty
+    copied.write_text((ROOT / "config" / "demo.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    r = run("config", "check", str(copied))
+    assert r.returncode == 0
+    assert ("procedures look-up: none: no motcua.procedures.toml beside this config, so the "
+            "kiosk's look-up screen is empty") in r.stdout
+
+
 def test_bad_config_in_use_is_a_clear_error(run, tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text("not toml [")

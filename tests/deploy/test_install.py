@@ -253,7 +253,10 @@ def test_rerun_keeps_config_and_installs_the_same_files(tmp_path: Path) -> None:
     assert 'ATTR{idVendor}=="0416", ATTR{idProduct}=="5011"' in \
         files["etc/udev/rules.d/61-motcua-printer-local.rules"].decode()
 
-    # The config: valid, production paths, fresh tokens that install.sh printed.
+    # The config: valid, production paths, fresh tokens that install.sh printed; and the
+    # procedures look-up beside it, under the config's name.
+    assert files["etc/motcua/motcua.procedures.toml"] == \
+        (ROOT / "config" / "demo.procedures.toml").read_bytes()
     cfg = load_config(config_path, env={})
     assert str(cfg.data_path) == "/var/lib/motcua"
     assert cfg.server.host == "0.0.0.0"
