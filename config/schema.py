@@ -183,6 +183,10 @@ class QueueConfig(_Model):
     priority_policy: Literal["strict", "every_n"] = "strict"
     priority_every: int = Field(default=3, ge=1, description="every_n: one priority after N normal")
     call_order: Literal["field_order", "oldest"] = "oldest"
+    transferred: Literal["by_issue_time", "first"] = Field(
+        default="by_issue_time",
+        description="where a transferred ticket queues: by when its number was taken, among the "
+                    "tickets waiting there; or before all of them")
     max_waiting: int = Field(default=0, ge=0, description="0 = no cap on people waiting in the hall")
     calls_before_skip: int = Field(default=2, ge=1, le=10)
     default_service_minutes: float = Field(default=5.0, gt=0, le=240)

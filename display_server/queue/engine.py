@@ -31,6 +31,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     case,
+    false,
     func,
     literal,
     or_,
@@ -115,22 +116,27 @@ _SEQ = Prepared(upsert_increment(t.sequences, {"day": "b_day", "service_id": "b_
                                  "last_seq"))
 
 
-def _ahead_statements() -> dict:
+def _ahead_statements(transferred_first: bool) -> dict:
+    """People ahead of a waiting ticket, by its kind. Tickets sent to one counter wait in that
+    counter's own line (``targeted``), apart from their field's."""
     c = t.tickets.c
-    base = select(func.count()).where(
-        c.day == bindparam("b_day"), c.state.in_(WAITING_STATES),
-        c.service_id == bindparam("b_service"), c.id != bindparam("b_id"))
+    today = [c.day == bindparam("b_day"), c.state.in_(WAITING_STATES), c.id != bindparam("b_id")]
+    base = select(func.count()).where(*today, c.service_id == bindparam("b_service"),
+                                      c.target_counter_id.is_(None))
     queued = bindparam("b_queued")
-    return {
-        "transferred": base.where(c.transferred.is_(True), c.queued_at <= queued),
-        "priority": base.where(or_(c.transferred.is_(True),
-                                   and_(c.priority.is_(True), c.queued_at <= queued))),
-        "normal": base.where(or_(c.transferred.is_(True), c.priority.is_(True), c.queued_at < queued,
-                                 and_(c.queued_at == queued, c.id < bindparam("b_id")))),
+    earlier = or_(c.queued_at < queued, and_(c.queued_at == queued, c.id < bindparam("b_id")))
+    first = c.transferred.is_(True) if transferred_first else false()
+    out = {
+        "targeted": select(func.count()).where(*today, c.target_counter_id == bindparam("b_target"),
+                                               earlier),
+        "priority": base.where(or_(first, and_(c.priority.is_(True), earlier))),
+        "normal": base.where(or_(first, c.priority.is_(True), earlier)),
     }
+    out["transferred"] = base.where(c.transferred.is_(True), earlier) if transferred_first else None
+    return out
 
 
-_AHEAD = _ahead_statements()
+_AHEAD = {True: _ahead_statements(True), False: _ahead_statements(False)}
 _INSERT_TICKET = Prepared(t.tickets.insert().returning(*t.tickets.c))
 _TICKET_BY_REQUEST = Prepared(select(t.tickets).where(t.tickets.c.request_id == bindparam("b_req")))
 _FINISH_AT_COUNTER = Prepared(update(t.tickets)
@@ -439,26 +445,33 @@ class QueueEngine:
         if cached is not None and _plausible(seconds):
             tx.after_commit.append(lambda: cached[1].append(seconds))
 
-    def _position_stmt(self, kind: str, service_id: str):
-        """People ahead of a waiting ticket of ``kind`` (an estimate across policies) and the
-        open counters of its field, in one query."""
-        stmt = self._position_stmts.get((kind, service_id))
+    def _position_stmt(self, kind: str, line: str):
+        """People ahead of a waiting ticket of ``kind`` in ``line`` (its field, or the counter
+        it was sent to) and the open counters of that line, in one query; an estimate across
+        priority policies."""
+        stmt = self._position_stmts.get((kind, line))
         if stmt is None:
-            serving = [c.id for c in self.config.counters if service_id in c.fields]
+            serving = ([line] if kind == "targeted" else
+                       [c.id for c in self.config.counters if line in c.fields])
             cs = t.counter_states.c
             open_counters = select(func.count()).where(
                 cs.counter_id.in_(serving), cs.paused.is_(False), cs.officer_id.is_not(None))
-            stmt = self._position_stmts[(kind, service_id)] = Prepared(select(
-                _AHEAD[kind].scalar_subquery(), open_counters.scalar_subquery()))
+            ahead = _AHEAD[self.config.queue.transferred == "first"][kind]
+            stmt = self._position_stmts[(kind, line)] = Prepared(select(
+                ahead.scalar_subquery(), open_counters.scalar_subquery()))
         return stmt
 
     def _with_position(self, conn: Connection, row) -> Ticket:
         if row.state not in WAITING_STATES:
             return Ticket.from_row(row)
-        kind = "transferred" if row.transferred else "priority" if row.priority else "normal"
-        ahead, open_counters = self._position_stmt(kind, row.service_id).run(conn, {
+        first = self.config.queue.transferred == "first"
+        kind = ("targeted" if row.target_counter_id else
+                "transferred" if row.transferred and first else
+                "priority" if row.priority else "normal")
+        line = row.target_counter_id or row.service_id
+        ahead, open_counters = self._position_stmt(kind, line).run(conn, {
             "b_day": row.day, "b_service": row.service_id, "b_id": row.id,
-            "b_queued": row.queued_at}).one()
+            "b_queued": row.queued_at, "b_target": row.target_counter_id}).one()
         wait = int(ahead * self._mean_service_s(conn, row.service_id) / max(1, open_counters))
         return Ticket.from_row(row, waiting_before=ahead, estimated_wait_s=wait)
 
@@ -547,7 +560,14 @@ class QueueEngine:
             stmt = self._choose_stmts[key] = Prepared(self._choose_stmt(counter, bool(passed)))
         params: dict = {"day": tx.day, "passed": passed} if passed else {"day": tx.day}
         head = {r.grp: r for r in stmt.run(tx.conn, params)}
-        pick = head.get("targeted") or head.get("transferred")
+        if self.config.queue.transferred == "first":
+            pick = head.get("targeted") or head.get("transferred")
+        else:  # a ticket sent to this counter takes its turn by when its number was taken
+            targeted, normal = head.get("targeted"), head.get("normal")
+            if targeted is not None and (normal is None or (targeted.queued_at, targeted.id)
+                                         < (normal.queued_at, normal.id)):
+                head["normal"] = targeted
+            pick = None
         if pick is None:
             prio, normal = head.get("priority"), head.get("normal")
             q = self.config.queue
@@ -570,14 +590,21 @@ class QueueEngine:
         if self.config.queue.call_order == "field_order":
             rank = {f: i for i, f in enumerate(counter.fields)}
             order.insert(0, case(rank, value=c.service_id, else_=len(rank)))
-        groups = {
-            "targeted": c.target_counter_id == counter.id,
-            "transferred": and_(mine, c.transferred.is_(True)),
-            "priority": and_(mine, c.transferred.is_(False), c.priority.is_(True)),
-            "normal": and_(mine, c.transferred.is_(False), c.priority.is_(False)),
-        }
+        if self.config.queue.transferred == "first":
+            groups = {
+                "targeted": c.target_counter_id == counter.id,
+                "transferred": and_(mine, c.transferred.is_(True)),
+                "priority": and_(mine, c.transferred.is_(False), c.priority.is_(True)),
+                "normal": and_(mine, c.transferred.is_(False), c.priority.is_(False)),
+            }
+        else:  # transferred tickets wait among the others, by when their number was taken
+            groups = {
+                "targeted": c.target_counter_id == counter.id,
+                "priority": and_(mine, c.priority.is_(True)),
+                "normal": and_(mine, c.priority.is_(False)),
+            }
         heads = [
-            select(c.id, c.number, c.state, c.service_id, c.priority, c.transferred,
+            select(c.id, c.number, c.state, c.service_id, c.priority, c.transferred, c.queued_at,
                    literal(name).label("grp"))
             .where(*waiting, cond)
             .order_by(*order).limit(1).subquery()
@@ -662,8 +689,9 @@ class QueueEngine:
 
     def transfer(self, counter_id: str, *, service_id: str | None = None,
                  to_counter_id: str | None = None, actor: str = "system") -> Ticket:
-        """Send the current ticket to another field or counter; it keeps its number and goes
-        ahead of normal tickets there."""
+        """Send the current ticket to another field or counter. It keeps its number; where it
+        waits there is ``queue.transferred``: by when its number was taken (``by_issue_time``),
+        or before every ticket waiting there (``first``). Its calls are counted afresh there."""
         counter = self._counter(counter_id)
         if (service_id is None) == (to_counter_id is None):
             raise QueueError("bad_transfer", "Chọn một lĩnh vực hoặc một quầy để chuyển đến.")
@@ -675,8 +703,9 @@ class QueueEngine:
                 raise QueueError("bad_transfer", "Không thể chuyển về chính quầy này.")
         with self._write() as tx:
             _, row = self._current(tx, counter_id)
-            values = {"transferred": True, "queued_at": tx.now, "called_at": None,
-                      "target_counter_id": to_counter_id}
+            first = self.config.queue.transferred == "first"
+            values = {"transferred": True, "queued_at": tx.now if first else row.issued_at,
+                      "called_at": None, "call_count": 0, "target_counter_id": to_counter_id}
             if service_id is not None:
                 values["service_id"] = service_id
             return self._end_current(

@@ -132,10 +132,16 @@ def test_call_missed_refuses_other_fields(engine) -> None:
         engine.call_missed("quay-1", t.id)
 
 
-def test_transfer_to_field_keeps_number_and_goes_ahead(engine, events, clock) -> None:
+@pytest.mark.parametrize(("policy", "order"), [("by_issue_time", ["1001", "3001", "1002"]),
+                                              ("first", ["3001", "1001", "1002"])])
+def test_transfer_to_field_keeps_number_and_queues_as_configured(
+        make_engine, make_config, events, clock, policy: str, order: list[str]) -> None:
+    engine = make_engine(make_config(queue={"transferred": policy}))
     engine.issue("ho-tich")  # 1001 waits at quay-1/2/5
     clock.advance(seconds=1)
     t, _ = engine.issue("dat-dai")  # 3001
+    clock.advance(seconds=1)
+    engine.issue("ho-tich")  # 1002, taken after 3001
     engine.call_next("quay-3")
     clock.advance(minutes=3)
     moved = engine.transfer("quay-3", service_id="ho-tich", actor="officer:binh")
@@ -144,10 +150,38 @@ def test_transfer_to_field_keeps_number_and_goes_ahead(engine, events, clock) ->
     assert ev.kind == "ticket.transferred"
     assert ev.data["to_service_id"] == "ho-tich" and ev.data["from_service_id"] == "dat-dai"
     assert engine.counters()[2]["ticket"] is None  # quay-3 is free
-    # at the new field the transferred ticket goes ahead of the normal 1001
-    assert engine.ticket(t.id).waiting_before == 0
-    assert engine.call_next("quay-1").number == "3001"
-    assert engine.call_next("quay-1").number == "1001"
+    # by_issue_time: between 1001 and 1002, as its number was taken; first: ahead of both
+    assert engine.ticket(t.id).waiting_before == order.index("3001")
+    assert [engine.call_next("quay-1").number for _ in order] == order
+
+
+@pytest.mark.parametrize("policy", ["by_issue_time", "first"])
+def test_every_count_agrees_after_transfers_to_a_counter(make_engine, make_config, clock,
+                                                         policy: str) -> None:
+    """Two of three Hộ tịch tickets sent from Quầy 1 to Quầy 3 (which serves only Đất đai): they
+    wait for Quầy 3 alone, and nobody else counts them."""
+    engine = make_engine(make_config(queue={"transferred": policy}))
+    engine.issue("dat-dai")  # 3001, waiting at Quầy 3 since before the others took a number
+    clock.advance(seconds=1)
+    for _ in range(3):
+        engine.issue("ho-tich")  # 1001-1003
+        clock.advance(seconds=1)
+    for _ in range(2):
+        engine.call_next("quay-1")
+        engine.transfer("quay-1", to_counter_id="quay-3")
+    services = {s["id"]: s["waiting"] for s in engine.services()}
+    assert services["ho-tich"] == 1  # 1003 alone waits for the field
+    new, _ = engine.issue("ho-tich")
+    assert new.waiting_before == 1  # only 1003 ahead: the two at Quầy 3 are not in this line
+    assert engine.ticket(new.id).waiting_before == 1
+    third = next(x for x in engine.waiting() if x.number == "1003")
+    assert engine.ticket(third.id).waiting_before == 0
+    second = next(x for x in engine.waiting() if x.number == "1002")
+    assert engine.ticket(second.id).waiting_before == 1  # 1001 before it in Quầy 3's own line
+    expected = ["1001", "1002", "3001"] if policy == "first" else ["3001", "1001", "1002"]
+    called = [engine.call_next("quay-3") for _ in range(3)]
+    assert [c.number for c in called] == expected
+    assert all(c.call_count == 1 for c in called)  # calls counted afresh at the new counter
 
 
 def test_transfer_to_counter_only_that_counter_calls_it(engine) -> None:
