@@ -1,4 +1,4 @@
-"""Configuration, read-only: the running config's summary (as ``motcua config check`` prints it),
+"""Configuration, read-only: the running config's summary (what ``motcua config check`` says),
 the file's text with secrets masked, and a check of the file after it has been edited.
 
 "Reload" is deliberately safe: it reads and validates the file again. If the file is invalid the
@@ -20,6 +20,7 @@ from config import Config, ConfigError, load_config
 
 from .admin import bp
 from .common import config
+from .i18n import t
 
 MASK = "••••••"
 SECRET_KEYS = ("token", "secret_key", "admin_pin", "password", "passwd")
@@ -44,10 +45,40 @@ def mask_secrets(text: str) -> str:
 
 
 def summary_text(cfg: Config) -> str:
-    """The summary ``motcua config check`` prints, with any password in the database URL masked."""
-    from motcua.cli import summary
+    """What ``motcua config check`` says of a valid config, in the page's language, with any
+    password in the database URL masked."""
+    from config.procedures import ProceduresError, procedures_for, procedures_path
 
-    return mask_secrets(summary(cfg))
+    c, q = cfg.centre, cfg.queue
+    no_cap = t("adm_sum_no_cap")
+    lines = [
+        t("adm_sum_ok", file=cfg.source or "—"),
+        t("adm_sum_centre", name=c.name, where=", ".join(x for x in (c.commune, c.province) if x),
+          tz=c.timezone),
+        t("adm_sum_counts", fields=len(cfg.fields), counters=len(cfg.counters),
+          kiosks=sum(d.kind == "kiosk" for d in cfg.devices),
+          stations=sum(d.kind == "rating_station" for d in cfg.devices)),
+        t("adm_sum_levels", levels=", ".join(lv.name for lv in cfg.ratings.effective_levels)),
+        t(f"adm_sum_priority_{q.priority_policy}", n=q.priority_every),
+        t(f"adm_sum_order_{q.call_order}"),
+        t(f"adm_sum_transferred_{q.transferred}"),
+        t("adm_sum_max_waiting", n=q.max_waiting or no_cap),
+        t("adm_sum_database", db=cfg.database.url or t("adm_sum_sqlite", path=cfg.data_path)),
+        t("adm_sum_devices", printer=cfg.printer.backend, width=cfg.printer.paper_width_mm,
+          voice=cfg.voice.engine),
+    ]
+    path = procedures_path(cfg)
+    try:
+        book = procedures_for(cfg) if path is not None and path.exists() else None
+    except ProceduresError:
+        book = None
+    lines.append(t("adm_sum_procedures", n=len(book.entries)) if book is not None else
+                 t("adm_sum_no_procedures", file=path.name if path else "procedures.toml"))
+    for f in cfg.fields:
+        n = f.numbering
+        lines.append(t("adm_sum_field", id=f.id, name=f.name, cap=f.daily_cap or no_cap,
+                       format=n.range or f"{n.prefix}{'0' * (n.width or 0)}"))
+    return mask_secrets("\n".join(lines))
 
 
 def changed_sections(running: Config, new: Config) -> list[str]:

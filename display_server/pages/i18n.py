@@ -54,6 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
         # officer
         "officer_title": "Trang làm việc của cán bộ",
         "login_title": "Đăng nhập cán bộ",
+        "login_title_admin": "Đăng nhập quản trị",
         "username": "Tên đăng nhập",
         "password": "Mật khẩu",
         "login": "Đăng nhập",
@@ -185,6 +186,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "counter_not_found_text": "Counter “{id}” is not in this centre's configuration.",
         "officer_title": "Officer page",
         "login_title": "Officer login",
+        "login_title_admin": "Administrator login",
         "username": "Username",
         "password": "Password",
         "login": "Log in",

@@ -32,7 +32,10 @@ def test_config_page_shows_summary_and_file_with_tokens_masked(admin, live_serve
         assert secret not in page, secret
     assert page.count("token = &#34;••••••&#34;") == 3
     assert "postgresql://motcua:••••••@127.0.0.1/motcua" in page
-    assert "centre: Bộ phận Một cửa UBND xã Phú Hòa" in page  # the config check summary
+    # the config check summary, in Vietnamese on a Vietnamese page
+    assert "Trung tâm: Bộ phận Một cửa UBND xã Phú Hòa" in page
+    assert "Ưu tiên: một số ưu tiên sau mỗi 3 số thường" in page
+    assert "priority:" not in page and "cap none" not in page
     assert str(live_server.config_path.resolve()) in page
     assert "[[devices]]" in page and "Nút đánh giá quầy 1-2" in page  # the rest is shown as is
 

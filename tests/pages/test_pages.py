@@ -204,3 +204,10 @@ def test_an_officer_with_one_counter_goes_straight_to_it(web, live_server) -> No
     r = b.get("/counter", allow_redirects=False)
     assert r.status_code == 302 and r.headers["Location"].endswith("/counter/quay-4")
     assert "Gọi số tiếp theo" in b.get("/counter").text
+
+
+def test_admins_log_in_on_a_page_that_says_so(web) -> None:
+    b = web()
+    r = b.get("/admin")  # anonymous: sent to the login form, with where to go next
+    assert "Đăng nhập quản trị" in r.text and "Đăng nhập cán bộ" not in r.text
+    assert "Đăng nhập cán bộ" in b.get("/counter").text

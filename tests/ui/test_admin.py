@@ -199,6 +199,10 @@ def test_a_kiosk_out_of_paper_is_raised_on_top_for_the_admin_and_the_officers(
     top = page.evaluate("document.querySelector('#device-alerts').getBoundingClientRect().top")
     totals = page.evaluate("document.querySelector('.dash-top').getBoundingClientRect().top")
     assert top < totals  # above everything else, not a line at the bottom
+    row = page.locator('#devices-table tr[data-device="kiosk-1"]')
+    expect(row).to_contain_text("Hết giấy")
+    expect(row).not_to_contain_text("paper out")  # the kiosk's English words: on hover only
+    expect(row.locator(".device-state")).to_have_attribute("title", "preview printer: paper out")
     page.screenshot(path=str(artifacts / "admin-dashboard-paper-out.png"))
     banner = work.locator("#printer-alerts p")
     expect(banner).to_have_text("Máy lấy số sảnh chính: máy in hết giấy, đang tạm ngừng phát số. Nhờ thay "

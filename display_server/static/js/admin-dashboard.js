@@ -146,9 +146,10 @@
       parts.push(d.dead_letters ? badge("bad", fmt(S.adm_dead_letters, { n: d.dead_letters }))
         : el("span", "muted", S.adm_no_dead));
     }
-    if (d.detail && !(d.kind !== "kiosk" && d.dead_letters)) parts.push(el("span", "muted detail", d.detail));
     if (d.version) parts.push(el("span", "muted detail", fmt(S.adm_version, { v: d.version })));
     var wrap = el("div", "device-state");
+    // the device's own words (English, for the IT officer) on hover, not in the page's text
+    if (d.detail) wrap.title = d.detail;
     parts.forEach(function (p) { wrap.appendChild(p); });
     return wrap;
   }
