@@ -18,7 +18,7 @@ from .common import (
     safe_next,
     svc,
 )
-from .i18n import PAUSE_REASONS, STRINGS, current_lang, t
+from .i18n import PAUSE_REASONS, STRINGS, current_lang, t, tn
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 
@@ -27,7 +27,7 @@ WORK_STRINGS = (
     "no_missed", "call_again", "count_done", "count_skipped", "count_transferred",
     "rating_received", "rating_received_nonumber", "paused_banner", "pause", "resume",
     "priority", "error_generic", "error_network", "session_expired", "transfer_title",
-    "people", "dossier_saved", "printer_alert_paper_out", "printer_alert_cover_open",
+    "people", "people_one", "dossier_saved", "printer_alert_paper_out", "printer_alert_cover_open",
     "printer_alert_offline", "recalled_ok", "transferred_ok", "dossier_too_long",
 )
 
@@ -63,7 +63,7 @@ def login():
     keys = (request.remote_addr or "", username)
     wait = throttle.retry_after(*keys)
     if wait:
-        return _login_page(t("too_many_attempts", n=wait // 60 + 1), 429, username)
+        return _login_page(tn("too_many_attempts", wait // 60 + 1), 429, username)
     accounts = svc().accounts
     officer = accounts.authenticate(username, password) if username and password else None
     if officer is None:

@@ -22,6 +22,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "back_home": "Về trang chính",
         "forbidden": "Bạn không có quyền xem trang này",
         "people": "{n} người",
+        "people_one": "1 người",
         "minutes": "khoảng {n} phút",
         "under_minute": "dưới 1 phút",
         "priority": "Ưu tiên",
@@ -61,6 +62,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "logout": "Đăng xuất",
         "bad_credentials": "Tên đăng nhập hoặc mật khẩu không đúng.",
         "too_many_attempts": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.",
+        "too_many_attempts_one": "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 1 phút.",
         "csrf_failed": "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.",
         "logged_in_as": "Cán bộ: {name}",
         "choose_counter": "Chọn quầy làm việc",
@@ -133,6 +135,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "state_skipped": "Vắng mặt",
         "state_expired": "Số đã hết hiệu lực",
         "ahead": "Trước bạn còn {n} người",
+        "ahead_one": "Trước bạn còn 1 người",
         "ahead_none": "Bạn là người tiếp theo",
         "estimate": "Thời gian chờ dự kiến: {t}",
         "skipped_help": "Bạn đã được gọi nhưng không có mặt. Vui lòng đến quầy để được gọi lại.",
@@ -158,6 +161,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "back_home": "Back to the main page",
         "forbidden": "You may not view this page",
         "people": "{n} people",
+        "people_one": "1 person",
         "minutes": "about {n} min",
         "under_minute": "under 1 min",
         "priority": "Priority",
@@ -193,6 +197,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "logout": "Log out",
         "bad_credentials": "Wrong username or password.",
         "too_many_attempts": "Too many failed logins. Please try again in {n} minutes.",
+        "too_many_attempts_one": "Too many failed logins. Please try again in a minute.",
         "csrf_failed": "Your session has expired. Please log in again.",
         "logged_in_as": "Officer: {name}",
         "choose_counter": "Choose your counter",
@@ -267,6 +272,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "state_skipped": "Missed",
         "state_expired": "This ticket has expired",
         "ahead": "{n} people ahead of you",
+        "ahead_one": "1 person ahead of you",
         "ahead_none": "You are next",
         "estimate": "Estimated wait: {t}",
         "skipped_help": "You were called but were not there. Please go to the counter to be called again.",
@@ -304,6 +310,12 @@ def t(key: str, lang: str | None = None, **values: object) -> str:
     """The string ``key`` in ``lang`` (the request's by default), formatted with ``values``."""
     text = STRINGS[lang or current_lang()].get(key) or STRINGS["vi"][key]
     return text.format(**values) if values else text
+
+
+def tn(key: str, n: int, lang: str | None = None, **values: object) -> str:
+    """``key`` for the count ``n``: ``key_one`` for exactly one where there is one."""
+    one = f"{key}_one"
+    return t(one, lang, **values) if n == 1 and one in STRINGS["vi"] else t(key, lang, n=n, **values)
 
 
 def strings(*keys: str) -> dict[str, str]:

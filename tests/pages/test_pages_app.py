@@ -53,3 +53,13 @@ def test_security_headers_and_a_secure_cookie_behind_https(make_config) -> None:
     assert create_app(make_config()).config["SESSION_COOKIE_SECURE"] is False
     https = create_app(make_config(server={"public_url": "https://motcua.xa-phu-hoa.vn"}))
     assert https.config["SESSION_COOKIE_SECURE"] is True
+
+
+
+def test_counts_of_one_have_their_own_words_in_english() -> None:
+    from display_server.pages.i18n import tn
+
+    assert tn("too_many_attempts", 1, "en") == "Too many failed logins. Please try again in a minute."
+    assert tn("too_many_attempts", 5, "en") == "Too many failed logins. Please try again in 5 minutes."
+    assert tn("people", 1, "en") == "1 person" and tn("people", 2, "en") == "2 people"
+    assert tn("people", 1, "vi") == "1 người"

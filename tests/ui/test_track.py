@@ -64,3 +64,14 @@ def test_phone_page_of_a_transferred_ticket_says_where_it_went(browser, api) -> 
     expect(page.locator("#field")).to_have_text("Đất đai")
     page.goto(to_counter["track_url"])
     expect(page.locator("#help")).to_have_text("Đã chuyển sang Quầy 2")
+
+
+def test_english_counts_say_one_person_not_one_people(browser, api) -> None:
+    api.issue("dat-dai")
+    mine = api.issue("dat-dai")
+    page = browser.new_context(**PHONE).new_page()
+    page.goto(mine["track_url"] + "?lang=en")
+    expect(page.locator("#ahead")).to_have_text("1 person ahead of you")
+    api.issue("dat-dai")
+    page.goto(api.issue("dat-dai")["track_url"] + "?lang=en")
+    expect(page.locator("#ahead")).to_have_text("3 people ahead of you")

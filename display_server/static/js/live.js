@@ -27,6 +27,13 @@
     });
   };
 
+  /** A count in words: ``key_one`` for exactly one where the language has it ("1 person"),
+   * else ``key`` ("{n} people"). */
+  Motcua.count = function (S, key, n) {
+    var one = S[key + "_one"];
+    return Motcua.fmt(n === 1 && one ? one : S[key], { n: n });
+  };
+
   /** Date.parse that accepts microseconds ("...:18.320549Z"). */
   Motcua.parseTime = function (iso) {
     if (!iso) return NaN;

@@ -184,7 +184,7 @@
       groups[t.service_id].push(t);
     });
     var total = view.waiting_list.length;
-    $("waiting-total").textContent = fmt(S.people, { n: total });
+    $("waiting-total").textContent = Motcua.count(S, "people", total);
     order.forEach(function (fid) {
       var list = groups[fid] || [];
       var sec = el("div", "waiting-field");

@@ -30,7 +30,7 @@
     if (st === "waiting" || st === "transferred") {
       state = S["state_" + st];
       var n = ticket.waiting_before || 0;
-      ahead = n ? fmt(S.ahead, { n: n }) : S.ahead_none;
+      ahead = n ? Motcua.count(S, "ahead", n) : S.ahead_none;
       if (n) estimate = fmt(S.estimate, { t: waitText(ticket.estimated_wait_s) });
       var to = ticket.transferred_to;
       if (to) help = to.counter ? fmt(S.transferred_to_counter, { n: to.counter.number })
