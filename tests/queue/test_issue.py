@@ -159,6 +159,12 @@ def test_people_ahead_and_estimate(engine, clock) -> None:
     t, _ = engine.issue("dat-dai")
     assert t.waiting_before == 2
     assert t.estimated_wait_s == 2 * 120
+    # a ticket finished seconds after its call (a slip, a no-show) teaches nothing
+    engine.call_next("quay-3")
+    clock.advance(seconds=2)
+    engine.finish("quay-3")
+    t, _ = engine.issue("dat-dai")
+    assert t.estimated_wait_s == 2 * 120
 
 
 def test_services_list(engine) -> None:
