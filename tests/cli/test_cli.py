@@ -134,3 +134,19 @@ def test_terminal_demo_runs_a_day(run, tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'demo' / 'motcua.db'}")
     with db.read() as conn:
         assert conn.exec_driver_sql("select count(*) from tickets").scalar() == 12
+
+
+def test_fields_whose_numbers_overlap_stop_every_command(run, tmp_path: Path) -> None:
+    """Chứng thực given 1001-2999 would issue 1001 as Hộ tịch does: two citizens, one number."""
+    text = (ROOT / "config" / "demo.toml").read_text(encoding="utf-8")
+    overlapping = tmp_path / "overlap.toml"
+    overlapping.write_text(text.replace('range = "2001-2999"', 'range = "1001-2999"'),
+                           encoding="utf-8")
+    for args in (["config", "check", str(overlapping)],
+                 ["--config", str(overlapping), "server", "--port", "1"],
+                 ["--config", str(overlapping), "kiosk", "--offscreen"]):
+        r = run(*args)
+        assert r.returncode == 1, args
+        assert ("field 'chung-thuc' (range 1001-2999) prints the same numbers as field 'ho-tich' "
+                "(range 1001-1999), e.g. 1001") in r.stderr, args
+        assert "Traceback" not in r.stderr
