@@ -74,7 +74,7 @@ def consistency_problems(db: Database, config: Config) -> list[str]:
     Checks SQLite's integrity and foreign keys; per day and field, sequence numbers 1..max with
     no gap nor duplicate, ``sequences.last_seq`` equal to that max and every printed number
     matching its sequence; one ``ticket.issued`` event per ticket; ``call_count`` equal to the
-    number of call and recall events; and that the tickets at counters and the counters'
+    number of call and recall events since its last transfer; and that the tickets at counters and the counters'
     ``current_ticket_id`` agree one to one.
     """
     problems: list[str] = []
@@ -89,7 +89,8 @@ def consistency_problems(db: Database, config: Config) -> list[str]:
                 problems.append(f"foreign_key_check: {fk}")
         tickets = conn.execute(select(t.tickets)).all()
         seqs = {(r.day, r.service_id): r.last_seq for r in conn.execute(select(t.sequences))}
-        events = conn.execute(select(t.audit_log.c.kind, t.audit_log.c.ticket_id)).all()
+        events = conn.execute(select(t.audit_log.c.kind, t.audit_log.c.ticket_id)
+                              .order_by(t.audit_log.c.id)).all()
         counters = conn.execute(select(t.counter_states)).all()
 
     by_key: dict[tuple[str, str], list[int]] = {}
@@ -104,12 +105,18 @@ def consistency_problems(db: Database, config: Config) -> list[str]:
             problems.append(f"{key}: sequences.last_seq={seqs.get(key)} but max seq={max(got)}")
 
     kinds = Counter((kind, tid) for kind, tid in events)
+    calls_here: Counter = Counter()  # calls since the ticket's last transfer: counted afresh there
+    for kind, tid in events:
+        if kind == "ticket.transferred":
+            calls_here[tid] = 0
+        elif kind in ("ticket.called", "ticket.recalled"):
+            calls_here[tid] += 1
     for r in tickets:
         if kinds[("ticket.issued", r.id)] != 1:
             problems.append(f"ticket {r.id}: {kinds[('ticket.issued', r.id)]} ticket.issued events")
-        calls = kinds[("ticket.called", r.id)] + kinds[("ticket.recalled", r.id)]
-        if calls != r.call_count:
-            problems.append(f"ticket {r.id}: call_count={r.call_count} but {calls} call events")
+        if calls_here[r.id] != r.call_count:
+            problems.append(f"ticket {r.id}: call_count={r.call_count} but {calls_here[r.id]} call "
+                            "events since its last transfer")
 
     current = [c.current_ticket_id for c in counters if c.current_ticket_id is not None]
     if len(current) != len(set(current)):
