@@ -117,6 +117,18 @@ def load_procedures(path: Path, *, field_ids: set[str] | None = None) -> Procedu
     return ProcedureBook(tuple(entries))
 
 
+def procedures_found(config: Config) -> tuple[Path | None, ProcedureBook | None, str]:
+    """For a summary: the procedures file's path, its book (None when the file is missing or
+    invalid) and why it is invalid (empty otherwise)."""
+    path = procedures_path(config)
+    if path is None or not path.exists():
+        return path, None, ""
+    try:
+        return path, procedures_for(config), ""
+    except ProceduresError as exc:
+        return path, None, str(exc)
+
+
 def procedures_for(config: Config) -> ProcedureBook:
     """The procedure book of ``config``, checked against its fields."""
     path = procedures_path(config)

@@ -148,16 +148,14 @@ def summary(cfg: Config) -> str:
 
 def procedures_summary(cfg: Config) -> str:
     """Where the kiosk's procedures look-up comes from, or why it will be empty."""
-    from config.procedures import ProceduresError, procedures_for, procedures_path
+    from config.procedures import procedures_found
 
-    path = procedures_path(cfg)
-    if path is None or not path.exists():
+    path, book, problem = procedures_found(cfg)
+    if problem:
+        return f"{path}: {problem}"
+    if book is None:
         return (f"none: no {path.name if path else 'procedures file'} beside this config, so the "
                 "kiosk's look-up screen is empty (copy it with the config)")
-    try:
-        book = procedures_for(cfg)
-    except ProceduresError as exc:
-        return f"{path}: {exc}"
     return f"{len(book.entries)} procedures from {path}"
 
 

@@ -47,7 +47,7 @@ def mask_secrets(text: str) -> str:
 def summary_text(cfg: Config) -> str:
     """What ``motcua config check`` says of a valid config, in the page's language, with any
     password in the database URL masked."""
-    from config.procedures import ProceduresError, procedures_for, procedures_path
+    from config.procedures import procedures_found
 
     c, q = cfg.centre, cfg.queue
     no_cap = t("adm_sum_no_cap")
@@ -67,11 +67,7 @@ def summary_text(cfg: Config) -> str:
         t("adm_sum_devices", printer=cfg.printer.backend, width=cfg.printer.paper_width_mm,
           voice=cfg.voice.engine),
     ]
-    path = procedures_path(cfg)
-    try:
-        book = procedures_for(cfg) if path is not None and path.exists() else None
-    except ProceduresError:
-        book = None
+    path, book, _ = procedures_found(cfg)
     lines.append(t("adm_sum_procedures", n=len(book.entries)) if book is not None else
                  t("adm_sum_no_procedures", file=path.name if path else "procedures.toml"))
     for f in cfg.fields:

@@ -134,7 +134,8 @@ def _ahead_statements(transferred_first: bool) -> dict:
         "priority": base.where(or_(first, and_(c.priority.is_(True), earlier))),
         "normal": base.where(or_(first, c.priority.is_(True), earlier)),
     }
-    out["transferred"] = base.where(c.transferred.is_(True), earlier) if transferred_first else None
+    if transferred_first:  # otherwise a transferred ticket is ranked as a normal or priority one
+        out["transferred"] = base.where(c.transferred.is_(True), earlier)
     return out
 
 
