@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from . import safe_input, security_headers
 from .api import bp as api_bp
 from .api.errors import install as install_errors
 from .auth import csrf
+from .disk import NO_SPACE_ERRNOS
 from .inflight import RequestsInFlight
 from .services import Services
 from .storage import Database, upgrade
@@ -62,15 +64,35 @@ def _register_pages(app: Flask) -> None:
 
 
 def _stored_secret(data_dir: Path) -> str:
-    """A secret key kept in the data directory, made on first start (mode 0600)."""
+    """A secret key kept in the data directory, made on first start (mode 0600).
+
+    Written whole or not at all (a temporary file renamed into place), so a full disk never
+    leaves an empty key behind; while it cannot be written, this run uses a key of its own
+    (officers log in again after a restart)."""
     path = data_dir / "secret_key"
     try:
-        return path.read_text().strip()
+        key = path.read_text().strip()
     except FileNotFoundError:
-        pass
-    data_dir.mkdir(parents=True, exist_ok=True)
+        key = ""
+    if key:  # an empty file, left by an older version that ran out of space, is replaced
+        return key
     key = secrets.token_hex(32)
-    path.touch(mode=0o600)
-    path.write_text(key)
+    tmp = path.with_name(f".secret_key.{os.getpid()}")
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        if exc.errno not in NO_SPACE_ERRNOS:
+            raise
+        log.error("disk full: cannot store the secret key in %s (%s); using a temporary one "
+                  "until the next start", data_dir, exc.strerror)
+        return key
+    finally:
+        tmp.unlink(missing_ok=True)
     log.info("created a new secret key in %s", path)
     return key

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
@@ -15,6 +16,7 @@ from sqlalchemy import select, update
 from config.schema import Config
 
 from .accounts import Accounts
+from .disk import DiskSpace
 from .events import EventBus
 from .events.slots import StreamSlots
 from .present import DisplayJSON, display_snapshot
@@ -34,6 +36,8 @@ class Services:
     engine: QueueEngine
     accounts: Accounts
     bus: EventBus
+    disk: DiskSpace
+    """The folders this server writes to: free space, and whether a failure means a full disk."""
     streams: StreamSlots = field(default_factory=StreamSlots)
     _voice: object | None = None
     _shared: Callable[..., DisplayJSON] | None = None
@@ -48,7 +52,7 @@ class Services:
         engine = QueueEngine(config, db, clock=clock)
         services = cls(config=config, db=db, engine=engine,
                        accounts=Accounts(db, {c.id for c in config.counters}),
-                       bus=EventBus())
+                       bus=EventBus(), disk=DiskSpace(_folders(config, db)))
         services.bus.snapshot = services.display_json
         if db.is_sqlite:  # one process: the engine hands events over directly
             engine.publishers.append(services.bus.publish)
@@ -127,3 +131,11 @@ class Services:
                 "info": json.loads(r.info) if r else {},
             })
         return out
+
+
+def _folders(config: Config, db: Database) -> list[Path]:
+    """The data folder, and the SQLite database's folder when it lives elsewhere."""
+    folders = [config.data_path]
+    if db.is_sqlite and db.url.database and db.url.database != ":memory:":
+        folders.append(Path(db.url.database).resolve().parent)
+    return folders

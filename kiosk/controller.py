@@ -31,11 +31,11 @@ from .i18n import tr
 log = logging.getLogger(__name__)
 
 ErrorKind = Literal["unreachable", "paper_out", "cover_open", "printer_offline", "closed",
-                    "daily_cap", "hall_full", "refused"]
+                    "daily_cap", "hall_full", "disk_full", "refused"]
 
 # Server refusal codes that have their own screen.
 _REFUSALS: dict[str, ErrorKind] = {"closed": "closed", "daily_cap": "daily_cap",
-                                   "hall_full": "hall_full"}
+                                   "hall_full": "hall_full", "disk_full": "disk_full"}
 _PRINTER_REFUSALS: dict[PrinterStatus, ErrorKind] = {
     PrinterStatus.PAPER_OUT: "paper_out",
     PrinterStatus.COVER_OPEN: "cover_open",

@@ -60,6 +60,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "error.daily_cap": "Lĩnh vực này đã hết số trong ngày hôm nay.",
         "error.hall_full.title": "Đã đủ số người chờ",
         "error.hall_full": "Hiện đã đủ số người chờ. Xin vui lòng quay lại sau ít phút.",
+        "error.disk_full.title": "Máy chủ hết chỗ lưu trữ",
+        "error.disk_full": "Máy chủ hết chỗ trống trên ổ đĩa nên chưa cấp được số. "
+                           "Xin vui lòng báo cán bộ.",
         "error.refused.title": "Chưa lấy được số",
         "error.refused": "Máy chủ từ chối cấp số. Xin vui lòng báo cán bộ.",
         "admin.title": "Nhập mã quản trị",
@@ -132,6 +135,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "error.daily_cap": "This field has given all its numbers for today.",
         "error.hall_full.title": "The hall is full",
         "error.hall_full": "Enough people are waiting already. Please come back in a few minutes.",
+        "error.disk_full.title": "The server's disk is full",
+        "error.disk_full": "The server has no storage space left, so no number can be given. "
+                           "Please tell a staff member.",
         "error.refused.title": "No number given",
         "error.refused": "The server refused to give a number. Please tell a staff member.",
         "admin.title": "Enter the admin PIN",

@@ -158,6 +158,7 @@ class LiveServer:
     config_path: Path
     process: subprocess.Popen
     env: dict
+    log_path: Path | None = None  # where its log lines go (else nowhere)
 
     def api(self, path: str) -> str:
         return f"{self.url}/api/v1{path}"
@@ -177,7 +178,7 @@ class LiveServer:
         assert r.returncode == 0, r.stderr
 
     def start(self) -> None:
-        self.process = _spawn_server(self.port, self.env)
+        self.process = _spawn_server(self.port, self.env, self.log_path)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -189,10 +190,11 @@ class LiveServer:
                 self.process.wait(10)
 
 
-def _spawn_server(port: int, env: dict) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "motcua", "server", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+def _spawn_server(port: int, env: dict, log_path: Path | None = None) -> subprocess.Popen:
+    with open(log_path or os.devnull, "a") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "motcua", "server", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, stdout=log, stderr=subprocess.PIPE, text=True)
     import urllib.request
 
     deadline = time.monotonic() + 30
@@ -208,8 +210,10 @@ def _spawn_server(port: int, env: dict) -> subprocess.Popen:
     raise RuntimeError("server did not start in 30 s")
 
 
-def make_live_server(tmp: Path, *, config_text: str | None = None, keepalive_s: float = 1.0) -> LiveServer:
-    """Start a server on a free port with the demo config (or ``config_text``) in ``tmp``."""
+def make_live_server(tmp: Path, *, config_text: str | None = None, keepalive_s: float = 1.0,
+                     log_path: Path | None = None) -> LiveServer:
+    """Start a server on a free port with the demo config (or ``config_text``) in ``tmp``; its
+    log lines go to ``log_path`` when given."""
     data = tmp / "data"
     data.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -221,8 +225,8 @@ def make_live_server(tmp: Path, *, config_text: str | None = None, keepalive_s: 
     config_path = tmp / "motcua.toml"
     config_path.write_text(text, encoding="utf-8")
     env = {**os.environ, "MOTCUA_CONFIG": str(config_path), "MOTCUA_DATA_DIR": str(data)}
-    proc = _spawn_server(port, env)
-    return LiveServer(f"http://127.0.0.1:{port}", port, data, config_path, proc, env)
+    proc = _spawn_server(port, env, log_path)
+    return LiveServer(f"http://127.0.0.1:{port}", port, data, config_path, proc, env, log_path)
 
 
 @pytest.fixture

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from ..disk import RETRY_AFTER_S
 from ..queue import QueueError
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,9 @@ HTTP_MESSAGES = {
     500: ("internal_error", "Lỗi hệ thống. Vui lòng báo cán bộ kỹ thuật."),
     503: ("unavailable", "Hệ thống tạm thời không sẵn sàng. Vui lòng thử lại sau."),
 }
+DISK_FULL = ("disk_full",
+             "Máy chủ hết chỗ trống trên ổ đĩa: chưa ghi được. Vui lòng báo cán bộ kỹ thuật.")
+"""A write refused for want of space (503 with Retry-After): nothing of it was stored."""
 
 QUEUE_STATUS = {
     "unknown_counter": 404,
@@ -32,6 +36,10 @@ QUEUE_STATUS = {
     "unknown_field": 400,
     "unknown_level": 400,
 }
+
+
+class DiskFull(Exception):
+    """A write failed for want of space (raised from the error that said so): 503 disk_full."""
 
 
 class ApiError(Exception):
@@ -87,8 +95,31 @@ def install(app: Flask) -> None:
                 response.headers[name] = value
         return response, status
 
+    def disk_full():
+        # The transaction was rolled back (or the file not written): nothing half done. The
+        # client tries again later; the next write works as soon as there is room.
+        current_app.extensions["motcua"].disk.refused(f"{request.method} {request.path}")
+        if is_api():
+            code, message = DISK_FULL
+            response, status = error_response(503, code, message, retry_after_s=RETRY_AFTER_S)
+        else:
+            response, status = current_app.make_response(DISK_FULL[1]), 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+        return response, status
+
+    def no_room(exc: Exception) -> bool:
+        return current_app.extensions["motcua"].disk.is_full_error(exc)
+
+    @app.after_request
+    def _written(response):
+        if request.method not in ("GET", "HEAD", "OPTIONS") and response.status_code < 400:
+            current_app.extensions["motcua"].disk.wrote()
+        return response
+
     @app.errorhandler(OperationalError)
     def _database_unavailable(exc: OperationalError):
+        if no_room(exc):
+            return disk_full()
         # the database is down, restarting or unreachable: the change was not made (or, if the
         # connection broke at commit, the audit log tells); the client tries again
         log.error("database unavailable on %s %s: %s", request.method, request.path,
@@ -97,6 +128,16 @@ def install(app: Flask) -> None:
             code, message = HTTP_MESSAGES[503]
             return error_response(503, code, message)
         return HTTP_MESSAGES[503][1], 503
+
+    @app.errorhandler(DiskFull)
+    def _disk_full(_exc: DiskFull):
+        return disk_full()
+
+    @app.errorhandler(OSError)
+    def _os_error(exc: OSError):
+        if no_room(exc):  # a file of the data folder (voice cache, ...) could not be written
+            return disk_full()
+        return _unexpected(exc)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -42,11 +42,22 @@ SCHEMAS: dict = {
                                  "properties": {"code": _STR, "message": _STR}}},
     },
     "Health": {"type": "object", "required": ["status", "db", "version"],
-               "properties": {"status": {"enum": ["ok", "degraded"]}, "db": _STR, "version": _STR,
+               "properties": {"status": {"enum": ["ok", "degraded"],
+                                         "description": "degraded: the database does not answer "
+                                                        "(503), or the disk is full (200)"},
+                              "db": _STR, "version": _STR,
                               "event_streams": {
                                   "type": "object", "required": ["open", "limit"],
                                   "properties": {"open": _INT,
-                                                 "limit": {"type": ["integer", "null"]}}}}},
+                                                 "limit": {"type": ["integer", "null"]}}},
+                              "disk": {
+                                  "type": "object", "description": "The data folder's disk: low "
+                                  "below low_below_bytes free; full when almost nothing is free "
+                                  "or the last write was refused for want of space",
+                                  "required": ["status", "free_bytes", "low_below_bytes"],
+                                  "properties": {"status": {"enum": ["ok", "low", "full"]},
+                                                 "free_bytes": {"type": ["integer", "null"]},
+                                                 "low_below_bytes": _INT}}}},
     "Service": {
         "type": "object",
         "required": ["id", "code", "name", "open", "waiting", "estimated_wait_s"],
@@ -134,6 +145,14 @@ def _errors(*statuses: int) -> dict:
     return {str(s): _json("Error", "Error") for s in statuses}
 
 
+_NOT_WRITTEN = {"503": {
+    "description": "Nothing was changed: the database is unavailable (code unavailable), or the "
+                   "server's disk is full (code disk_full, with Retry-After); try again later",
+    "headers": {"Retry-After": {"schema": _INT, "description": "Seconds, with disk_full"}},
+    "content": {"application/json": {"schema": _ref("Error")}}}}
+"""The answer of any operation that writes, when it cannot."""
+
+
 def _op(summary: str, responses: dict, *, body: str | None = None, security: list | None = None,
         params: list | None = None, tag: str = "queue", body_required: bool = True) -> dict:
     op: dict = {"summary": summary, "tags": [tag], "responses": responses}
@@ -155,7 +174,8 @@ COUNTER_PARAM = [{"name": "counter_id", "in": "path", "required": True, "schema"
 
 def _counter_action(summary: str, body: str | None = None, reply: str = "TicketReply",
                     body_required: bool = True) -> dict:
-    return {"post": _op(summary, {"200": _json(reply), **_errors(400, 401, 403, 404, 409)},
+    return {"post": _op(summary, {"200": _json(reply), **_errors(400, 401, 403, 404, 409),
+                                  **_NOT_WRITTEN},
                         body=body, security=OFFICER, params=COUNTER_PARAM, tag="counter",
                         body_required=body_required)}
 
@@ -333,7 +353,7 @@ def _admin_paths() -> dict:
 def document(config: Config) -> dict:
     """The whole document; the ids in examples come from ``config``."""
     paths = {
-        "/health": {"get": _op("Liveness and database check", {
+        "/health": {"get": _op("Liveness, database and disk space check", {
             "200": _json("Health"), "503": _json("Health", "Database unavailable")},
             security=PUBLIC, tag="public")},
         "/services": {"get": _op("Fields with people waiting and estimated wait", {
@@ -343,7 +363,7 @@ def document(config: Config) -> dict:
         "/tickets": {"post": _op(
             "Issue a ticket (kiosk). The same request_id returns the same ticket with 200.",
             {"201": _json("Ticket", "Created"), "200": _json("Ticket", "Already issued"),
-             **_errors(400, 401, 403, 409)}, body="IssueBody", security=DEVICE)},
+             **_errors(400, 401, 403, 409), **_NOT_WRITTEN}, body="IssueBody", security=DEVICE)},
         "/tickets/{ticket_id}": {"get": _op("A ticket's state and position", {
             "200": _json("Ticket"), **_errors(404)}, security=PUBLIC, tag="public",
             params=[{"name": "ticket_id", "in": "path", "required": True, "schema": _INT}])},
@@ -369,10 +389,11 @@ def document(config: Config) -> dict:
         "/ratings": {"post": _op(
             "Record a rating press; the same rating_id again is counted once (200)",
             {"201": _json("Rating", "Created"), "200": _json("Rating", "Already recorded"),
-             **_errors(400, 401, 403, 404)}, body="RatingBody", security=DEVICE, tag="ratings")},
+             **_errors(400, 401, 403, 404), **_NOT_WRITTEN}, body="RatingBody", security=DEVICE,
+            tag="ratings")},
         "/devices/heartbeat": {"post": _op("Device heartbeat with printer status", {
-            "200": _json("Ok"), **_errors(400, 401, 403)}, body="HeartbeatBody", security=DEVICE,
-            tag="devices")},
+            "200": _json("Ok"), **_errors(400, 401, 403), **_NOT_WRITTEN}, body="HeartbeatBody",
+            security=DEVICE, tag="devices")},
         "/auth/login": {"post": _op("Officer login: a bearer token", {
             "200": _json("Login"), **_errors(400, 401, 429)}, body="LoginBody", security=PUBLIC,
             tag="auth")},

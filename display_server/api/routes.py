@@ -34,7 +34,7 @@ from .bodies import (
     TransferBody,
     parse,
 )
-from .errors import ApiError
+from .errors import ApiError, DiskFull
 from .event_stream import EventStreamResponse
 
 throttle = LoginThrottle()
@@ -59,8 +59,10 @@ def health():
     except SQLAlchemyError:
         db_ok = "error"
     streams = svc().streams
-    body = {"status": "ok" if db_ok == "ok" else "degraded", "db": db_ok, "version": __version__,
-            "event_streams": {"open": streams.open, "limit": streams.limit}}
+    disk = svc().disk.state()  # a full disk: reads work (200), but nothing can be written
+    status = "ok" if db_ok == "ok" and disk["status"] != "full" else "degraded"
+    body = {"status": status, "db": db_ok, "version": __version__,
+            "event_streams": {"open": streams.open, "limit": streams.limit}, "disk": disk}
     return jsonify(body), 200 if db_ok == "ok" else 503
 
 
@@ -111,6 +113,8 @@ def announcement(event_id: int):
     try:
         path = s.announcer.announcement(data["number"], int(data["counter_number"]))
     except VoiceError as exc:
+        if s.disk.is_full_error(exc):  # the voice cache could not be written
+            raise DiskFull() from exc
         current_app.logger.error("voice announcement failed: %s", exc)
         raise ApiError(503, "voice_unavailable", "Không tạo được lời gọi số.") from None
     return send_file(path, mimetype="audio/wav", max_age=86400)

@@ -27,7 +27,7 @@ YELLOW = (1.0, 0.86, 0.30, 1)
 ERROR_ICONS = {
     "unreachable": "server", "paper_out": "printer", "cover_open": "printer",
     "printer_offline": "printer", "closed": "clock", "daily_cap": "ticket",
-    "hall_full": "people", "refused": "warning",
+    "hall_full": "people", "disk_full": "server", "refused": "warning",
 }
 
 

@@ -213,6 +213,7 @@ def test_a_server_that_never_answers_gives_the_unreachable_screen(make, server, 
     ("closed", "closed", "Lĩnh vực đã hết giờ lấy số"),
     ("daily_cap", "daily_cap", "Đã hết số trong ngày"),
     ("hall_full", "hall_full", "Đã đủ số người chờ"),
+    ("disk_full", "disk_full", "Máy chủ hết chỗ lưu trữ"),
     ("counter_not_allowed", "refused", "Chưa lấy được số"),
 ])
 def test_server_refusals_map_to_their_screens(make, server, printer, code, kind, title):
