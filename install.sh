@@ -50,7 +50,7 @@ PKG_RATING=()                       # gpiozero and lgpio come as pip wheels
 # The demo runs the kiosk too: Kivy's libraries, Mesa for drawing (offscreen without a display).
 PKG_DEMO=(fonts-dejavu-core espeak-ng sox libmtdev1 libgl1 libegl1 libegl-mesa0 libgl1-mesa-dri
           libglx-mesa0 libgbm1)
-PKG_DEV=(chromium postgresql shellcheck)
+PKG_DEV=(chromium postgresql shellcheck debootstrap systemd-container)
 
 # Groups the service user joins when this system has them.
 GROUPS_SERVER=()
@@ -443,8 +443,12 @@ setup_printer_rules() {
 $rule"
     fi
   fi
-  run_sys udevadm control --reload-rules
-  run_sys udevadm trigger --subsystem-match=usb --action=change
+  if [ -n "$ROOT" ] || [ "$DRY_RUN" = 1 ] || command -v udevadm >/dev/null 2>&1; then
+    run_sys udevadm control --reload-rules
+    run_sys udevadm trigger --subsystem-match=usb --action=change
+  else
+    note "no udevadm on this system (a container?): the rule applies once udev runs"
+  fi
 }
 
 setup_screen() {
