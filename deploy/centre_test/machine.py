@@ -134,7 +134,8 @@ class Machine:
             raise CommandFailed(f"{self.name} is off: cannot start {command!r}")
         args = ["nsenter", "-t", str(self.leader), "-m", "-u", "-i", "-n", "-p", "--", *CLEAN_ENV,
                 "/bin/sh", "-c", command]
-        return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                start_new_session=True)  # its own group: killpg ends it all
 
     def path(self, inside: str) -> Path:
         """Where a path of the machine lives on the host."""

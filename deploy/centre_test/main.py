@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import shutil
 import signal
@@ -90,6 +91,13 @@ def main(argv: list[str] | None = None) -> int:
         raise KeyboardInterrupt(f"signal {signum}")
     signal.signal(signal.SIGTERM, interrupted)
 
+    args.cache.mkdir(parents=True, exist_ok=True)
+    lock = open(args.cache / "lock", "w")  # noqa: SIM115 - held until the process ends
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        log("another centre-test is running with this cache: waiting for it to end")
+        fcntl.flock(lock, fcntl.LOCK_EX)
     source = Path(__file__).resolve().parents[2]
     args.out = args.out.resolve()
     shutil.rmtree(args.out, ignore_errors=True)

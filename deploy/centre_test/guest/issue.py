@@ -51,9 +51,9 @@ def main() -> int:
                     break
                 time.sleep(1)
             except ServerUnreachable:
-                if time.monotonic() > deadline:
+                if time.monotonic() > deadline:  # the server is not coming back: stop here
                     print(json.dumps({"unacknowledged": request_id}), flush=True)
-                    break
+                    return 1
                 time.sleep(0.5)
         time.sleep(args.pause_s)
     return 0
