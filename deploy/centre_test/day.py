@@ -294,11 +294,14 @@ class Day:
         before = self.figures().get("ratings", -1)
         self.centre.lan.unplug("rating")
         counts = self.press(PIN_QUAY1, PIN_QUAY2, PIN_QUAY1_OK)
-        time.sleep(8)
+        # the cable stays out until the service has tried to deliver (and failed)
+        tried = wait_for(lambda: (lambda o: (o.get("tried") or o.get("dead")) and o)(
+            self.outbox()), timeout=90, every=3, what="a delivery attempt off the LAN")
         during = self.figures().get("ratings", -1)
-        pending = self.outbox().get("pending", 0)
-        self.check("5. off the LAN: presses kept in the station's outbox", pending == 3 and
-                   during == before, f"outbox {counts} then pending {pending}; server {during}")
+        box = self.outbox()
+        self.check("5. off the LAN: presses kept in the station's outbox", bool(tried) and
+                   box.get("pending") == 3 and not box.get("dead") and during == before,
+                   f"outbox {counts}, after a failed delivery {box}; server {during}")
         self.centre.lan.plug("rating")
         got = wait_for(lambda: self.figures().get("ratings") == before + 3, timeout=120,
                        every=3, what="the presses after the cable is back")
@@ -315,6 +318,7 @@ class Day:
     def disk_full(self) -> None:
         """6. The server's disk full: refused clearly; back to normal when space returns."""
         pid = self.server.main_pid("motcua-server")
+        self.issue(1)  # the number before: the next one after the full disk must follow it
         self.server.run("fallocate -l $(( $(stat -f -c '%a * %S' /var/lib/motcua) )) "
                         "/var/lib/motcua/fill-1 || true; dd if=/dev/zero of=/var/lib/motcua/fill-2"
                         " bs=4k 2>/dev/null || true", timeout=120)

@@ -1,7 +1,8 @@
 """On the rating-station machine, with motcua's own Python: press buttons of this station on
 gpiozero's mock pins (each held 150 ms, 1.7 s apart: longer than the per-counter lock-out), as a
 citizen would. The presses go through the station's press filter into its outbox (the same file
-the running motcua-rating-station service delivers from). Prints the outbox's counts by state.
+the running motcua-rating-station service delivers from). Prints the outbox's counts by state,
+and ``tried``: the pending presses whose delivery has already failed at least once.
 
     /opt/motcua/bin/python press.py DEVICE_ID PIN [PIN...]
     /opt/motcua/bin/python press.py DEVICE_ID            (only the counts)
@@ -10,6 +11,7 @@ the running motcua-rating-station service delivers from). Prints the outbox's co
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import time
 
@@ -41,8 +43,12 @@ def main() -> int:
         finally:
             station.close()
         outbox = Outbox(outbox_path(config, device.id))
-    print(json.dumps(outbox.counts()))
+    counts = outbox.counts()
     outbox.close()
+    with sqlite3.connect(f"file:{outbox_path(config, device.id)}?mode=ro", uri=True) as db:
+        counts["tried"] = db.execute("SELECT count(*) FROM outbox WHERE state = 'pending' "
+                                     "AND attempts > 0").fetchone()[0]
+    print(json.dumps(counts))
     return 0
 
 
