@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from display_server.queue import QueueEngine
-from motcua.cli import cli
+from motcua.cli.main import cli
 from tests.conftest import DEMO_CONFIG
 
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import click
 
 from config import Config, ConfigError, find_config, load_config
-
-from . import __version__
-from .extras import MissingExtra
+from motcua import __version__
+from motcua.extras import MissingExtra
 
 
 class Context:
@@ -344,23 +343,23 @@ class _LazyCommand(click.Group):
 
 
 def _add_device_commands() -> None:
-    from kiosk.cli import kiosk  # Kivy is imported only when the command runs
-    from kiosk.rating_cli import rating_station  # imports only click at load time
+    from motcua.cli.kiosk import kiosk  # Kivy is imported only when the command runs
+    from motcua.cli.rating_station import rating_station  # imports only click at load time
 
     cli.add_command(kiosk)
     cli.add_command(rating_station)
 
 
 _add_device_commands()
-cli.add_command(_LazyCommand("voice", "display_server.voice.cli:voice",
+cli.add_command(_LazyCommand("voice", "motcua.cli.voice:voice",
                              "Voice announcements of calls (say, check)."))
-cli.add_command(_LazyCommand("printer", "printer.cli:printer",
+cli.add_command(_LazyCommand("printer", "motcua.cli.printer:printer",
                              "The ticket printer (test, status, preview)."))
-cli.add_command(_LazyCommand("report", "display_server.reports.cli:report",
+cli.add_command(_LazyCommand("report", "motcua.cli.report:report",
                              "Reports: satisfaction, waiting times, dissatisfied cases."))
 
 
-# -- backup and restore (motcua/backup.py: stdlib and click only at import time) ------------------
+# -- backup and restore (motcua/cli/backup.py: stdlib and click only at import time) ------------------
 from .backup import backup_command, restore_command  # noqa: E402
 
 cli.add_command(backup_command)
