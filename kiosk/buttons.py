@@ -17,7 +17,7 @@ from gpiozero import LED, Button, Buzzer, Device
 from gpiozero.pins import Factory
 from gpiozero.pins.mock import MockFactory
 
-from motcua.extras import require
+from motcua.core.extras import require
 
 log = logging.getLogger(__name__)
 

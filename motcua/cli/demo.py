@@ -71,8 +71,8 @@ class DemoSystem:
 
 def ensure_accounts(config: Config) -> list[tuple[str, str, str]]:
     """The demo's admin and one officer per counter; returns (username, password, what)."""
-    from display_server.accounts import AccountError, Accounts
-    from display_server.storage import Database, upgrade
+    from motcua.core.accounts import AccountError, Accounts
+    from motcua.core.storage import Database, upgrade
 
     db = Database(config.database_url)
     upgrade(db)

@@ -9,7 +9,7 @@ import sys
 import click
 
 from kiosk.kivy_env import parse_size
-from motcua.extras import MissingExtra
+from motcua.core.extras import MissingExtra
 
 
 def _fail(message: str) -> None:

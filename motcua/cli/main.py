@@ -9,7 +9,7 @@ import click
 
 from config import Config, ConfigError, find_config, load_config
 from motcua import __version__
-from motcua.extras import MissingExtra
+from motcua.core.extras import MissingExtra
 
 
 class Context:
@@ -29,7 +29,7 @@ class Context:
         return self._config
 
     def database(self):
-        from display_server.storage import Database
+        from motcua.core.storage import Database
 
         try:
             return Database(self.config().database_url)
@@ -60,7 +60,7 @@ def _opened_database(ctx: Context):
     """The database, migrated to the current schema, or a clear error."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from display_server.storage import upgrade
+    from motcua.core.storage import upgrade
 
     db = ctx.database()
     try:
@@ -84,7 +84,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 @click.pass_obj
 def init(ctx: Context) -> None:
     """Create the data directory and create or upgrade the database."""
-    from display_server.storage.migrate import current_revision
+    from motcua.core.storage.migrate import current_revision
 
     cfg = ctx.config()
     _writable_data_dir(cfg.data_path)
@@ -95,7 +95,7 @@ def init(ctx: Context) -> None:
     state = "created" if before is None else ("upgraded" if before != after else "up to date")
     click.echo(f"database {state}: {db.url.render_as_string(hide_password=True)} (schema {after})")
     click.echo(f"data directory: {cfg.data_path}")
-    from display_server.accounts import Accounts
+    from motcua.core.accounts import Accounts
 
     if not any(o.role == "admin" for o in Accounts(db).list()):
         click.echo("next: create an admin with  motcua officer add admin --role admin")
@@ -171,7 +171,7 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _accounts(ctx: Context):
-    from display_server.accounts import Accounts
+    from motcua.core.accounts import Accounts
 
     return Accounts(_opened_database(ctx), {c.id for c in ctx.config().counters})
 
@@ -186,7 +186,7 @@ def _accounts(ctx: Context):
 def officer_add(ctx: Context, username: str, role: str, full_name: str, counters: str,
                 password_stdin: bool) -> None:
     """Create an account."""
-    from display_server.accounts import AccountError
+    from motcua.core.accounts import AccountError
 
     accounts = _accounts(ctx)
     password = _read_password(password_stdin)
@@ -218,7 +218,7 @@ def officer_list(ctx: Context) -> None:
 @click.pass_obj
 def officer_passwd(ctx: Context, username: str, password_stdin: bool) -> None:
     """Set a new password."""
-    from display_server.accounts import AccountError
+    from motcua.core.accounts import AccountError
 
     accounts = _accounts(ctx)
     try:
@@ -245,7 +245,7 @@ def officer_enable(ctx: Context, username: str) -> None:
 
 
 def _set_active(ctx: Context, username: str, active: bool) -> None:
-    from display_server.accounts import AccountError
+    from motcua.core.accounts import AccountError
 
     try:
         _accounts(ctx).set_active(username, active)

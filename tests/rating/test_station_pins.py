@@ -211,7 +211,7 @@ def test_pin_factory_uses_the_real_one_when_present(monkeypatch):
 
 
 def test_a_pi_without_lgpio_is_an_error_not_silent_mock_pins(monkeypatch, tmp_path):
-    from motcua.extras import MissingExtra
+    from motcua.core.extras import MissingExtra
 
     model = tmp_path / "model"
     model.write_bytes(b"Raspberry Pi 4 Model B Rev 1.5\x00")

@@ -12,7 +12,7 @@ Definitions (tickets of the local service days ``start`` to ``end``, by their st
 - within target: called tickets whose wait is at most ``queue.target_wait_minutes``, over called.
 - hour: the local hour of issue.
 
-Times are whole seconds; mean, median and p90 follow :mod:`display_server.reports.stats`.
+Times are whole seconds; mean, median and p90 follow :mod:`motcua.core.reports.stats`.
 Tickets are aggregated per service day in SQL, then counted per second (exact histograms).
 """
 
