@@ -33,8 +33,8 @@ def rating_station(device_id: str | None, mock_pins: bool, retry_dead: bool,
     """Run a rating station: GPIO buttons -> local outbox -> server."""
     from gpiozero.exc import GPIOZeroError
 
-    from kiosk.buttons import pin_factory
-    from kiosk.rating import RatingStation, StationError, outbox_path, rating_device
+    from kiosk.rating.buttons import pin_factory
+    from kiosk.rating.station import RatingStation, StationError, outbox_path, rating_device
 
     from .kiosk import device_config
 

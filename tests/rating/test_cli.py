@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from config import load_config
-from kiosk.outbox import PENDING, Outbox
-from kiosk.rating import outbox_path
+from kiosk.rating.outbox import PENDING, Outbox
+from kiosk.rating.station import outbox_path
 from motcua.cli.main import Context
 from motcua.cli.rating_station import rating_station
 
