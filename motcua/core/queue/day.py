@@ -12,7 +12,7 @@ from ..storage import tables as t
 from ..storage.prepared import Prepared
 from ..storage.upsert import insert_ignore
 from .base import _Tx
-from .model import AT_COUNTER_STATES, WAITING_STATES
+from .model import AT_COUNTER_STATES, WAITING_STATES, TicketState
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +54,13 @@ class DayRollover:
             expired = conn.execute(
                 update(t.tickets)
                 .where(t.tickets.c.day < tx.day,
-                       t.tickets.c.state.in_(WAITING_STATES + ("skipped",)))
-                .values(state="expired")
+                       t.tickets.c.state.in_(WAITING_STATES + (TicketState.SKIPPED,)))
+                .values(state=TicketState.EXPIRED)
             ).rowcount
             closed = conn.execute(
                 update(t.tickets)
                 .where(t.tickets.c.day < tx.day, t.tickets.c.state.in_(AT_COUNTER_STATES))
-                .values(state="done")
+                .values(state=TicketState.DONE)
             ).rowcount
             conn.execute(update(t.meta).where(t.meta.c.key == "day").values(value=tx.day))
             tx.log("day.reset", "system", day=tx.day, previous_day=stored,
@@ -116,11 +116,11 @@ class DayRollover:
                     updated_at=tx.now))
                 expired = tx.conn.execute(
                     update(t.tickets).where(c.day == tx.day,
-                                            c.state.in_(WAITING_STATES + ("skipped",)))
-                    .values(state="expired")).rowcount
+                                            c.state.in_(WAITING_STATES + (TicketState.SKIPPED,)))
+                    .values(state=TicketState.EXPIRED)).rowcount
                 tx.conn.execute(update(t.tickets).where(c.day == tx.day,
                                                         c.state.in_(AT_COUNTER_STATES))
-                                .values(state="done", finished_at=tx.now))
+                                .values(state=TicketState.DONE, finished_at=tx.now))
                 tx.conn.execute(update(t.sequences).where(t.sequences.c.day == tx.day)
                                 .values(last_seq=0))
                 self._set_meta(tx.conn, f"round:{tx.day}", str(new_round))

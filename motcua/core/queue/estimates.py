@@ -11,7 +11,7 @@ from sqlalchemy import Connection, and_, bindparam, false, func, or_, select
 from ..storage import tables as t
 from ..storage.prepared import Prepared
 from .base import _Tx
-from .model import WAITING_STATES, Ticket
+from .model import WAITING_STATES, Ticket, TicketState
 
 SERVICE_SAMPLE = 20
 """How many recent services of a field the wait estimate averages."""
@@ -72,7 +72,7 @@ class Estimates:
             c = t.tickets.c
             rows = conn.execute(
                 select(c.called_at, c.finished_at)
-                .where(c.service_id == service_id, c.state == "done", c.finished_at.is_not(None),
+                .where(c.service_id == service_id, c.state == TicketState.DONE, c.finished_at.is_not(None),
                        c.called_at.is_not(None))
                 .order_by(c.finished_at.desc()).limit(SERVICE_SAMPLE)
             ).all()

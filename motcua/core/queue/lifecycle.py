@@ -16,7 +16,7 @@ from ..storage.upsert import upsert_increment
 from .base import _Conflict, _Tx
 from .errors import QueueError
 from .hours import is_open
-from .model import AT_COUNTER_STATES, WAITING_STATES, Ticket
+from .model import AT_COUNTER_STATES, WAITING_STATES, Ticket, TicketState
 
 _CALL_ATTEMPTS = 20
 """How many tickets a call-next may find being called by other counters before it starts again."""
@@ -35,7 +35,7 @@ _CALL_TICKET = {
         update(t.tickets)
         .where(t.tickets.c.id == bindparam("b_id"), t.tickets.c.state.in_(states))
         .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c))
-    for states in (WAITING_STATES, ("skipped",))
+    for states in (WAITING_STATES, (TicketState.SKIPPED,))
 }
 
 # PostgreSQL: the same guard, and no other transaction may be moving the ticket now (its row is
@@ -44,8 +44,8 @@ _CALL_TICKET = {
 _CALL_AND_SEAT = {
     states: Prepared(text(f"""
 WITH called AS (
-    UPDATE tickets SET state = 'called', counter_id = :counter_id, officer_id = :officer_id,
-        called_at = :now, finished_at = NULL, target_counter_id = NULL,
+    UPDATE tickets SET state = '{TicketState.CALLED}', counter_id = :counter_id,
+        officer_id = :officer_id, called_at = :now, finished_at = NULL, target_counter_id = NULL,
         call_count = call_count + 1
     WHERE id = (SELECT id FROM tickets WHERE id = :ticket_id
                 AND state IN ({", ".join(f"'{s}'" for s in states)})
@@ -56,7 +56,7 @@ seated AS (
         paused = false, pause_reason = '', normals_since_priority = :normals, updated_at = :now
     WHERE counter_id = :counter_id AND EXISTS (SELECT 1 FROM called))
 SELECT * FROM called"""))
-    for states in (WAITING_STATES, ("skipped",))
+    for states in (WAITING_STATES, (TicketState.SKIPPED,))
 }
 
 _SEQ = Prepared(upsert_increment(t.sequences, {"day": "b_day", "service_id": "b_service"},
@@ -70,7 +70,7 @@ _TICKET_BY_REQUEST = Prepared(select(t.tickets).where(t.tickets.c.request_id == 
 _FINISH_AT_COUNTER = Prepared(update(t.tickets)
                               .where(t.tickets.c.id == bindparam("b_id"),
                                      t.tickets.c.state.in_(AT_COUNTER_STATES))
-                              .values(state="done").returning(*t.tickets.c))
+                              .values(state=TicketState.DONE).returning(*t.tickets.c))
 
 
 _RECALL_TICKET = Prepared(update(t.tickets).where(t.tickets.c.id == bindparam("b_id"))
@@ -124,7 +124,7 @@ class Lifecycle:
         values = {
             "day": tx.day, "round": flags["round"], "origin_service_id": fld.id, "seq": seq,
             "number": fld.numbering.format(seq), "service_id": fld.id, "priority": priority,
-            "transferred": False, "state": "waiting", "request_id": request_id,
+            "transferred": False, "state": TicketState.WAITING, "request_id": request_id,
             "token": secrets.token_urlsafe(12), "device_id": device_id,
             "issued_at": tx.now, "queued_at": tx.now, "call_count": 0,
         }
@@ -169,13 +169,13 @@ class Lifecycle:
             with self._write() as tx:
                 row = tx.conn.execute(
                     select(t.tickets).where(t.tickets.c.id == ticket_id)).one_or_none()
-                if row is None or row.day != tx.day or row.state != "skipped":
+                if row is None or row.day != tx.day or row.state != TicketState.SKIPPED:
                     raise QueueError("not_missed", ticket_id=ticket_id)
                 if row.service_id not in counter.fields:
                     raise QueueError("not_missed", ticket_id=ticket_id)
                 state = self._leave_current(tx, counter, actor)
                 ticket = self._call(tx, counter, row, officer_id, actor, state,
-                                    from_states=("skipped",))
+                                    from_states=(TicketState.SKIPPED,))
                 if ticket is None:  # another counter is calling it: look again
                     raise _Conflict()
                 return ticket
@@ -275,7 +275,7 @@ class Lifecycle:
               state, from_states: tuple[str, ...] = WAITING_STATES) -> Ticket | None:
         """Move ``row`` to the counter; None if another counter took it or is taking it now."""
         normals = 0 if (row.priority or row.transferred) else state.normals_since_priority + 1
-        if row.state == "skipped":
+        if row.state == TicketState.SKIPPED:
             normals = state.normals_since_priority
         if not self.db.is_sqlite:
             new = _CALL_AND_SEAT[from_states].run(tx.conn, {
@@ -283,7 +283,7 @@ class Lifecycle:
                 "now": tx.now, "normals": normals}).one_or_none()
         else:
             new = _CALL_TICKET[from_states].run(tx.conn, {
-                "b_id": row.id, "state": "called", "counter_id": counter.id,
+                "b_id": row.id, "state": TicketState.CALLED, "counter_id": counter.id,
                 "officer_id": officer_id, "called_at": tx.now, "finished_at": None,
                 "target_counter_id": None,
             }).one_or_none()
@@ -297,7 +297,7 @@ class Lifecycle:
             return None
         tx.log("ticket.called", actor, ticket_id=row.id, **self._ticket_data(new, counter),
                officer_id=officer_id, call_count=new.call_count,
-               from_missed=row.state == "skipped")
+               from_missed=row.state == TicketState.SKIPPED)
         return Ticket.from_row(new)
 
     def recall(self, counter_id: str, *, actor: str = "system") -> Ticket:
@@ -321,7 +321,7 @@ class Lifecycle:
                     "too_early", f"Cần gọi đủ {needed} lần trước khi bỏ qua số này "
                                  f"(đã gọi {row.call_count} lần).",
                     calls_before_skip=needed, call_count=row.call_count)
-            return self._end_current(tx, counter, row, "skipped", "ticket.skipped", actor)
+            return self._end_current(tx, counter, row, TicketState.SKIPPED, "ticket.skipped", actor)
 
     def finish(self, counter_id: str, *, actor: str = "system") -> Ticket:
         """The current ticket has been served."""
@@ -332,12 +332,12 @@ class Lifecycle:
 
     def _finish_row(self, tx: _Tx, counter: CounterConfig, row, actor: str) -> Ticket:
         self._learn_service(tx, row)
-        return self._end_current(tx, counter, row, "done", "ticket.finished", actor)
+        return self._end_current(tx, counter, row, TicketState.DONE, "ticket.finished", actor)
 
-    def _end_current(self, tx: _Tx, counter: CounterConfig, row, new_state: str, kind: str,
-                     actor: str, **extra: object) -> Ticket:
+    def _end_current(self, tx: _Tx, counter: CounterConfig, row, new_state: TicketState,
+                     kind: str, actor: str, **extra: object) -> Ticket:
         values: dict = {"state": new_state}
-        if new_state in ("done", "skipped"):
+        if new_state in (TicketState.DONE, TicketState.SKIPPED):
             values["finished_at"] = tx.now
         values.update(extra.pop("_values", {}))
         new = _UPDATE_TICKET.run(tx.conn, {"b_id": row.id, **values}).one()
@@ -368,7 +368,7 @@ class Lifecycle:
             if service_id is not None:
                 values["service_id"] = service_id
             return self._end_current(
-                tx, counter, row, "transferred", "ticket.transferred", actor,
+                tx, counter, row, TicketState.TRANSFERRED, "ticket.transferred", actor,
                 _values=values, to_service_id=service_id, to_counter_id=to_counter_id,
                 from_service_id=row.service_id)
 
@@ -382,7 +382,7 @@ class Lifecycle:
             state = self._counter_state(tx, counter_id)
             ticket_id = state.current_ticket_id or tx.conn.execute(
                 select(c.id).where(c.counter_id == counter_id, c.day == tx.day,
-                                   c.state == "done")
+                                   c.state == TicketState.DONE)
                 .order_by(c.finished_at.desc()).limit(1)).scalar_one_or_none()
             if ticket_id is None:
                 raise QueueError("no_current_ticket", counter_id=counter_id)

@@ -12,7 +12,7 @@ from ..storage.prepared import Prepared
 from .errors import QueueError
 from .events import Event
 from .hours import is_open
-from .model import AT_COUNTER_STATES, WAITING_STATES, Ticket
+from .model import AT_COUNTER_STATES, WAITING_STATES, Ticket, TicketState
 
 # The reads of a display snapshot (one per event on a busy server).
 _WAITING_BY_SERVICE = Prepared(
@@ -119,7 +119,7 @@ class Reads:
         c = t.tickets.c
         with self.db.read() as conn:
             rows = conn.execute(
-                select(t.tickets).where(c.day == self.today(), c.state == "skipped",
+                select(t.tickets).where(c.day == self.today(), c.state == TicketState.SKIPPED,
                                         c.service_id.in_(counter.fields))
                 .order_by(c.finished_at.desc())).all()
         return [Ticket.from_row(r) for r in rows]
