@@ -45,8 +45,8 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import event  # noqa: E402
 
 from config import Config, parse_config  # noqa: E402
-from display_server.queue import QueueEngine  # noqa: E402
-from display_server.storage import Database, upgrade  # noqa: E402
+from motcua.core.queue import QueueEngine  # noqa: E402
+from motcua.core.storage import Database, upgrade  # noqa: E402
 
 DEMO = ROOT / "config" / "demo.toml"
 BASE = datetime(2026, 11, 25, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))

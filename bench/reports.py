@@ -39,15 +39,15 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import func, select  # noqa: E402
 
 from config import Config, parse_config  # noqa: E402
-from display_server.reports import (  # noqa: E402
+from motcua.core.reports import (  # noqa: E402
     dissatisfied_cases,
     report_table,
     satisfaction_report,
     to_xlsx,
     waiting_report,
 )
-from display_server.storage import Database, upgrade  # noqa: E402
-from display_server.storage import tables as t  # noqa: E402
+from motcua.core.storage import Database, upgrade  # noqa: E402
+from motcua.core.storage import tables as t  # noqa: E402
 
 FIELD_WEIGHTS = {"ho-tich": 25, "chung-thuc": 35, "dat-dai": 10, "kinh-doanh": 8,
                  "van-hoa-xa-hoi": 10, "tra-ket-qua": 12}

@@ -88,7 +88,7 @@ def main() -> None:
         if app is not None:
             app.extensions["motcua"].close()
         # the relay thread notices its stop only after its next poll: keep its goodbye quiet
-        logging.getLogger("display_server.events.pg_relay").setLevel(logging.ERROR)
+        logging.getLogger("motcua.core.queue.pg_relay").setLevel(logging.ERROR)
         cluster.stop()
 
 

@@ -1,5 +1,6 @@
-"""The display server: queue engine, storage, event bus, and (from the server issue) the Flask app.
+"""The display server: the Flask app (``create_app``), its API and pages, the event stream to
+browsers, voice announcements for the screens.
 
-The queue engine (:mod:`display_server.queue`) and storage (:mod:`display_server.storage`) are
-pure Python and import no Flask, so the CLI, tests and benchmarks use them directly.
+The queue engine, storage, reports and accounts it serves live in the core, :mod:`motcua.core`,
+which imports no Flask, so the CLI, tests and benchmarks use them directly.
 """

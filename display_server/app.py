@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask
 
 from config.schema import Config
+from motcua.core.storage import Database, upgrade
 
 from . import safe_input, security_headers
 from .api import bp as api_bp
@@ -18,7 +19,6 @@ from .auth import csrf
 from .disk import NO_SPACE_ERRNOS
 from .inflight import RequestsInFlight
 from .services import Services
-from .storage import Database, upgrade
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from flask_wtf.csrf import CSRFProtect
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from config.schema import DeviceConfig
+from motcua.core.accounts import Officer
 
-from .accounts import Officer
 from .api.errors import ApiError
 
 TOKEN_MAX_AGE_S = 12 * 3600

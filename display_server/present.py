@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from config.schema import Config
-
-from .queue import QueueEngine, Ticket
+from motcua.core.queue import QueueEngine, Ticket
 
 
 def local_iso(dt: datetime | None, zone: ZoneInfo) -> str | None:

@@ -14,17 +14,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select, update
 
 from config.schema import Config
+from motcua.core.accounts import Accounts
+from motcua.core.queue import QueueEngine
+from motcua.core.storage import Database
 
-from .accounts import Accounts
 from .disk import DiskSpace
 from .events import EventBus
 from .events.slots import StreamSlots
 from .present import DisplayJSON, display_snapshot
-from .queue import QueueEngine
-from .storage import Database
 
 if TYPE_CHECKING:
-    from .events.pg_relay import PgEventRelay
+    from motcua.core.queue.pg_relay import PgEventRelay
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +57,8 @@ class Services:
         if db.is_sqlite:  # one process: the engine hands events over directly
             engine.publishers.append(services.bus.publish)
         else:  # many processes: every event, ours too, comes back through LISTEN/NOTIFY
-            from .events.pg_relay import PgEventRelay
+            from motcua.core.queue.pg_relay import PgEventRelay
+
             from .shared_display import SharedDisplay
 
             relay = PgEventRelay(db, engine.events_after, engine.last_event_id,
@@ -101,8 +102,8 @@ class Services:
 
     def heartbeat(self, device_id: str, kind: str, info: dict, address: str = "") -> None:
         """Keep a device's latest heartbeat (in the database: every server process sees it)."""
-        from .storage import tables as t
-        from .storage.upsert import insert_ignore
+        from motcua.core.storage import tables as t
+        from motcua.core.storage.upsert import insert_ignore
 
         values = {"kind": kind, "last_seen": datetime.now(UTC).replace(tzinfo=None),
                   "address": address[:64], "info": json.dumps(info, ensure_ascii=False)}
@@ -114,7 +115,7 @@ class Services:
 
     def devices(self) -> list[dict]:
         """Every configured device with its latest heartbeat (None if never seen)."""
-        from .storage import tables as t
+        from motcua.core.storage import tables as t
 
         with self.db.read() as conn:
             rows = {r.device_id: r for r in conn.execute(select(t.device_status))}

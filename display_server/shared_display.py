@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text
 
+from motcua.core.storage import Database
+from motcua.core.storage import tables as t
+
 from .present import DisplayJSON, server_time
-from .storage import Database
-from .storage import tables as t
 
 log = logging.getLogger(__name__)
 

@@ -1,1 +1,2 @@
-"""The kiosk (Kivy touch app and its pure-Python controller) and the GPIO rating station."""
+"""The kiosk: the Kivy touch app and its pure-Python controller, the HTTP client, and the GPIO
+rating station in a subpackage of its own (:mod:`kiosk.rating`, no Kivy)."""

@@ -24,7 +24,7 @@ from escpos.escpos import Escpos
 from escpos.exceptions import DeviceNotFoundError
 from PIL import Image
 
-from motcua.extras import MissingExtra
+from motcua.core.extras import MissingExtra
 
 from .encode import encode_image
 from .errors import MissingDependency, PrinterError, PrinterOffline

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from config import Config, load_config, parse_config
-from display_server.queue import QueueEngine
-from display_server.storage import Database, upgrade
+from motcua.core.queue import QueueEngine
+from motcua.core.storage import Database, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONFIG = ROOT / "config" / "demo.toml"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from display_server.accounts import AccountError, Accounts
-from display_server.storage import tables as t
+from motcua.core.accounts import AccountError, Accounts
+from motcua.core.storage import tables as t
 
 
 @pytest.fixture

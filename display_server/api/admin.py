@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 from flask import current_app, jsonify
 
+from motcua.core.reports import satisfaction_report
+
 from ..auth import require
-from ..reports import satisfaction_report
 from ..services import Services
 from . import bp
 

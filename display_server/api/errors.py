@@ -9,8 +9,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from motcua.core.queue import QueueError
+
 from ..disk import RETRY_AFTER_S
-from ..queue import QueueError
 
 log = logging.getLogger(__name__)
 

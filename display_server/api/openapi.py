@@ -6,9 +6,9 @@ import copy
 
 from config.schema import Config
 from motcua import __version__
+from motcua.core.queue.events import KINDS
+from motcua.core.reports.period import FIRST_DAY, LAST_DAY
 
-from ..queue.events import KINDS
-from ..reports.period import FIRST_DAY, LAST_DAY
 from . import bodies
 
 _STR = {"type": "string"}
@@ -281,8 +281,8 @@ def _report_op(summary: str, schema: str, group_by: tuple[str, ...] | None) -> d
 
 
 def _report_paths() -> dict:
-    from ..reports.satisfaction import DIMENSIONS as SATISFACTION_BY
-    from ..reports.waiting import DIMENSIONS as WAITING_BY
+    from motcua.core.reports.satisfaction import DIMENSIONS as SATISFACTION_BY
+    from motcua.core.reports.waiting import DIMENSIONS as WAITING_BY
 
     return {
         "/reports/satisfaction": _report_op(

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
 
-from ..auth import require
-from ..reports import (
+from motcua.core.reports import (
     ReportError,
     dissatisfied_cases,
     export,
@@ -13,6 +12,8 @@ from ..reports import (
     satisfaction_report,
     waiting_report,
 )
+
+from ..auth import require
 from . import bp
 from .errors import ApiError
 

@@ -13,8 +13,9 @@ import threading
 import time
 from collections.abc import Callable
 
+from motcua.core.queue.events import Event
+
 from ..present import DisplayJSON
-from ..queue.events import Event
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,9 @@ import logging
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
+from motcua.core.queue.events import Event
+
 from ..present import DisplayJSON
-from ..queue.events import Event
 from .bus import Batch, EventBus, event_message, format_sse, is_public
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from ..accounts import Officer
+from motcua.core.accounts import Officer
+from motcua.core.queue.events import KINDS
+
 from ..api.admin import dashboard_data
 from ..auth import csrf
-from ..queue.events import KINDS
 from . import admin_strings  # noqa: F401  (adds the admin strings to i18n.STRINGS)
 from .common import config, error_page, field_names, page_officer, svc
 from .i18n import current_lang, strings, t

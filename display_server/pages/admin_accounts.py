@@ -1,7 +1,7 @@
 """Officer accounts: list, add, disable or enable, reset a password, choose the counters.
 
 Forms are checked here first so every problem gets a Vietnamese (or English) message next to its
-field; :class:`~display_server.accounts.Accounts` checks again underneath.
+field; :class:`~motcua.core.accounts.Accounts` checks again underneath.
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ import logging
 
 from flask import flash, redirect, render_template, request, session, url_for
 
-from ..accounts import MIN_PASSWORD, ROLES, USERNAME, AccountError, Officer
+from motcua.core.accounts import MIN_PASSWORD, ROLES, USERNAME, AccountError, Officer
+
 from .admin import admin, bp
 from .common import config, not_found, svc
 from .i18n import t

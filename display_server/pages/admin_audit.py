@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from flask import render_template, request
 from sqlalchemy import select
 
-from ..queue.events import KINDS
-from ..storage import tables as tb
+from motcua.core.queue.events import KINDS
+from motcua.core.storage import tables as tb
+
 from .admin import bp
 from .common import config, field_name, svc
 from .i18n import STRINGS, current_lang, t

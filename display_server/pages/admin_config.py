@@ -17,6 +17,7 @@ from pathlib import Path
 from flask import render_template
 
 from config import Config, ConfigError, load_config
+from config.summary import facts
 
 from .admin import bp
 from .common import config
@@ -45,35 +46,30 @@ def mask_secrets(text: str) -> str:
 
 
 def summary_text(cfg: Config) -> str:
-    """What ``motcua config check`` says of a valid config, in the page's language, with any
-    password in the database URL masked."""
-    from config.procedures import procedures_found
-
-    c, q = cfg.centre, cfg.queue
+    """What ``motcua config check`` says of a valid config (the same facts,
+    :func:`config.summary.facts`), in the page's language, with any password in the database URL
+    masked."""
+    s = facts(cfg)
     no_cap = t("adm_sum_no_cap")
     lines = [
-        t("adm_sum_ok", file=cfg.source or "—"),
-        t("adm_sum_centre", name=c.name, where=", ".join(x for x in (c.commune, c.province) if x),
-          tz=c.timezone),
-        t("adm_sum_counts", fields=len(cfg.fields), counters=len(cfg.counters),
-          kiosks=sum(d.kind == "kiosk" for d in cfg.devices),
-          stations=sum(d.kind == "rating_station" for d in cfg.devices)),
-        t("adm_sum_levels", levels=", ".join(lv.name for lv in cfg.ratings.effective_levels)),
-        t(f"adm_sum_priority_{q.priority_policy}", n=q.priority_every),
-        t(f"adm_sum_order_{q.call_order}"),
-        t(f"adm_sum_transferred_{q.transferred}"),
-        t("adm_sum_max_waiting", n=q.max_waiting or no_cap),
-        t("adm_sum_database", db=cfg.database.url or t("adm_sum_sqlite", path=cfg.data_path)),
-        t("adm_sum_devices", printer=cfg.printer.backend, width=cfg.printer.paper_width_mm,
-          voice=cfg.voice.engine),
+        t("adm_sum_ok", file=s.source or "—"),
+        t("adm_sum_centre", name=s.centre, where=s.where, tz=s.timezone),
+        t("adm_sum_counts", fields=s.fields, counters=s.counters, kiosks=s.kiosks,
+          stations=s.stations),
+        t("adm_sum_levels", levels=", ".join(s.levels)),
+        t(f"adm_sum_priority_{s.priority_policy}", n=s.priority_every),
+        t(f"adm_sum_order_{s.call_order}"),
+        t(f"adm_sum_transferred_{s.transferred}"),
+        t("adm_sum_max_waiting", n=s.max_waiting or no_cap),
+        t("adm_sum_database", db=s.database_url or t("adm_sum_sqlite", path=s.data_path)),
+        t("adm_sum_devices", printer=s.printer, width=s.paper_width_mm, voice=s.voice),
     ]
-    path, book, _ = procedures_found(cfg)
-    lines.append(t("adm_sum_procedures", n=len(book.entries)) if book is not None else
-                 t("adm_sum_no_procedures", file=path.name if path else "procedures.toml"))
-    for f in cfg.fields:
-        n = f.numbering
+    path = s.procedures_path
+    lines.append(t("adm_sum_procedures", n=len(s.procedures.entries)) if s.procedures is not None
+                 else t("adm_sum_no_procedures", file=path.name if path else "procedures.toml"))
+    for f in s.field_lines:
         lines.append(t("adm_sum_field", id=f.id, name=f.name, cap=f.daily_cap or no_cap,
-                       format=n.range or f"{n.prefix}{'0' * (n.width or 0)}"))
+                       format=f.format))
     return mask_secrets("\n".join(lines))
 
 

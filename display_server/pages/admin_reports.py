@@ -1,6 +1,6 @@
 """Report pages: satisfaction (with the dissatisfied cases and the trend chart), waiting and
 service times (with volumes by hour and waiting time by field), and a printable view of any
-report table. Figures come from :mod:`display_server.reports`; downloads link to the report API.
+report table. Figures come from :mod:`motcua.core.reports`; downloads link to the report API.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from flask import render_template, request, url_for
 
-from ..reports import (
+from motcua.core.reports import (
     ReportError,
     ReportTable,
     dissatisfied_cases,
@@ -17,8 +17,9 @@ from ..reports import (
     satisfaction_report,
     waiting_report,
 )
-from ..reports.satisfaction import DIMENSIONS as SATISFACTION_BY
-from ..reports.waiting import DIMENSIONS as WAITING_BY
+from motcua.core.reports.satisfaction import DIMENSIONS as SATISFACTION_BY
+from motcua.core.reports.waiting import DIMENSIONS as WAITING_BY
+
 from .admin import bp
 from .admin_period import PRESETS, Choice, choose, dmy, is_iso_date, trend_unit
 from .common import config, field_name, svc

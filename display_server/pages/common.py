@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template, request, url_for
 
 from config.schema import Config, CounterConfig, FieldConfig
+from motcua.core.accounts import Officer
 
-from ..accounts import Officer
 from ..auth import current_principal
 from ..services import Services
 from .i18n import current_lang, t

@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
+from motcua.core.queue.events import KINDS
+
 from ..auth import csrf
-from ..queue.events import KINDS
 from .common import (
     allowed_counters,
     config,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
-from ..queue.events import KINDS
+from motcua.core.queue.events import KINDS
+
 from .common import config, field_names, not_found, svc
 from .i18n import STRINGS, current_lang, t
 

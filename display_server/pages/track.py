@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from motcua.core.queue import QueueError
+
 from ..present import ticket_json
-from ..queue import QueueError
 from .common import config, field_name, not_found, svc
 from .i18n import current_lang, strings, t
 

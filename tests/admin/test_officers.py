@@ -110,7 +110,7 @@ def test_account_changes_are_audited_but_never_streamed(admin, live_server) -> N
     """Account changes are in the audit log, with the admin as actor, and not on the public stream."""
     import requests
 
-    from display_server.storage import Database
+    from motcua.core.storage import Database
 
     r = admin.form("/admin/officers", NEW)
     assert r.status_code == 302, r.text

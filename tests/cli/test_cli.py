@@ -52,8 +52,8 @@ def test_officer_add_list_passwd(run, tmp_path: Path) -> None:
     listing = run("officer", "list").stdout
     assert "an.nv" in listing and "Nguyễn Văn An" in listing and "admin" in listing
     assert run("officer", "passwd", "an.nv", "--password-stdin", stdin="doimatkhau-789\n").returncode == 0
-    from display_server.accounts import Accounts
-    from display_server.storage import Database
+    from motcua.core.accounts import Accounts
+    from motcua.core.storage import Database
 
     accounts = Accounts(Database(f"sqlite:///{tmp_path / 'data' / 'motcua.db'}"))
     assert accounts.authenticate("an.nv", "doimatkhau-789") is not None
@@ -129,7 +129,7 @@ def test_terminal_demo_runs_a_day(run, tmp_path: Path) -> None:
     assert "12 số đã cấp, 12 đã phục vụ" in r.stdout
     assert "Xin mời số" in r.stdout
     assert "Điểm hài lòng (QĐ 766)" in r.stdout
-    from display_server.storage import Database
+    from motcua.core.storage import Database
 
     db = Database(f"sqlite:///{tmp_path / 'demo' / 'motcua.db'}")
     with db.read() as conn:

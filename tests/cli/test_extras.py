@@ -1,4 +1,4 @@
-"""motcua.extras: a missing optional package is one line naming its extra and the command that
+"""motcua.core.extras: a missing optional package is one line naming its extra and the command that
 installs it."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from importlib import metadata
 
 import pytest
 
-from motcua import extras
-from motcua.extras import EXTRAS, MissingExtra, require
+from motcua.core import extras
+from motcua.core.extras import EXTRAS, MissingExtra, require
 
 
 def test_require_gives_the_module_when_installed() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from motcua.backup import BackupError, backup_database, list_backups, prune
+from motcua.cli.backup import BackupError, backup_database, list_backups, prune
 
 ROOT = Path(__file__).resolve().parents[2]
 KIOSK_AUTH = {"Authorization": "Bearer demo-kiosk-1-token-not-secret"}

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from config import Config
-from kiosk.cli import kiosk
 from kiosk.launch import KioskSetupError, build_controller, device_token, window_spec
+from motcua.cli.kiosk import kiosk
 
 
 class _Ctx:

@@ -6,10 +6,10 @@ import threading
 
 from sqlalchemy import func, select
 
-from display_server.queue import QueueEngine, QueueError
-from display_server.queue.model import AT_COUNTER_STATES, WAITING_STATES
-from display_server.storage import Database, upgrade
-from display_server.storage import tables as t
+from motcua.core.queue import QueueEngine, QueueError
+from motcua.core.queue.model import AT_COUNTER_STATES, WAITING_STATES
+from motcua.core.storage import Database, upgrade
+from motcua.core.storage import tables as t
 from tests.conftest import wait_for
 
 

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from display_server.storage import database
-from display_server.storage.database import Database
+from motcua.core.storage import database
+from motcua.core.storage.database import Database
 
 
 def _kill_other_backends(url: str) -> int:

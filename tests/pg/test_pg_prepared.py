@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import bindparam, exc, select, text, update
 
-from display_server.storage import tables as t
-from display_server.storage.prepared import Prepared, Rows
+from motcua.core.storage import tables as t
+from motcua.core.storage.prepared import Prepared, Rows
 
 NOW = datetime(2026, 12, 2, 8, 30)
 TICKET = {"day": "2026-12-02", "round": 0, "origin_service_id": "ho-tich", "seq": 1,

@@ -7,7 +7,7 @@ import psycopg
 import pytest
 from sqlalchemy import select
 
-from display_server.storage import tables as t
+from motcua.core.storage import tables as t
 from tests.pg.test_pg_prepared import TICKET
 
 

@@ -9,16 +9,16 @@ from datetime import datetime
 
 import psycopg
 
-from display_server.events.pg_relay import PgEventRelay
-from display_server.queue import QueueEngine
-from display_server.queue.events import (
+from motcua.core.queue import QueueEngine
+from motcua.core.queue.events import (
     NOTIFY_LIMIT,
     notify_events,
     notify_payload,
     parse_notify_payload,
 )
-from display_server.storage import Database, upgrade
-from display_server.storage.database import EVENTS_CHANNEL
+from motcua.core.queue.pg_relay import PgEventRelay
+from motcua.core.storage import Database, upgrade
+from motcua.core.storage.database import EVENTS_CHANNEL
 from tests.conftest import wait_for
 
 

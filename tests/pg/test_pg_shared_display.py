@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from display_server.present import DisplayJSON, display_snapshot
-from display_server.queue import QueueEngine
 from display_server.shared_display import SharedDisplay
-from display_server.storage import Database, upgrade
+from motcua.core.queue import QueueEngine
+from motcua.core.storage import Database, upgrade
 
 
 class Process:
@@ -61,7 +61,7 @@ def test_a_fresh_read_sees_a_commit_the_process_has_not_heard_of(pg_url, config,
 def test_an_unreadable_stored_snapshot_is_built_again(pg_url, config, clock) -> None:
     from sqlalchemy import update
 
-    from display_server.storage import tables as t
+    from motcua.core.storage import tables as t
 
     a = Process(pg_url, config, clock)
     a.engine.issue("ho-tich")

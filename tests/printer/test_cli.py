@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from config import Config, PrinterConfig
-from printer.cli import printer
+from motcua.cli.printer import printer
 
 
 class Root:

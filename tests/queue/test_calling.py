@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from display_server.queue import QueueError
+from motcua.core.queue import QueueError
 
 
 def numbers(engine, counter: str, n: int) -> list[str]:
@@ -293,7 +293,7 @@ def test_audit_log_records_everything_in_order(engine) -> None:
 
 
 def test_publisher_failure_does_not_undo_the_change(db, config, clock) -> None:
-    from display_server.queue import QueueEngine
+    from motcua.core.queue import QueueEngine
 
     def broken(_event):
         raise RuntimeError("subscriber down")

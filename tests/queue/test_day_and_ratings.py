@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from display_server.queue import QueueEngine, QueueError
+from motcua.core.queue import QueueEngine, QueueError
 
 
 def test_numbers_reset_at_local_midnight(engine, clock, events) -> None:
@@ -61,7 +61,7 @@ def rid() -> str:
 
 
 def test_rating_attributed_to_ticket_officer_and_counter(engine, db, clock, events) -> None:
-    from display_server.accounts import Accounts
+    from motcua.core.accounts import Accounts
 
     an = Accounts(db).add("an", "matkhau123", full_name="Nguyễn Văn An")
     engine.issue("dat-dai")

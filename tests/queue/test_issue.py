@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from display_server.queue import QueueError
+from motcua.core.queue import QueueError
 
 
 def test_numbers_follow_each_other_per_field(engine) -> None:

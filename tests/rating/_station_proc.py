@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _mock import MonoClock, press  # noqa: E402
 
 from config import load_config  # noqa: E402
-from kiosk.rating import RatingStation  # noqa: E402
-from kiosk.sender import Backoff  # noqa: E402
+from kiosk.rating.sender import Backoff  # noqa: E402
+from kiosk.rating.station import RatingStation  # noqa: E402
 
 
 def main() -> None:

@@ -16,18 +16,18 @@ import pytest
 from click.testing import CliRunner
 
 from config import load_config
-from kiosk.outbox import PENDING, Outbox
-from kiosk.rating import outbox_path
-from kiosk.rating_cli import rating_station
-from motcua.cli import Context
+from kiosk.rating.outbox import PENDING, Outbox
+from kiosk.rating.station import outbox_path
+from motcua.cli.main import Context
+from motcua.cli.rating_station import rating_station
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO = ROOT / "config" / "demo.toml"
 HANG_GUARD_S = 60.0
 
-# the real root group with this command added, as motcua/cli.py registers it
+# the real root group with this command added, as motcua/cli/main.py registers it
 RUNNER = (
-    "import sys; from motcua.cli import cli; from kiosk.rating_cli import rating_station; "
+    "import sys; from motcua.cli.main import cli; from motcua.cli.rating_station import rating_station; "
     "cli.add_command(rating_station); cli(sys.argv[1:], prog_name='motcua')"
 )
 

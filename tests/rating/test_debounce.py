@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.debounce import BOUNCE_S, LOCKOUT_S, PressFilter
+from kiosk.rating.debounce import BOUNCE_S, LOCKOUT_S, PressFilter
 
 
 @pytest.fixture

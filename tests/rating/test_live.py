@@ -22,10 +22,10 @@ import requests
 from gpiozero.pins.mock import MockFactory
 
 from kiosk.client import ServerClient
-from kiosk.debounce import LOCKOUT_S
-from kiosk.outbox import DEAD, SENT, Outbox
-from kiosk.rating import RatingStation, outbox_path, rating_device
-from kiosk.sender import Backoff
+from kiosk.rating.debounce import LOCKOUT_S
+from kiosk.rating.outbox import DEAD, SENT, Outbox
+from kiosk.rating.sender import Backoff
+from kiosk.rating.station import RatingStation, outbox_path, rating_device
 
 pytestmark = pytest.mark.slow
 

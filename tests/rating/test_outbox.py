@@ -9,7 +9,7 @@ from uuid import UUID
 
 import pytest
 
-from kiosk.outbox import DEAD, PENDING, SENT, Outbox
+from kiosk.rating.outbox import DEAD, PENDING, SENT, Outbox
 
 T0 = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kiosk.client import ServerRefused, ServerUnreachable
-from kiosk.outbox import DEAD, SENT, Outbox
-from kiosk.sender import Backoff, Sender, is_permanent
+from kiosk.rating.outbox import DEAD, SENT, Outbox
+from kiosk.rating.sender import Backoff, Sender, is_permanent
 
 HANG_GUARD_S = 30.0
 
@@ -134,7 +134,7 @@ def test_permanent_refusals_go_to_the_dead_letter(outbox, fake_client, mono, cap
     a = outbox.add("quay-1", "neutral")
     b = outbox.add("quay-9", "satisfied")
     c = outbox.add("quay-1", "satisfied")
-    with caplog.at_level("ERROR", logger="kiosk.sender"):
+    with caplog.at_level("ERROR", logger="kiosk.rating.sender"):
         sender.step()
     assert sender.failures == 0
     assert [(i.rating_id, i.last_error) for i in outbox.items(DEAD)] == [

@@ -12,10 +12,10 @@ from gpiozero import Device
 from gpiozero.exc import BadPinFactory
 from gpiozero.pins.mock import MockFactory
 
-from kiosk import buttons
-from kiosk.debounce import LOCKOUT_S
-from kiosk.outbox import Outbox
-from kiosk.rating import RatingStation, StationError, outbox_path, rating_device
+from kiosk.rating import buttons
+from kiosk.rating.debounce import LOCKOUT_S
+from kiosk.rating.outbox import Outbox
+from kiosk.rating.station import RatingStation, StationError, outbox_path, rating_device
 
 HANG_GUARD_S = 30.0
 
@@ -197,7 +197,7 @@ def test_pin_factory_falls_back_to_mock_without_gpio(monkeypatch, caplog):
         raise BadPinFactory("Unable to load any default pin factory!")
 
     monkeypatch.setattr(Device, "ensure_pin_factory", staticmethod(no_gpio))
-    with caplog.at_level("WARNING", logger="kiosk.buttons"):
+    with caplog.at_level("WARNING", logger="kiosk.rating.buttons"):
         factory, is_mock = buttons.pin_factory()
     assert isinstance(factory, MockFactory) and is_mock
     assert "no GPIO on this machine" in caplog.text
@@ -211,7 +211,7 @@ def test_pin_factory_uses_the_real_one_when_present(monkeypatch):
 
 
 def test_a_pi_without_lgpio_is_an_error_not_silent_mock_pins(monkeypatch, tmp_path):
-    from motcua.extras import MissingExtra
+    from motcua.core.extras import MissingExtra
 
     model = tmp_path / "model"
     model.write_bytes(b"Raspberry Pi 4 Model B Rev 1.5\x00")

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import insert
 
-from display_server.storage import Database, upgrade
-from display_server.storage import tables as t
+from motcua.core.storage import Database, upgrade
+from motcua.core.storage import tables as t
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PG_URL = os.environ.get("MOTCUA_TEST_POSTGRES_URL", "")
@@ -72,7 +72,7 @@ class Seed:
 
 
 def _postgres() -> Database:
-    from display_server.storage.tables import metadata
+    from motcua.core.storage.tables import metadata
 
     database = Database(PG_URL)
     with database.engine.begin() as conn:

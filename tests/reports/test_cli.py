@@ -11,8 +11,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from display_server.queue import QueueEngine
-from motcua.cli import cli
+from motcua.cli.main import cli
+from motcua.core.queue import QueueEngine
 from tests.conftest import DEMO_CONFIG
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from display_server.reports import dissatisfied_cases
+from motcua.core.reports import dissatisfied_cases
 
 from .conftest import L
 

@@ -9,7 +9,7 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from display_server.reports import (
+from motcua.core.reports import (
     ReportError,
     dissatisfied_cases,
     export,

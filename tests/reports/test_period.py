@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from display_server.reports import MAX_DAYS, ReportError, parse_period
-from display_server.reports.groups import parse_group_by, period_keys, period_ranges
-from display_server.reports.period import offset_segments
+from motcua.core.reports import MAX_DAYS, ReportError, parse_period
+from motcua.core.reports.groups import parse_group_by, period_keys, period_ranges
+from motcua.core.reports.period import offset_segments
 
 
 def test_parse_period_and_label() -> None:

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from display_server.reports import ReportError, satisfaction_report
+from motcua.core.reports import ReportError, satisfaction_report
 
 from .conftest import L
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from display_server.reports.stats import Histogram, percent, percentile, rounded, summarize
+from motcua.core.reports.stats import Histogram, percent, percentile, rounded, summarize
 
 
 @pytest.mark.parametrize(("part", "whole", "expected"), [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from display_server.reports import ReportError, waiting_report
+from motcua.core.reports import ReportError, waiting_report
 
 from .conftest import L
 

@@ -14,7 +14,7 @@ import time
 from gpiozero.pins.mock import MockFactory
 
 from config import find_config, load_config
-from kiosk.rating import RatingStation
+from kiosk.rating.station import RatingStation
 
 
 def main() -> int:

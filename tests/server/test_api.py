@@ -234,7 +234,7 @@ def test_heartbeat(api) -> None:
     r = api.post("/devices/heartbeat", as_="kiosk", json={"printer_status": "paper_low"})
     assert r.status_code == 200 and r.json()["server_time"]
     assert api.post("/devices/heartbeat", as_="an", json={}).status_code == 403
-    from display_server.storage import Database
+    from motcua.core.storage import Database
 
     db = Database(f"sqlite:///{api.server.data_dir / 'motcua.db'}")
     with db.read() as conn:

@@ -12,7 +12,7 @@ from display_server.events import bus as bus_module
 from display_server.events.bus import EventBus
 from display_server.events.sse import serve_direct
 from display_server.present import DisplayJSON
-from display_server.queue.events import Event
+from motcua.core.queue.events import Event
 
 
 def _event(i: int, kind: str = "ticket.issued") -> Event:

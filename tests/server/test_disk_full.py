@@ -20,9 +20,9 @@ from sqlalchemy import event
 from config import load_config
 from display_server.api.errors import DISK_FULL
 from display_server.app import _stored_secret, create_app
-from display_server.storage import Database
 from kiosk.client import ServerClient
 from kiosk.controller import KioskController, Refused
+from motcua.core.storage import Database
 from printer import open_printer
 from tests.conftest import KIOSK_TOKEN, make_live_server
 from tests.server.conftest import Api

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from display_server.events.bus import event_message
 from display_server.present import DisplayJSON
-from display_server.queue.events import Event
 from display_server.shared_display import sent_display, stored_display, stored_last_event_id
+from motcua.core.queue.events import Event
 
 SNAP = {"centre": {"name": "Trung tâm Phục vụ hành chính công"}, "day": "2026-12-02",
         "server_time": "2026-12-02T08:00:00+07:00", "last_event_id": 42,

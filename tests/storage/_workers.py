@@ -39,10 +39,10 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
 from sqlalchemy import select, text  # noqa: E402
 
 from config import Config, parse_config  # noqa: E402
-from display_server.queue import QueueEngine, QueueError  # noqa: E402
-from display_server.queue.model import AT_COUNTER_STATES  # noqa: E402
-from display_server.storage import Database  # noqa: E402
-from display_server.storage import tables as t  # noqa: E402
+from motcua.core.queue import QueueEngine, QueueError  # noqa: E402
+from motcua.core.queue.model import AT_COUNTER_STATES  # noqa: E402
+from motcua.core.storage import Database  # noqa: E402
+from motcua.core.storage import tables as t  # noqa: E402
 
 DEMO_CONFIG = ROOT / "config" / "demo.toml"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -22,9 +22,9 @@ import pytest
 from sqlalchemy import func, select
 
 from config import Config
-from display_server.queue import QueueEngine, QueueError
-from display_server.storage import Database
-from display_server.storage import tables as t
+from motcua.core.queue import QueueEngine, QueueError
+from motcua.core.storage import Database
+from motcua.core.storage import tables as t
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "_workers.py"

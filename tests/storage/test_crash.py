@@ -26,9 +26,9 @@ import pytest
 from sqlalchemy import select
 
 from config import Config
-from display_server.queue import QueueEngine, QueueError
-from display_server.storage import Database, upgrade
-from display_server.storage import tables as t
+from motcua.core.queue import QueueEngine, QueueError
+from motcua.core.storage import Database, upgrade
+from motcua.core.storage import tables as t
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "_workers.py"

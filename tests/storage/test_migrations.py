@@ -5,9 +5,9 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from display_server.storage import Database, upgrade
-from display_server.storage.migrate import current_revision, head_revision
-from display_server.storage.tables import metadata
+from motcua.core.storage import Database, upgrade
+from motcua.core.storage.migrate import current_revision, head_revision
+from motcua.core.storage.tables import metadata
 
 
 def test_upgrade_creates_declared_schema(tmp_path) -> None:
@@ -21,7 +21,7 @@ def test_upgrade_creates_declared_schema(tmp_path) -> None:
 
 
 def test_upgrade_is_idempotent_and_keeps_data(tmp_path, config) -> None:
-    from display_server.queue import QueueEngine
+    from motcua.core.queue import QueueEngine
 
     db = Database(f"sqlite:///{tmp_path / 'm.db'}")
     upgrade(db)
@@ -38,7 +38,7 @@ def test_sqlite_settings(db) -> None:
 
 
 def test_head_constant_matches_the_scripts() -> None:
-    from display_server.storage.migrate import HEAD
+    from motcua.core.storage.migrate import HEAD
 
     assert head_revision() == HEAD
 
@@ -47,7 +47,7 @@ def test_upgrade_keeps_a_populated_database(tmp_path) -> None:
     """A centre's database with tickets, ratings and officers upgrades from the first schema."""
     from alembic import command
 
-    from display_server.storage.migrate import _alembic_config
+    from motcua.core.storage.migrate import _alembic_config
 
     db = Database(f"sqlite:///{tmp_path / 'old.db'}")
     command.upgrade(_alembic_config(db), "0001")

@@ -6,7 +6,7 @@ import wave
 import pytest
 from click.testing import CliRunner
 
-from display_server.voice.cli import voice
+from motcua.cli.voice import voice
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None,
                                   reason="espeak-ng is not installed (apt install espeak-ng)")

@@ -18,8 +18,8 @@ import time
 from gpiozero.pins.mock import MockFactory
 
 from config import find_config, load_config
-from kiosk.outbox import Outbox
-from kiosk.rating import RatingStation, outbox_path, rating_device
+from kiosk.rating.outbox import Outbox
+from kiosk.rating.station import RatingStation, outbox_path, rating_device
 
 
 def main() -> int:

@@ -17,7 +17,8 @@ from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
 from typing import Protocol
 
-from .client import CLOCK_SKEW_WARNING_S, ServerError, ServerRefused, clock_skew_s
+from kiosk.client import CLOCK_SKEW_WARNING_S, ServerError, ServerRefused, clock_skew_s
+
 from .outbox import Outbox, OutboxItem
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Exports of a :class:`~display_server.reports.table.ReportTable`: CSV (UTF-8 with BOM, so Excel
+"""Exports of a :class:`~motcua.core.reports.table.ReportTable`: CSV (UTF-8 with BOM, so Excel
 shows Vietnamese), XLSX (openpyxl) and a plain-text table for the terminal."""
 
 from __future__ import annotations

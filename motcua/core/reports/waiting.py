@@ -12,7 +12,7 @@ Definitions (tickets of the local service days ``start`` to ``end``, by their st
 - within target: called tickets whose wait is at most ``queue.target_wait_minutes``, over called.
 - hour: the local hour of issue.
 
-Times are whole seconds; mean, median and p90 follow :mod:`display_server.reports.stats`.
+Times are whole seconds; mean, median and p90 follow :mod:`motcua.core.reports.stats`.
 Tickets are aggregated per service day in SQL, then counted per second (exact histograms).
 """
 
@@ -28,6 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from config.schema import Config
 
+from ..queue.model import TicketState
 from ..storage import tables as t
 from ..storage.database import Database
 from .groups import TIME_DIMS, GroupKey, Key, Labels, combinations, group_json, parse_group_by, period_key
@@ -37,7 +38,7 @@ from .sqltime import local_hour, seconds_between
 from .stats import EMPTY, Histogram, Summary, percent
 
 DIMENSIONS = ("service", "hour", "counter", "officer", "day", "month", "quarter")
-NO_SHOW_STATES = ("skipped", "expired")
+NO_SHOW_STATES = (TicketState.SKIPPED, TicketState.EXPIRED)
 NOT_CALLED = "Chưa được gọi"
 """The counter and officer of tickets nobody called."""
 
@@ -134,7 +135,7 @@ def _per_day_query(dims: Sequence[str], period: Period, config: Config):
     groups = [_text(local_hour(c.issued_at, segments) if d == "hour" else columns[d])
               for d in dims if d not in TIME_DIMS]
     wait = func.coalesce(cast(seconds_between(c.issued_at, c.called_at), String), literal_column("''"))
-    done = and_(c.state == "done", c.called_at.is_not(None), c.finished_at.is_not(None))
+    done = and_(c.state == TicketState.DONE, c.called_at.is_not(None), c.finished_at.is_not(None))
     service = cast(case((done, seconds_between(c.called_at, c.finished_at)), else_=None), String)
     return (select(c.day, concat_agg(_joined([*groups, c.state, wait])).label("waits"),
                    concat_agg(_joined([*groups, service])).label("services"))
@@ -183,7 +184,7 @@ def waiting_report(db: Database, config: Config, start: str | date, end: str | d
             prefix, state, secs = (_SEP + item).rsplit(_SEP, 2)
             a = group(when, prefix[1:])
             a.tickets += n
-            a.served += n if state == "done" else 0
+            a.served += n if state == TicketState.DONE else 0
             if secs:
                 a.called += n
                 a.no_show += n if state in NO_SHOW_STATES else 0

@@ -15,8 +15,8 @@ from pathlib import Path
 import click
 
 from config import Config
-from display_server.queue import QueueEngine, QueueError
-from display_server.storage import Database, upgrade
+from motcua.core.queue import QueueEngine, QueueError
+from motcua.core.storage import Database, upgrade
 
 
 class SimClock:

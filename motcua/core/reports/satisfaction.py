@@ -128,7 +128,7 @@ def satisfaction_report(db: Database, config: Config, start: str | date, end: st
                         group_by: str | Sequence[str] | None = None) -> SatisfactionReport:
     """Votes, percentages and 766 score from ``start`` to ``end`` (local dates, inclusive).
 
-    Raises :class:`~display_server.reports.errors.ReportError` for bad dates or grouping.
+    Raises :class:`~motcua.core.reports.errors.ReportError` for bad dates or grouping.
     """
     period = parse_period(start, end)
     dims = parse_group_by(group_by, DIMENSIONS)

@@ -4,9 +4,27 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from enum import StrEnum
 
-WAITING_STATES = ("waiting", "transferred")
-AT_COUNTER_STATES = ("called", "serving")
+
+class TicketState(StrEnum):
+    """A ticket's state. The values are what the database stores and the API sends; a member is
+    a ``str`` equal to its value, so JSON and SQL see the same strings as before."""
+
+    WAITING = "waiting"
+    TRANSFERRED = "transferred"
+    """Waiting again, in the line of the field or counter it was sent to."""
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    SKIPPED = "skipped"
+    """Called and did not come: on the missed list, can be called again today."""
+    EXPIRED = "expired"
+    """Still waiting or missed when the day ended or was reset."""
+
+
+WAITING_STATES = (TicketState.WAITING, TicketState.TRANSFERRED)
+AT_COUNTER_STATES = (TicketState.CALLED, TicketState.SERVING)
 
 
 @dataclass(frozen=True)
@@ -15,7 +33,7 @@ class Ticket:
     day: str
     number: str
     service_id: str
-    state: str
+    state: TicketState
     priority: bool
     transferred: bool
     token: str
@@ -36,7 +54,7 @@ class Ticket:
     def from_row(cls, row, **extra) -> Ticket:
         r = row  # a SQLAlchemy Row or a psycopg named tuple: the same attributes
         return cls(
-            id=r.id, day=r.day, number=r.number, service_id=r.service_id, state=r.state,
+            id=r.id, day=r.day, number=r.number, service_id=r.service_id, state=TicketState(r.state),
             priority=bool(r.priority), transferred=bool(r.transferred), token=r.token,
             issued_at=r.issued_at, queued_at=r.queued_at, called_at=r.called_at,
             finished_at=r.finished_at, counter_id=r.counter_id,

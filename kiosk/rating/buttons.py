@@ -3,7 +3,7 @@
 Pins are BCM numbers from the config. Buttons connect a GPIO to ground and use the Pi's internal
 pull-up (pressed = low). The pin factory is pluggable as in gpiozero itself: the real one on a
 Raspberry Pi, gpiozero's :class:`~gpiozero.pins.mock.MockFactory` in tests, in ``motcua demo`` and
-on machines without GPIO. This layer reports raw edges only; :mod:`kiosk.debounce` decides.
+on machines without GPIO. This layer reports raw edges only; :mod:`kiosk.rating.debounce` decides.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from gpiozero import LED, Button, Buzzer, Device
 from gpiozero.pins import Factory
 from gpiozero.pins.mock import MockFactory
 
-from motcua.extras import require
+from motcua.core.extras import require
 
 log = logging.getLogger(__name__)
 

@@ -71,8 +71,8 @@ class DemoSystem:
 
 def ensure_accounts(config: Config) -> list[tuple[str, str, str]]:
     """The demo's admin and one officer per counter; returns (username, password, what)."""
-    from display_server.accounts import AccountError, Accounts
-    from display_server.storage import Database, upgrade
+    from motcua.core.accounts import AccountError, Accounts
+    from motcua.core.storage import Database, upgrade
 
     db = Database(config.database_url)
     upgrade(db)
@@ -250,7 +250,7 @@ def _print_welcome(system: DemoSystem, logins, *, kiosk: bool, offscreen: bool,
 def run_demo_kiosk(config: Config, *, offscreen: bool) -> None:
     """The kiosk window with the first rating station on keys 1-3 (one process)."""
     from kiosk.launch import run_kiosk, window_spec
-    from kiosk.rating import RatingStation
+    from kiosk.rating.station import RatingStation
 
     station = None
     if any(d.kind == "rating_station" for d in config.devices):

@@ -3,6 +3,6 @@
 from .engine import QueueEngine
 from .errors import QueueError
 from .events import Event
-from .model import RatingRecord, Ticket
+from .model import RatingRecord, Ticket, TicketState
 
-__all__ = ["Event", "QueueEngine", "QueueError", "RatingRecord", "Ticket"]
+__all__ = ["Event", "QueueEngine", "QueueError", "RatingRecord", "Ticket", "TicketState"]

@@ -8,9 +8,9 @@ from pathlib import Path
 import click
 
 from config import Config, ConfigError, find_config, load_config
-
-from . import __version__
-from .extras import MissingExtra
+from config.summary import summary
+from motcua import __version__
+from motcua.core.extras import MissingExtra
 
 
 class Context:
@@ -30,7 +30,7 @@ class Context:
         return self._config
 
     def database(self):
-        from display_server.storage import Database
+        from motcua.core.storage import Database
 
         try:
             return Database(self.config().database_url)
@@ -61,7 +61,7 @@ def _opened_database(ctx: Context):
     """The database, migrated to the current schema, or a clear error."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from display_server.storage import upgrade
+    from motcua.core.storage import upgrade
 
     db = ctx.database()
     try:
@@ -85,7 +85,7 @@ def cli(ctx: click.Context, config_path: str | None) -> None:
 @click.pass_obj
 def init(ctx: Context) -> None:
     """Create the data directory and create or upgrade the database."""
-    from display_server.storage.migrate import current_revision
+    from motcua.core.storage.migrate import current_revision
 
     cfg = ctx.config()
     _writable_data_dir(cfg.data_path)
@@ -96,7 +96,7 @@ def init(ctx: Context) -> None:
     state = "created" if before is None else ("upgraded" if before != after else "up to date")
     click.echo(f"database {state}: {db.url.render_as_string(hide_password=True)} (schema {after})")
     click.echo(f"data directory: {cfg.data_path}")
-    from display_server.accounts import Accounts
+    from motcua.core.accounts import Accounts
 
     if not any(o.role == "admin" for o in Accounts(db).list()):
         click.echo("next: create an admin with  motcua officer add admin --role admin")
@@ -124,41 +124,6 @@ def config_check(ctx: Context, file: str | None) -> None:
     click.echo(summary(cfg))
 
 
-def summary(cfg: Config) -> str:
-    c = cfg.centre
-    kiosks = sum(d.kind == "kiosk" for d in cfg.devices)
-    stations = sum(d.kind == "rating_station" for d in cfg.devices)
-    lines = [
-        f"{cfg.source}: OK",
-        f"  centre: {c.name} ({', '.join(x for x in (c.commune, c.province) if x)}), {c.timezone}",
-        f"  fields: {len(cfg.fields)}; counters: {len(cfg.counters)}; "
-        f"kiosks: {kiosks}; rating stations: {stations}",
-        f"  rating levels: {', '.join(lv.name for lv in cfg.ratings.effective_levels)}",
-        f"  priority: {cfg.queue.priority_policy}; call order: {cfg.queue.call_order}; "
-        f"max waiting: {cfg.queue.max_waiting or 'no cap'}",
-        f"  database: {cfg.database.url or 'SQLite in ' + str(cfg.data_path)}",
-        f"  printer: {cfg.printer.backend} {cfg.printer.paper_width_mm} mm; voice: {cfg.voice.engine}",
-    ]
-    lines.append(f"  procedures look-up: {procedures_summary(cfg)}")
-    for f in cfg.fields:
-        fmt = f.numbering.range or f"{f.numbering.prefix}{'0' * (f.numbering.width or 0)}"
-        lines.append(f"    - {f.id}: {f.name} [{fmt}] cap {f.daily_cap or 'none'}")
-    return "\n".join(lines)
-
-
-def procedures_summary(cfg: Config) -> str:
-    """Where the kiosk's procedures look-up comes from, or why it will be empty."""
-    from config.procedures import procedures_found
-
-    path, book, problem = procedures_found(cfg)
-    if problem:
-        return f"{path}: {problem}"
-    if book is None:
-        return (f"none: no {path.name if path else 'procedures file'} beside this config, so the "
-                "kiosk's look-up screen is empty (copy it with the config)")
-    return f"{len(book.entries)} procedures from {path}"
-
-
 # -- officers -----------------------------------------------------------------------------------
 @cli.group()
 def officer() -> None:
@@ -172,7 +137,7 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _accounts(ctx: Context):
-    from display_server.accounts import Accounts
+    from motcua.core.accounts import Accounts
 
     return Accounts(_opened_database(ctx), {c.id for c in ctx.config().counters})
 
@@ -187,7 +152,7 @@ def _accounts(ctx: Context):
 def officer_add(ctx: Context, username: str, role: str, full_name: str, counters: str,
                 password_stdin: bool) -> None:
     """Create an account."""
-    from display_server.accounts import AccountError
+    from motcua.core.accounts import AccountError
 
     accounts = _accounts(ctx)
     password = _read_password(password_stdin)
@@ -219,7 +184,7 @@ def officer_list(ctx: Context) -> None:
 @click.pass_obj
 def officer_passwd(ctx: Context, username: str, password_stdin: bool) -> None:
     """Set a new password."""
-    from display_server.accounts import AccountError
+    from motcua.core.accounts import AccountError
 
     accounts = _accounts(ctx)
     try:
@@ -246,7 +211,7 @@ def officer_enable(ctx: Context, username: str) -> None:
 
 
 def _set_active(ctx: Context, username: str, active: bool) -> None:
-    from display_server.accounts import AccountError
+    from motcua.core.accounts import AccountError
 
     try:
         _accounts(ctx).set_active(username, active)
@@ -344,23 +309,23 @@ class _LazyCommand(click.Group):
 
 
 def _add_device_commands() -> None:
-    from kiosk.cli import kiosk  # Kivy is imported only when the command runs
-    from kiosk.rating_cli import rating_station  # imports only click at load time
+    from motcua.cli.kiosk import kiosk  # Kivy is imported only when the command runs
+    from motcua.cli.rating_station import rating_station  # imports only click at load time
 
     cli.add_command(kiosk)
     cli.add_command(rating_station)
 
 
 _add_device_commands()
-cli.add_command(_LazyCommand("voice", "display_server.voice.cli:voice",
+cli.add_command(_LazyCommand("voice", "motcua.cli.voice:voice",
                              "Voice announcements of calls (say, check)."))
-cli.add_command(_LazyCommand("printer", "printer.cli:printer",
+cli.add_command(_LazyCommand("printer", "motcua.cli.printer:printer",
                              "The ticket printer (test, status, preview)."))
-cli.add_command(_LazyCommand("report", "display_server.reports.cli:report",
+cli.add_command(_LazyCommand("report", "motcua.cli.report:report",
                              "Reports: satisfaction, waiting times, dissatisfied cases."))
 
 
-# -- backup and restore (motcua/backup.py: stdlib and click only at import time) ------------------
+# -- backup and restore (motcua/cli/backup.py: stdlib and click only at import time) ------------------
 from .backup import backup_command, restore_command  # noqa: E402
 
 cli.add_command(backup_command)

@@ -18,9 +18,9 @@ from pathlib import Path
 from gpiozero.pins import Factory
 
 from config import Config, DeviceConfig
+from kiosk.client import ServerClient
 
 from .buttons import ButtonPanel, Confirmer, pin_factory
-from .client import ServerClient
 from .debounce import BOUNCE_S, LOCKOUT_S, PressFilter
 from .outbox import Outbox, OutboxItem, utc_now
 from .sender import DEFAULT_BACKOFF, Backoff, RatingClient, Sender

@@ -239,7 +239,7 @@ def inspect_backup(path: Path) -> tuple[str, int, int]:
 def _known_revision(revision: str) -> bool:
     from alembic.script import ScriptDirectory
 
-    from display_server.storage.migrate import MIGRATIONS
+    from motcua.core.storage.migrate import MIGRATIONS
 
     try:
         return ScriptDirectory(str(MIGRATIONS)).get_revision(revision) is not None
@@ -324,7 +324,7 @@ def restore_database(source: Path, db_path: Path, database_url: str, *,
         if plain != source:
             plain.unlink(missing_ok=True)
 
-    from display_server.storage import Database, upgrade
+    from motcua.core.storage import Database, upgrade
 
     db = Database(database_url)
     try:

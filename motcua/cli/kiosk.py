@@ -8,9 +8,8 @@ import sys
 
 import click
 
-from motcua.extras import MissingExtra
-
-from .kivy_env import parse_size
+from kiosk.kivy_env import parse_size
+from motcua.core.extras import MissingExtra
 
 
 def _fail(message: str) -> None:
@@ -42,7 +41,7 @@ def device_config(server_url: str | None):
 def kiosk(fullscreen: bool | None, offscreen: bool, size: str | None, server_url: str | None,
           verbose: bool) -> None:
     """Run the touch kiosk that issues and prints tickets."""
-    from .launch import KioskSetupError, run_kiosk, window_spec
+    from kiosk.launch import KioskSetupError, run_kiosk, window_spec
 
     logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)

@@ -7,15 +7,14 @@ from pathlib import Path
 import click
 
 from config.loader import ConfigError
-
-from .dissatisfied import dissatisfied_cases
-from .errors import ReportError
-from .export import to_csv, to_text, to_xlsx
-from .satisfaction import DIMENSIONS as SATISFACTION_BY
-from .satisfaction import satisfaction_report
-from .table import report_table
-from .waiting import DIMENSIONS as WAITING_BY
-from .waiting import waiting_report
+from motcua.core.reports.dissatisfied import dissatisfied_cases
+from motcua.core.reports.errors import ReportError
+from motcua.core.reports.export import to_csv, to_text, to_xlsx
+from motcua.core.reports.satisfaction import DIMENSIONS as SATISFACTION_BY
+from motcua.core.reports.satisfaction import satisfaction_report
+from motcua.core.reports.table import report_table
+from motcua.core.reports.waiting import DIMENSIONS as WAITING_BY
+from motcua.core.reports.waiting import waiting_report
 
 WRITERS = {".xlsx": to_xlsx, ".csv": to_csv}
 
@@ -28,8 +27,8 @@ def _database():
     """The centre's database, at the current schema; a clear error when there is none yet."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ..storage import Database, upgrade
-    from ..storage.migrate import current_revision
+    from motcua.core.storage import Database, upgrade
+    from motcua.core.storage.migrate import current_revision
 
     try:
         cfg = _context().config()

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 
-from motcua.extras import require
+from motcua.core.extras import require
 
 from . import tables as t
 from .prepared import Prepared

@@ -33,9 +33,10 @@ def rating_station(device_id: str | None, mock_pins: bool, retry_dead: bool,
     """Run a rating station: GPIO buttons -> local outbox -> server."""
     from gpiozero.exc import GPIOZeroError
 
-    from .buttons import pin_factory
-    from .cli import device_config
-    from .rating import RatingStation, StationError, outbox_path, rating_device
+    from kiosk.rating.buttons import pin_factory
+    from kiosk.rating.station import RatingStation, StationError, outbox_path, rating_device
+
+    from .kiosk import device_config
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, stream=sys.stdout,

@@ -8,8 +8,8 @@ import logging
 import threading
 from collections.abc import Callable
 
-from ..queue.events import Event, parse_notify_payload
 from ..storage.database import EVENTS_CHANNEL, Database
+from .events import Event, parse_notify_payload
 
 log = logging.getLogger(__name__)
 

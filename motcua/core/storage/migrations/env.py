@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from display_server.storage.tables import metadata
+from motcua.core.storage.tables import metadata
 
 db = context.config.attributes["database"]
 

@@ -10,9 +10,8 @@ import click
 
 from config.loader import ConfigError
 from config.schema import Config
-
-from .announcer import Announcer
-from .errors import VoiceError
+from display_server.voice.announcer import Announcer
+from display_server.voice.errors import VoiceError
 
 _PLAYERS = (["aplay", "-q"], ["paplay"], ["play", "-q"])
 

@@ -12,13 +12,12 @@ from pathlib import Path
 import click
 
 from config import Config
-
-from .backends import PreviewPrinter, TicketPrinter
-from .encode import encode_image
-from .errors import PrinterError
-from .factory import open_printer, renderer_from_config
-from .status import PrinterStatus
-from .ticket import sample_ticket
+from printer.backends import PreviewPrinter, TicketPrinter
+from printer.encode import encode_image
+from printer.errors import PrinterError
+from printer.factory import open_printer, renderer_from_config
+from printer.status import PrinterStatus
+from printer.ticket import sample_ticket
 
 
 def _config() -> Config:

@@ -1,0 +1,102 @@
+"""The summary of a valid config: the facts an operator checks (centre, counts, queue policy,
+database, printer and voice, the procedures look-up, one line per field), read once by
+:func:`facts`, and told in English by :func:`summary` (``motcua config check``) and in the page's
+language by the admin's config page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from config.procedures import ProcedureBook, procedures_found
+from config.schema import Config
+
+
+@dataclass(frozen=True)
+class FieldFacts:
+    id: str
+    name: str
+    format: str
+    """Its numbers: the range (``"1001-1999"``) or prefix and width (``"A000"``)."""
+    daily_cap: int | None
+
+
+@dataclass(frozen=True)
+class Facts:
+    source: Path | None
+    centre: str
+    where: str
+    """Commune and province, comma-separated (either may be missing)."""
+    timezone: str
+    fields: int
+    counters: int
+    kiosks: int
+    stations: int
+    levels: tuple[str, ...]
+    priority_policy: str
+    priority_every: int
+    call_order: str
+    transferred: str
+    max_waiting: int
+    """0: no cap."""
+    database_url: str | None
+    """None: SQLite in ``data_path``."""
+    data_path: Path
+    printer: str
+    paper_width_mm: int
+    voice: str
+    procedures_path: Path | None
+    procedures: ProcedureBook | None
+    """None when the procedures file is missing or invalid."""
+    procedures_problem: str
+    field_lines: tuple[FieldFacts, ...]
+
+
+def facts(cfg: Config) -> Facts:
+    c, q = cfg.centre, cfg.queue
+    path, book, problem = procedures_found(cfg)
+    return Facts(
+        source=cfg.source, centre=c.name, where=", ".join(x for x in (c.commune, c.province) if x),
+        timezone=c.timezone, fields=len(cfg.fields), counters=len(cfg.counters),
+        kiosks=sum(d.kind == "kiosk" for d in cfg.devices),
+        stations=sum(d.kind == "rating_station" for d in cfg.devices),
+        levels=tuple(lv.name for lv in cfg.ratings.effective_levels),
+        priority_policy=q.priority_policy, priority_every=q.priority_every, call_order=q.call_order,
+        transferred=q.transferred, max_waiting=q.max_waiting, database_url=cfg.database.url,
+        data_path=cfg.data_path, printer=cfg.printer.backend,
+        paper_width_mm=cfg.printer.paper_width_mm, voice=cfg.voice.engine,
+        procedures_path=path, procedures=book, procedures_problem=problem,
+        field_lines=tuple(FieldFacts(f.id, f.name, f.numbering.range or
+                                     f"{f.numbering.prefix}{'0' * (f.numbering.width or 0)}",
+                                     f.daily_cap) for f in cfg.fields))
+
+
+def summary(cfg: Config) -> str:
+    """What ``motcua config check`` prints for a valid config."""
+    s = facts(cfg)
+    lines = [
+        f"{s.source}: OK",
+        f"  centre: {s.centre} ({s.where}), {s.timezone}",
+        f"  fields: {s.fields}; counters: {s.counters}; "
+        f"kiosks: {s.kiosks}; rating stations: {s.stations}",
+        f"  rating levels: {', '.join(s.levels)}",
+        f"  priority: {s.priority_policy}; call order: {s.call_order}; "
+        f"max waiting: {s.max_waiting or 'no cap'}",
+        f"  database: {s.database_url or 'SQLite in ' + str(s.data_path)}",
+        f"  printer: {s.printer} {s.paper_width_mm} mm; voice: {s.voice}",
+        f"  procedures look-up: {procedures_summary(s)}",
+    ]
+    for f in s.field_lines:
+        lines.append(f"    - {f.id}: {f.name} [{f.format}] cap {f.daily_cap or 'none'}")
+    return "\n".join(lines)
+
+
+def procedures_summary(s: Facts) -> str:
+    """Where the kiosk's procedures look-up comes from, or why it will be empty."""
+    path = s.procedures_path
+    if s.procedures_problem:
+        return f"{path}: {s.procedures_problem}"
+    if s.procedures is None:
+        return (f"none: no {path.name if path else 'procedures file'} beside this config, so the "
+                "kiosk's look-up screen is empty (copy it with the config)")
+    return f"{len(s.procedures.entries)} procedures from {path}"

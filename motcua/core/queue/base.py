@@ -1,0 +1,171 @@
+"""The engine's plumbing: one write transaction with its audit-log rows (:class:`_Tx`), runs
+again after a conflict, events handed to the publishers after the commit, and the look-ups of
+fields, counters and a counter's current ticket that every operation starts with."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time as _time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.exc import OperationalError
+
+from config.schema import CounterConfig, FieldConfig
+
+from ..storage import tables as t
+from ..storage.database import Database
+from ..storage.prepared import Prepared
+from ..storage.upsert import insert_ignore
+from .errors import QueueError
+from .events import Event, notify_events
+from .model import AT_COUNTER_STATES
+
+log = logging.getLogger(__name__)
+
+_RETRY_SQLSTATES = {"40P01", "40001"}
+"""PostgreSQL's deadlock and serialisation failures: the transaction is run again."""
+
+# Statements built once (building one costs more than running it on SQLite).
+_TICKET_BY_ID = Prepared(select(t.tickets).where(t.tickets.c.id == bindparam("b_id")))
+
+_LOCK_COUNTER = Prepared(select(t.counter_states)
+                         .where(t.counter_states.c.counter_id == bindparam("b_cid"))
+                         .with_for_update())
+
+
+class _Conflict(Exception):
+    """Another transaction won a race; the operation is run again."""
+
+
+@dataclass
+
+
+class _Tx:
+    conn: Connection
+    now: datetime  # naive UTC
+    local: datetime  # aware, centre time zone
+    day: str
+    events: list[Event] = field(default_factory=list)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    _pending: list[dict] = field(default_factory=list)
+
+    def log(self, kind: str, actor: str, *, ticket_id: int | None = None,
+            counter_id: str | None = None, **data: object) -> None:
+        """An audit-log row (and event) of this transaction; written by :meth:`flush`."""
+        self._pending.append({
+            "at": self.now, "actor": actor, "kind": kind, "ticket_id": ticket_id,
+            "counter_id": counter_id, "data": data,
+        })
+
+    def flush(self, db: Database) -> None:
+        """Append the pending audit-log rows in one statement, in order; their ids become the
+        events' ids (on PostgreSQL the same statement tells the other server processes)."""
+        if not self._pending:
+            return
+        rows = [{**r, "data": json.dumps(r["data"], ensure_ascii=False, default=str)}
+                for r in self._pending]
+        datas = [{"ticket_id": r["ticket_id"], "counter_id": r["counter_id"], **r["data"]}
+                 for r in self._pending]
+        events_json = None if db.is_sqlite else notify_events(
+            [(r["kind"], r["at"], r["actor"], d) for r, d in zip(self._pending, datas, strict=True)])
+        ids = db.append_audit(self.conn, rows, events_json)
+        for row_id, r, d in zip(ids, self._pending, datas, strict=True):
+            self.events.append(Event(id=row_id, kind=r["kind"], at=r["at"], actor=r["actor"],
+                                     data=d))
+        self._pending.clear()
+
+
+class EngineBase:
+    """The plumbing the jobs of :class:`~.engine.QueueEngine` share."""
+
+    def _clock(self) -> tuple[datetime, datetime]:
+        aware = self.clock()
+        if aware.tzinfo is None:
+            aware = aware.replace(tzinfo=UTC)
+        return aware.astimezone(UTC).replace(tzinfo=None), aware.astimezone(self.config.zone)
+
+    def today(self) -> str:
+        """The current local service day, YYYY-MM-DD."""
+        return self._clock()[1].date().isoformat()
+
+    @contextmanager
+    def _write(self) -> Iterator[_Tx]:
+        now, local = self._clock()
+        tx_events: list[Event] = []
+        with self.db.write() as conn:
+            tx = _Tx(conn, now, local, local.date().isoformat(), tx_events)
+            self._roll_day(tx)
+            yield tx
+            tx.flush(self.db)
+        for fn in tx.after_commit:
+            fn()
+        for ev in tx_events:
+            self._publish(ev)
+
+    def _run(self, op: Callable[[], object]):
+        for attempt in range(8):
+            try:
+                return op()
+            except _Conflict:
+                pass
+            except OperationalError as exc:
+                if getattr(exc.orig, "sqlstate", None) not in _RETRY_SQLSTATES:
+                    raise
+                log.warning("queue write ran into another (%s); running it again", exc.orig)
+            _time.sleep(0.002 * (attempt + 1))
+        raise RuntimeError("queue operation kept conflicting with other writers")
+
+    def _publish(self, ev: Event) -> None:
+        for fn in self.publishers:
+            try:
+                fn(ev)
+            except Exception:  # a broken subscriber must not undo a committed change
+                log.exception("event publisher failed for %s", ev.kind)
+
+    def _field(self, service_id: str) -> FieldConfig:
+        f = self._fields.get(service_id)
+        if f is None:
+            raise QueueError("unknown_field", service_id=service_id)
+        return f
+
+    def _counter(self, counter_id: str) -> CounterConfig:
+        c = self._counters.get(counter_id)
+        if c is None:
+            raise QueueError("unknown_counter", counter_id=counter_id)
+        return c
+
+    def _counter_state(self, tx: _Tx, counter_id: str):
+        conn = tx.conn
+        if counter_id not in self._counter_rows:  # rows are never deleted: insert once
+            conn.execute(insert_ignore(conn, t.counter_states, {
+                "counter_id": counter_id, "paused": False, "pause_reason": "",
+                "normals_since_priority": 0, "updated_at": tx.now,
+            }, ["counter_id"]))
+            tx.after_commit.append(lambda: self._counter_rows.add(counter_id))
+        return _LOCK_COUNTER.run(conn, {"b_cid": counter_id}).one()
+
+    def _current(self, tx: _Tx, counter_id: str):
+        state = self._counter_state(tx, counter_id)
+        if state.current_ticket_id is None:
+            raise QueueError("no_current_ticket", counter_id=counter_id)
+        row = _TICKET_BY_ID.run(tx.conn, {"b_id": state.current_ticket_id}).one()
+        if row.state not in AT_COUNTER_STATES:
+            raise QueueError("no_current_ticket", counter_id=counter_id)
+        return state, row
+
+    def _ticket_data(self, row, counter: CounterConfig | None = None) -> dict:
+        data = {"number": row.number, "service_id": row.service_id, "priority": bool(row.priority)}
+        if counter is not None:
+            data.update(counter_id=counter.id, counter_number=counter.number)
+        return data
+
+    def record(self, kind: str, actor: str, **data: object) -> Event:
+        """Append an audit-log entry for a change made outside the queue (e.g. accounts)."""
+        with self._write() as tx:
+            tx.log(kind, actor, **data)
+        return tx.events[-1]
