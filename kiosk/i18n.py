@@ -1,4 +1,5 @@
-"""Words on the kiosk screen, in Vietnamese (default) and English. No Kivy here."""
+"""Words on the kiosk screen, in Vietnamese (default) and English, from the gettext catalogues
+(:mod:`motcua.core.i18n`; stdlib gettext, no Flask). No Kivy here."""
 
 from __future__ import annotations
 
@@ -6,154 +7,82 @@ import math
 import re
 from collections.abc import Mapping
 
-LANGUAGES = ("vi", "en")
+from motcua.core.i18n import LANGUAGES, N_, NP_, Msg, raw, text, translations
 
+# The kiosk's messages by key (the .kv files and screens name them by key); words in the catalogues.
+MESSAGES: dict[str, Msg] = {
+    "home.title": N_("Mời chọn lĩnh vực để lấy số thứ tự"),
+    "home.title_priority": N_("LẤY SỐ ƯU TIÊN: mời chọn lĩnh vực"),
+    "home.priority": N_("Ưu tiên: người cao tuổi, người khuyết tật, phụ nữ mang thai"),
+    "home.priority_cancel": N_("Quay lại lấy số thường"),
+    "home.procedures": N_("Tra cứu thủ tục"),
+    "home.language": N_("English"),
+    "home.offline": N_("Mất kết nối máy chủ: số người chờ chưa cập nhật"),
+    "home.paper_out": N_("Máy in hết giấy: tạm ngừng phát số. Xin vui lòng báo cán bộ."),
+    "home.cover_open": N_("Nắp máy in đang mở: tạm ngừng phát số. Xin vui lòng báo cán bộ."),
+    "home.printer_offline": N_("Máy in không hoạt động: tạm ngừng phát số. Xin vui lòng báo cán bộ."),
+    "field.paused": N_("Tạm ngừng phát số"),
+    "field.waiting": N_("Đang chờ: {n} người"),
+    "field.wait": N_("Chờ {t}"),
+    "field.no_wait": N_("Không phải chờ"),
+    "field.closed": N_("Hết giờ lấy số"),
+    "field.hours": N_("Giờ lấy số: {hours}"),
+    "field.day_off": N_("Hôm nay không nhận số"),
+    "issuing.title": N_("Đang lấy số, xin vui lòng chờ trong giây lát..."),
+    "result.title": N_("SỐ THỨ TỰ CỦA BẠN"),
+    "result.priority": N_("SỐ ƯU TIÊN"),
+    "result.take": N_("Xin mời nhận phiếu"),
+    "result.counters": N_("Mời đến: {counters}"),
+    "result.ahead": NP_("result.ahead", "Trước bạn còn {n} người"),
+    "result.wait": N_("Thời gian chờ dự kiến: {t}"),
+    "result.not_printed": N_("Máy in đang gặp sự cố, phiếu chưa in được."),
+    "result.remember": N_("Xin ghi nhớ số này hoặc chụp ảnh mã QR để theo dõi lượt gọi."),
+    "result.done": N_("Xong"),
+    "procedures.title": N_("Tra cứu thủ tục hành chính"),
+    "procedures.documents": N_("Hồ sơ cần chuẩn bị"),
+    "procedures.time": N_("Thời hạn giải quyết"),
+    "procedures.fee": N_("Phí, lệ phí"),
+    "procedures.none": N_("Chưa có thông tin thủ tục của lĩnh vực này. Xin hỏi cán bộ tại quầy."),
+    "procedures.choose": N_("Chọn lĩnh vực"),
+    "back": N_("Về trang chủ"),
+    "error.unreachable.title": N_("Không kết nối được máy chủ"),
+    "error.unreachable": N_("Máy lấy số tạm thời không kết nối được máy chủ. Xin vui lòng báo cán bộ "
+                            "hoặc thử lại sau ít phút."),
+    "error.paper_out.title": N_("Máy in hết giấy"),
+    "error.paper_out": N_("Máy in hết giấy nên chưa lấy số được. Xin vui lòng báo cán bộ."),
+    "error.cover_open.title": NP_("error.cover_open.title", "Nắp máy in đang mở"),
+    "error.cover_open": N_("Nắp máy in đang mở nên chưa lấy số được. Xin vui lòng báo cán bộ."),
+    "error.printer_offline.title": N_("Máy in không hoạt động"),
+    "error.printer_offline": N_("Máy in đang tắt hoặc mất kết nối nên chưa lấy số được. Xin vui lòng báo "
+                                "cán bộ."),
+    "error.closed.title": N_("Lĩnh vực đã hết giờ lấy số"),
+    "error.closed": N_("Lĩnh vực này hiện không nhận số. Xin quay lại trong giờ làm việc."),
+    "error.daily_cap.title": N_("Đã hết số trong ngày"),
+    "error.daily_cap": N_("Lĩnh vực này đã hết số trong ngày hôm nay."),
+    "error.hall_full.title": N_("Đã đủ số người chờ"),
+    "error.hall_full": N_("Hiện đã đủ số người chờ. Xin vui lòng quay lại sau ít phút."),
+    "error.disk_full.title": N_("Máy chủ hết chỗ lưu trữ"),
+    "error.disk_full": N_("Máy chủ hết chỗ trống trên ổ đĩa nên chưa cấp được số. Xin vui lòng báo cán bộ."),
+    "error.refused.title": N_("Chưa lấy được số"),
+    "error.refused": N_("Máy chủ từ chối cấp số. Xin vui lòng báo cán bộ."),
+    "admin.title": N_("Nhập mã quản trị"),
+    "admin.wrong": N_("Sai mã, xin nhập lại"),
+    "admin.clear": N_("Xóa"),
+    "admin.cancel": N_("Hủy"),
+    "admin.ok": N_("Đồng ý"),
+    "admin.menu": N_("Quản trị máy lấy số"),
+    "admin.exit": N_("Thoát ứng dụng"),
+    "admin.status": N_("Máy chủ: {server} | Máy in: {printer}"),
+    "under_minute": N_("dưới 1 phút"),
+    "about": N_("khoảng {t}"),
+    "minutes": N_("{m} phút"),
+    "hours": N_("{h} giờ"),
+    "hours_minutes": N_("{h} giờ {m} phút"),
+}
+
+# Every string of each language, placeholders left in (read-only view of the catalogues).
 STRINGS: dict[str, dict[str, str]] = {
-    "vi": {
-        "home.title": "Mời chọn lĩnh vực để lấy số thứ tự",
-        "home.title_priority": "LẤY SỐ ƯU TIÊN: mời chọn lĩnh vực",
-        "home.priority": "Ưu tiên: người cao tuổi, người khuyết tật, phụ nữ mang thai",
-        "home.priority_cancel": "Quay lại lấy số thường",
-        "home.procedures": "Tra cứu thủ tục",
-        "home.language": "English",
-        "home.offline": "Mất kết nối máy chủ: số người chờ chưa cập nhật",
-        "home.paper_out": "Máy in hết giấy: tạm ngừng phát số. Xin vui lòng báo cán bộ.",
-        "home.cover_open": "Nắp máy in đang mở: tạm ngừng phát số. Xin vui lòng báo cán bộ.",
-        "home.printer_offline": "Máy in không hoạt động: tạm ngừng phát số. Xin vui lòng báo cán bộ.",
-        "field.paused": "Tạm ngừng phát số",
-        "field.waiting": "Đang chờ: {n} người",
-        "field.wait": "Chờ {t}",
-        "field.no_wait": "Không phải chờ",
-        "field.closed": "Hết giờ lấy số",
-        "field.hours": "Giờ lấy số: {hours}",
-        "field.day_off": "Hôm nay không nhận số",
-        "issuing.title": "Đang lấy số, xin vui lòng chờ trong giây lát...",
-        "result.title": "SỐ THỨ TỰ CỦA BẠN",
-        "result.priority": "SỐ ƯU TIÊN",
-        "result.take": "Xin mời nhận phiếu",
-        "result.counters": "Mời đến: {counters}",
-        "result.ahead": "Trước bạn còn {n} người",
-        "result.wait": "Thời gian chờ dự kiến: {t}",
-        "result.not_printed": "Máy in đang gặp sự cố, phiếu chưa in được.",
-        "result.remember": "Xin ghi nhớ số này hoặc chụp ảnh mã QR để theo dõi lượt gọi.",
-        "result.done": "Xong",
-        "procedures.title": "Tra cứu thủ tục hành chính",
-        "procedures.documents": "Hồ sơ cần chuẩn bị",
-        "procedures.time": "Thời hạn giải quyết",
-        "procedures.fee": "Phí, lệ phí",
-        "procedures.none": "Chưa có thông tin thủ tục của lĩnh vực này. Xin hỏi cán bộ tại quầy.",
-        "procedures.choose": "Chọn lĩnh vực",
-        "back": "Về trang chủ",
-        "error.unreachable.title": "Không kết nối được máy chủ",
-        "error.unreachable": "Máy lấy số tạm thời không kết nối được máy chủ. "
-                             "Xin vui lòng báo cán bộ hoặc thử lại sau ít phút.",
-        "error.paper_out.title": "Máy in hết giấy",
-        "error.paper_out": "Máy in hết giấy nên chưa lấy số được. Xin vui lòng báo cán bộ.",
-        "error.cover_open.title": "Nắp máy in đang mở",
-        "error.cover_open": "Nắp máy in đang mở nên chưa lấy số được. Xin vui lòng báo cán bộ.",
-        "error.printer_offline.title": "Máy in không hoạt động",
-        "error.printer_offline": "Máy in đang tắt hoặc mất kết nối nên chưa lấy số được. "
-                                 "Xin vui lòng báo cán bộ.",
-        "error.closed.title": "Lĩnh vực đã hết giờ lấy số",
-        "error.closed": "Lĩnh vực này hiện không nhận số. Xin quay lại trong giờ làm việc.",
-        "error.daily_cap.title": "Đã hết số trong ngày",
-        "error.daily_cap": "Lĩnh vực này đã hết số trong ngày hôm nay.",
-        "error.hall_full.title": "Đã đủ số người chờ",
-        "error.hall_full": "Hiện đã đủ số người chờ. Xin vui lòng quay lại sau ít phút.",
-        "error.disk_full.title": "Máy chủ hết chỗ lưu trữ",
-        "error.disk_full": "Máy chủ hết chỗ trống trên ổ đĩa nên chưa cấp được số. "
-                           "Xin vui lòng báo cán bộ.",
-        "error.refused.title": "Chưa lấy được số",
-        "error.refused": "Máy chủ từ chối cấp số. Xin vui lòng báo cán bộ.",
-        "admin.title": "Nhập mã quản trị",
-        "admin.wrong": "Sai mã, xin nhập lại",
-        "admin.clear": "Xóa",
-        "admin.cancel": "Hủy",
-        "admin.ok": "Đồng ý",
-        "admin.menu": "Quản trị máy lấy số",
-        "admin.exit": "Thoát ứng dụng",
-        "admin.status": "Máy chủ: {server} | Máy in: {printer}",
-        "under_minute": "dưới 1 phút",
-        "about": "khoảng {t}",
-        "minutes": "{m} phút",
-        "hours": "{h} giờ",
-        "hours_minutes": "{h} giờ {m} phút",
-    },
-    "en": {
-        "home.title": "Please choose a field to get your number",
-        "home.title_priority": "PRIORITY NUMBER: please choose a field",
-        "home.priority": "Priority: elderly, people with disabilities, pregnant women",
-        "home.priority_cancel": "Back to normal numbers",
-        "home.procedures": "Look up procedures",
-        "home.language": "Tiếng Việt",
-        "home.offline": "No connection to the server: waiting figures are not up to date",
-        "home.paper_out": "The printer is out of paper: no numbers for now. Please tell a member "
-                          "of staff.",
-        "home.cover_open": "The printer cover is open: no numbers for now. Please tell a member "
-                           "of staff.",
-        "home.printer_offline": "The printer is not working: no numbers for now. Please tell a "
-                                "member of staff.",
-        "field.paused": "No numbers for now",
-        "field.waiting": "Waiting: {n}",
-        "field.wait": "Wait: {t}",
-        "field.no_wait": "No wait",
-        "field.closed": "Closed for numbers",
-        "field.hours": "Numbers: {hours}",
-        "field.day_off": "No numbers today",
-        "issuing.title": "Getting your number, please wait a moment...",
-        "result.title": "YOUR NUMBER",
-        "result.priority": "PRIORITY NUMBER",
-        "result.take": "Please take your ticket",
-        "result.counters": "Please go to: {counters}",
-        "result.ahead": "People ahead of you: {n}",
-        "result.wait": "Estimated wait: {t}",
-        "result.not_printed": "The printer has a problem: the ticket could not be printed.",
-        "result.remember": "Please remember this number or photograph the QR code to follow your turn.",
-        "result.done": "Done",
-        "procedures.title": "Administrative procedures",
-        "procedures.documents": "Documents to bring",
-        "procedures.time": "Processing time",
-        "procedures.fee": "Fee",
-        "procedures.none": "No procedures listed for this field yet. Please ask at the counter.",
-        "procedures.choose": "Choose a field",
-        "back": "Back to start",
-        "error.unreachable.title": "No connection to the server",
-        "error.unreachable": "The kiosk cannot reach the server right now. "
-                             "Please tell a staff member or try again in a few minutes.",
-        "error.paper_out.title": "The printer is out of paper",
-        "error.paper_out": "The printer is out of paper, so no number can be given. "
-                           "Please tell a staff member.",
-        "error.cover_open.title": "The printer cover is open",
-        "error.cover_open": "The printer cover is open, so no number can be given. "
-                            "Please tell a staff member.",
-        "error.printer_offline.title": "The printer is not working",
-        "error.printer_offline": "The printer is off or disconnected, so no number can be given. "
-                                 "Please tell a staff member.",
-        "error.closed.title": "This field is closed",
-        "error.closed": "This field is not giving numbers now. Please come back during opening hours.",
-        "error.daily_cap.title": "No more numbers today",
-        "error.daily_cap": "This field has given all its numbers for today.",
-        "error.hall_full.title": "The hall is full",
-        "error.hall_full": "Enough people are waiting already. Please come back in a few minutes.",
-        "error.disk_full.title": "The server's disk is full",
-        "error.disk_full": "The server has no storage space left, so no number can be given. "
-                           "Please tell a staff member.",
-        "error.refused.title": "No number given",
-        "error.refused": "The server refused to give a number. Please tell a staff member.",
-        "admin.title": "Enter the admin PIN",
-        "admin.wrong": "Wrong PIN, please try again",
-        "admin.clear": "Clear",
-        "admin.cancel": "Cancel",
-        "admin.ok": "OK",
-        "admin.menu": "Kiosk administration",
-        "admin.exit": "Exit the kiosk",
-        "admin.status": "Server: {server} | Printer: {printer}",
-        "under_minute": "under 1 min",
-        "about": "about {t}",
-        "minutes": "{m} min",
-        "hours": "{h} h",
-        "hours_minutes": "{h} h {m} min",
-    },
+    lang: {key: raw(msg, translations(lang)) for key, msg in MESSAGES.items()} for lang in LANGUAGES
 }
 
 
@@ -163,9 +92,8 @@ def strings(language: str) -> Mapping[str, str]:
 
 
 def tr(language: str, key: str, **values: object) -> str:
-    """One string, formatted; a missing English string falls back to Vietnamese."""
-    text = STRINGS.get(language, STRINGS["vi"]).get(key) or STRINGS["vi"][key]
-    return text.format(**values) if values else text
+    """One string, formatted (a count chosen by ``n``); an unknown language gets Vietnamese."""
+    return text(MESSAGES[key], language, **values)
 
 
 def keep_together(name: str, max_len: int = 14) -> str:

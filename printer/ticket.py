@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
+from motcua.core.i18n import N_, Msg, raw, translations
+
 if TYPE_CHECKING:
     from config import Config
 
@@ -49,38 +51,27 @@ class TicketInfo:
         return self.issued_at.astimezone(ZoneInfo(self.timezone))
 
 
-LABELS: dict[str, dict[str, str]] = {
-    "vi": {
-        "title": "SỐ THỨ TỰ",
-        "priority": "ƯU TIÊN",
-        "ahead": "Trước bạn còn\u00a0{n}\u00a0người",
-        "wait": "Thời\u00a0gian\u00a0chờ\u00a0dự\u00a0kiến: {t}",
-        "issued": "In lúc\u00a0{time} ngày\u00a0{date}",
-        "scan": "Quét mã QR để theo dõi lượt gọi số",
-        "under_minute": "dưới\u00a01\u00a0phút",
-        "about": "khoảng\u00a0{t}",
-        "minutes": "{m}\u00a0phút",
-        "hours": "{h}\u00a0giờ",
-        "hours_minutes": "{h}\u00a0giờ\u00a0{m}\u00a0phút",
-    },
-    "en": {
-        "title": "YOUR NUMBER",
-        "priority": "PRIORITY",
-        "ahead": "People ahead of you:\u00a0{n}",
-        "wait": "Estimated\u00a0wait: {t}",
-        "issued": "Issued at\u00a0{time} on\u00a0{date}",
-        "scan": "Scan the QR code to follow your turn",
-        "under_minute": "under\u00a01\u00a0min",
-        "about": "about\u00a0{t}",
-        "minutes": "{m}\u00a0min",
-        "hours": "{h}\u00a0h",
-        "hours_minutes": "{h}\u00a0h\u00a0{m}\u00a0min",
-    },
+# The ticket's words by key, from the gettext catalogues (:mod:`motcua.core.i18n`). Words around
+# numbers are joined by no-break spaces so that they never wrap apart.
+MESSAGES: dict[str, Msg] = {
+    "title": N_("SỐ THỨ TỰ"),
+    "priority": N_("ƯU TIÊN"),
+    "ahead": N_("Trước bạn còn\u00a0{n}\u00a0người"),
+    "wait": N_("Thời\u00a0gian\u00a0chờ\u00a0dự\u00a0kiến: {t}"),
+    "issued": N_("In lúc\u00a0{time} ngày\u00a0{date}"),
+    "scan": N_("Quét mã QR để theo dõi lượt gọi số"),
+    "under_minute": N_("dưới\u00a01\u00a0phút"),
+    "about": N_("khoảng\u00a0{t}"),
+    "minutes": N_("{m}\u00a0phút"),
+    "hours": N_("{h}\u00a0giờ"),
+    "hours_minutes": N_("{h}\u00a0giờ\u00a0{m}\u00a0phút"),
 }
 
 
 def labels(language: str) -> Mapping[str, str]:
-    return LABELS.get(language, LABELS["vi"])
+    """The ticket's words in ``language`` (Vietnamese for an unknown one), placeholders left in."""
+    trans = translations(language)
+    return {key: raw(msg, trans) for key, msg in MESSAGES.items()}
 
 
 def format_wait(seconds: int, language: str = "vi") -> str:

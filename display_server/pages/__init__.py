@@ -7,13 +7,14 @@ from flask import Flask
 
 from . import admin, counter, display, track
 from .common import asset, config, lang_url
-from .i18n import LANGS, current_lang, remember_lang, t
+from .i18n import LANGS, current_lang, init_app, remember_lang, t
 
 BLUEPRINTS = (display.bp, counter.bp, track.bp, admin.bp)
 
 
 def register(app: Flask) -> None:
     """Add the page blueprints, the language cookie and the template helpers to ``app``."""
+    init_app(app)  # Flask-Babel; its locale selector is current_lang
     for bp in BLUEPRINTS:
         app.register_blueprint(bp)
     app.after_request(remember_lang)  # a no-op unless a page chose a language with ?lang=

@@ -16,7 +16,7 @@ from motcua.core.queue.events import KINDS
 
 from ..api.admin import dashboard_data
 from ..auth import csrf
-from . import admin_strings  # noqa: F401  (adds the admin strings to i18n.STRINGS)
+from . import admin_strings  # noqa: F401  (adds the admin messages to i18n.MESSAGES)
 from .common import config, error_page, field_names, page_officer, svc
 from .i18n import current_lang, strings, t
 

@@ -16,7 +16,7 @@ from motcua.core.storage import tables as tb
 
 from .admin import bp
 from .common import config, field_name, svc
-from .i18n import STRINGS, current_lang, t
+from .i18n import MESSAGES, current_lang, t
 
 PAGE_SIZE = 50
 
@@ -146,7 +146,7 @@ def describe(kind: str, data: dict) -> str:
 def kind_label(kind: str) -> str:
     """A kind's name in the page's language (unknown kinds as they are)."""
     key = "adm_kind_" + kind.replace(".", "_")
-    return t(key) if key in STRINGS["vi"] else kind
+    return t(key) if key in MESSAGES else kind
 
 
 def audit_page(kind: str | None, before: int | None, after: int | None) -> AuditPage:

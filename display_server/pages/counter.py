@@ -19,7 +19,7 @@ from .common import (
     safe_next,
     svc,
 )
-from .i18n import PAUSE_REASONS, STRINGS, current_lang, t, tn
+from .i18n import PAUSE_REASONS, current_lang, strings, t, tn
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 
@@ -28,7 +28,7 @@ WORK_STRINGS = (
     "no_missed", "call_again", "count_done", "count_skipped", "count_transferred",
     "rating_received", "rating_received_nonumber", "paused_banner", "pause", "resume",
     "priority", "error_generic", "error_network", "session_expired", "transfer_title",
-    "people", "people_one", "dossier_saved", "printer_alert_paper_out", "printer_alert_cover_open",
+    "people", "dossier_saved", "printer_alert_paper_out", "printer_alert_cover_open",
     "printer_alert_offline", "recalled_ok", "transferred_ok", "dossier_too_long",
 )
 
@@ -109,7 +109,7 @@ def work(counter_id: str):
         "counter": {"id": counter.id, "number": counter.number},
         "fields": field_names(),
         "levels": levels,
-        "strings": {k: STRINGS[lang][k] for k in WORK_STRINGS},
+        "strings": strings(*WORK_STRINGS),
     }
     others = [c for c in cfg.counters if c.id != counter.id]
     return render_template("counter/work.html", officer=officer, counter=counter, boot=boot,

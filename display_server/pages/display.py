@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, render_template
 from motcua.core.queue.events import KINDS
 
 from .common import config, field_names, not_found, svc
-from .i18n import STRINGS, current_lang, t
+from .i18n import current_lang, strings, t
 
 bp = Blueprint("display", __name__)
 
@@ -25,7 +25,7 @@ def _boot(**extra: object) -> dict:
         "keepalive_s": current_app.config["SSE_KEEPALIVE_S"],
         "kinds": list(KINDS),
         "fields": field_names(),
-        "strings": {k: STRINGS[lang][k] for k in SCREEN_STRINGS},
+        "strings": strings(*SCREEN_STRINGS),
         **extra,
     }
 

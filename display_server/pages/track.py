@@ -13,7 +13,7 @@ from .i18n import current_lang, strings, t
 bp = Blueprint("track", __name__)
 
 TRACK_STRINGS = ("state_waiting", "state_transferred", "state_called", "state_done",
-                 "state_skipped", "state_expired", "ahead", "ahead_one", "ahead_none", "estimate", "minutes",
+                 "state_skipped", "state_expired", "ahead", "ahead_none", "estimate", "minutes",
                  "under_minute", "skipped_help", "done_help", "updated_at",
                  "transferred_to_counter", "transferred_to_field")
 

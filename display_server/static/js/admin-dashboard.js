@@ -57,7 +57,7 @@
     if (s < 60) return fmt(S.adm_ago_s, { n: s });
     if (s < 3600) return fmt(S.adm_ago_min, { n: Math.floor(s / 60) });
     if (s < 86400) return fmt(S.adm_ago_h, { n: Math.floor(s / 3600) });
-    return fmt(S.adm_ago_d, { n: Math.floor(s / 86400) });
+    return Motcua.count(S, "adm_ago_d", Math.floor(s / 86400));
   }
   // as the kiosk and the ticket say it: under a minute, else whole minutes up, 5-minute steps
   function waitText(seconds) {
@@ -143,7 +143,7 @@
       parts.push(badge(kind, S[key] || st));
     } else {
       parts.push(el("span", "", fmt(S.adm_backlog, { n: d.outbox_backlog === null || d.outbox_backlog === undefined ? "–" : d.outbox_backlog })));
-      parts.push(d.dead_letters ? badge("bad", fmt(S.adm_dead_letters, { n: d.dead_letters }))
+      parts.push(d.dead_letters ? badge("bad", Motcua.count(S, "adm_dead_letters", d.dead_letters))
         : el("span", "muted", S.adm_no_dead));
     }
     if (d.version) parts.push(el("span", "muted detail", fmt(S.adm_version, { v: d.version })));

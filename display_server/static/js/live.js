@@ -27,8 +27,8 @@
     });
   };
 
-  /** A count in words: ``key_one`` for exactly one where the language has it ("1 person"),
-   * else ``key`` ("{n} people"). */
+  /** A count in words: ``key_one`` for exactly one ("1 person"), else ``key`` ("{n} people"):
+   * the catalogue's plural forms, put in the boot JSON by the server (pages/i18n.strings). */
   Motcua.count = function (S, key, n) {
     var one = S[key + "_one"];
     return Motcua.fmt(n === 1 && one ? one : S[key], { n: n });
