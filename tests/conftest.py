@@ -108,17 +108,16 @@ def utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC)
 
 
-# -- a real server process on 127.0.0.1 ------------------------------------------------------------
-import os  # noqa: E402
+# -- the display server: a process on 127.0.0.1, or the app in the test's process ----------------
 import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 
-KIOSK_TOKEN = "demo-kiosk-1-token-not-secret"
-RATING_TOKEN = "demo-rating-1-token-not-secret"  # buttons of quay-1 and quay-2
-RATING2_TOKEN = "demo-rating-2-token-not-secret"  # quay-3..quay-5
+from tests.clients import KIOSK, RATING1, RATING2, Api  # noqa: E402
+from tests.servers import AppServer, LiveServer, environment, route_requests, spawn_server  # noqa: E402
+
+KIOSK_TOKEN = KIOSK
+RATING_TOKEN = RATING1  # buttons of quay-1 and quay-2
+RATING2_TOKEN = RATING2  # quay-3..quay-5
 
 
 def wait_for(condition: Callable[[], object], what: str, timeout_s: float = 10.0) -> None:
@@ -148,72 +147,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@dataclass
-class LiveServer:
-    """``motcua server`` running as a child process on 127.0.0.1."""
-
-    url: str
-    port: int
-    data_dir: Path
-    config_path: Path
-    process: subprocess.Popen
-    env: dict
-    log_path: Path | None = None  # where its log lines go (else nowhere)
-
-    def api(self, path: str) -> str:
-        return f"{self.url}/api/v1{path}"
-
-    def motcua(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "motcua", *args], input=stdin, env=self.env,
-                              capture_output=True, text=True, timeout=60)
-
-    def add_officer(self, username: str, password: str = "matkhau-123", *, role: str = "officer",
-                    counters: str = "", full_name: str = "") -> None:
-        args = ["officer", "add", username, "--role", role, "--password-stdin"]
-        if counters:
-            args += ["--counters", counters]
-        if full_name:
-            args += ["--full-name", full_name]
-        r = self.motcua(*args, stdin=password + "\n")
-        assert r.returncode == 0, r.stderr
-
-    def start(self) -> None:
-        self.process = _spawn_server(self.port, self.env, self.log_path)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
-
-
-def _spawn_server(port: int, env: dict, log_path: Path | None = None) -> subprocess.Popen:
-    with open(log_path or os.devnull, "a") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "motcua", "server", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdout=log, stderr=subprocess.PIPE, text=True)
-    import urllib.request
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited: {proc.stderr.read()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("server did not start in 30 s")
-
-
-def make_live_server(tmp: Path, *, config_text: str | None = None, keepalive_s: float = 1.0,
-                     log_path: Path | None = None) -> LiveServer:
-    """Start a server on a free port with the demo config (or ``config_text``) in ``tmp``; its
-    log lines go to ``log_path`` when given."""
+def write_config(tmp: Path, *, config_text: str | None = None,
+                 keepalive_s: float = 1.0) -> tuple[int, Path, Path, dict]:
+    """The demo config (or ``config_text``) for a server on a free port, written to ``tmp``:
+    the port, the data directory, the config file and the environment of its commands."""
     data = tmp / "data"
     data.mkdir(parents=True, exist_ok=True)
     port = free_port()
@@ -224,16 +161,27 @@ def make_live_server(tmp: Path, *, config_text: str | None = None, keepalive_s: 
     text = text.replace("[display]\n", "[display]\nphone_refresh_s = 1\n", 1)
     config_path = tmp / "motcua.toml"
     config_path.write_text(text, encoding="utf-8")
-    env = {**os.environ, "MOTCUA_CONFIG": str(config_path), "MOTCUA_DATA_DIR": str(data)}
-    proc = _spawn_server(port, env, log_path)
-    return LiveServer(f"http://127.0.0.1:{port}", port, data, config_path, proc, env, log_path)
+    return port, data, config_path, environment(config_path, data)
 
 
-@pytest.fixture
-def live_server(tmp_path: Path):
-    """A fresh server (own database) per test, with officer ``an`` (quay-1, quay-2) and admin
-    ``admin``; passwords ``matkhau-123``."""
-    server = make_live_server(tmp_path)
+def make_live_server(tmp: Path, *, config_text: str | None = None, keepalive_s: float = 1.0,
+                     log_path: Path | None = None) -> LiveServer:
+    """Start a server on a free port with the demo config (or ``config_text``) in ``tmp``; its
+    log lines go to ``log_path`` when given."""
+    port, data, config_path, env = write_config(tmp, config_text=config_text,
+                                                keepalive_s=keepalive_s)
+    return LiveServer(f"http://127.0.0.1:{port}", port, data, config_path, env,
+                      spawn_server(port, env, log_path), log_path)
+
+
+def make_app_server(tmp: Path, *, config_text: str | None = None) -> AppServer:
+    """:func:`make_live_server`, but in this process (see tests/servers.py)."""
+    port, data, config_path, env = write_config(tmp, config_text=config_text)
+    return AppServer.start(f"http://127.0.0.1:{port}", port, data, config_path, env)
+
+
+def _with_officers(server):
+    """Yield ``server`` with officer ``an`` (quay-1, quay-2) and admin ``admin``; stop it after."""
     try:
         server.add_officer("an", counters="quay-1,quay-2", full_name="Nguyễn Văn An")
         server.add_officer("admin", role="admin", full_name="Trần Thị Bình")
@@ -243,18 +191,65 @@ def live_server(tmp_path: Path):
 
 
 @pytest.fixture
+def live_server(tmp_path: Path):
+    """A fresh server process (own database) per test, with officer ``an`` (quay-1, quay-2)
+    and admin ``admin``; passwords ``matkhau-123``. For event streams, processes and crashes:
+    plain requests and answers go to :func:`app_server`."""
+    yield from _with_officers(make_live_server(tmp_path))
+
+
+@pytest.fixture
+def app_server(tmp_path: Path, monkeypatch):
+    """:func:`live_server` in this process: every ``requests`` call to its URL goes to the app
+    through Flask's test client (tests/servers.py)."""
+    route_requests(monkeypatch)
+    yield from _with_officers(make_app_server(tmp_path))
+
+
+@pytest.fixture
+def http_server(request):
+    """The server the HTTP clients (:func:`api`, the pages' ``web``) talk to: :func:`app_server`,
+    or :func:`live_server` for a test or module marked ``live`` (event streams, processes)."""
+    live = request.node.get_closest_marker("live") is not None
+    return request.getfixturevalue("live_server" if live else "app_server")
+
+
+@pytest.fixture
+def api(http_server) -> Api:
+    """The JSON API of :func:`http_server` as the kiosk, the rating stations, and logged in as
+    ``an`` and ``admin``."""
+    a = Api(http_server)
+    a.login("an")
+    a.login("admin")
+    return a
+
+
+def _servers(tmp_path: Path, make: Callable[..., LiveServer | AppServer]):
+    """``start(config_text)`` for the test (each server in a folder of its own); stops them after."""
+    started: list = []
+
+    def start(config_text: str | None = None):
+        started.append(make(tmp_path / f"s{len(started)}", config_text=config_text))
+        return started[-1]
+
+    try:
+        yield start
+    finally:
+        for server in started:
+            server.stop()
+
+
+@pytest.fixture
 def start_server(tmp_path: Path):
     """Start servers with a config of the test's own: ``start_server(config_text)``."""
-    started: list[LiveServer] = []
+    yield from _servers(tmp_path, make_live_server)
 
-    def start(config_text: str | None = None) -> LiveServer:
-        server = make_live_server(tmp_path / f"s{len(started)}", config_text=config_text)
-        started.append(server)
-        return server
 
-    yield start
-    for server in started:
-        server.stop()
+@pytest.fixture
+def start_app(tmp_path: Path, monkeypatch):
+    """:func:`start_server` in this process: ``start_app(config_text)``."""
+    route_requests(monkeypatch)
+    yield from _servers(tmp_path, make_app_server)
 
 
 @pytest.fixture

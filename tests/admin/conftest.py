@@ -1,17 +1,13 @@
-"""Fixtures for the admin tests: a live server with admin ``admin`` (Trần Thị Bình) and officer
-``an`` (quay-1, quay-2), and HTTP clients that log in through the form. The admin pages' browser
-tests are in tests/ui/test_admin.py (one Playwright driver per process)."""
+"""Fixtures for the admin tests: browsers that log in through the form, against ``http_server``
+(tests/conftest.py: the app in the test's process, with admin ``admin``, Trần Thị Bình, and
+officer ``an``, quay-1 and quay-2); ``api`` there is the JSON API. The admin pages' browser tests
+are in tests/ui/test_admin.py (one Playwright driver per process)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from tests.pages.conftest import Browser
-from tests.server.conftest import Api
-
-CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+from tests.clients import CSRF_META, Browser
 
 
 class AdminBrowser(Browser):
@@ -30,9 +26,9 @@ class AdminBrowser(Browser):
 
 
 @pytest.fixture
-def web(live_server):
+def web(http_server):
     """Make a new, logged-out :class:`AdminBrowser`."""
-    return lambda: AdminBrowser(live_server.url)
+    return lambda: AdminBrowser(http_server.url)
 
 
 @pytest.fixture
@@ -42,11 +38,3 @@ def admin(web) -> AdminBrowser:
     assert r.status_code == 302, r.text
     return b
 
-
-@pytest.fixture
-def api(live_server) -> Api:
-    """The JSON API as the kiosk, the rating stations, ``an`` and ``admin``."""
-    a = Api(live_server)
-    a.login("an")
-    a.login("admin")
-    return a

@@ -20,12 +20,12 @@ def _result(page: str) -> str:
     return re.sub(r"\s+", " ", m.group(0))
 
 
-def test_config_page_shows_summary_and_file_with_tokens_masked(admin, live_server) -> None:
-    text = live_server.config_path.read_text(encoding="utf-8")
+def test_config_page_shows_summary_and_file_with_tokens_masked(admin, http_server) -> None:
+    text = http_server.config_path.read_text(encoding="utf-8")
     text = text.replace("[server]\n", '[server]\nsecret_key = "khoa-bi-mat-cua-may-chu"\n')
     text = text.replace('url = ""', 'url = "postgresql://motcua:mat-khau-csdl@127.0.0.1/motcua"')
     text = text.replace('admin_pin = "1234"', 'admin_pin = "987654"')
-    live_server.config_path.write_text(text, encoding="utf-8")
+    http_server.config_path.write_text(text, encoding="utf-8")
 
     page = admin.get("/admin/config").text
     for secret in (*SECRETS, "khoa-bi-mat-cua-may-chu", "mat-khau-csdl", "987654"):
@@ -36,13 +36,13 @@ def test_config_page_shows_summary_and_file_with_tokens_masked(admin, live_serve
     assert "Trung tâm: Bộ phận Một cửa UBND xã Phú Hòa" in page
     assert "Ưu tiên: một số ưu tiên sau mỗi 3 số thường" in page
     assert "priority:" not in page and "cap none" not in page
-    assert str(live_server.config_path.resolve()) in page
+    assert str(http_server.config_path.resolve()) in page
     assert "[[devices]]" in page and "Nút đánh giá quầy 1-2" in page  # the rest is shown as is
 
 
-def test_reload_with_an_invalid_file_shows_the_problems_and_keeps_running(admin, api, live_server) -> None:
-    good = live_server.config_path.read_text(encoding="utf-8")
-    live_server.config_path.write_text(good.replace('priority_policy = "every_n"', 'priority_policy = "x"')
+def test_reload_with_an_invalid_file_shows_the_problems_and_keeps_running(admin, api, http_server) -> None:
+    good = http_server.config_path.read_text(encoding="utf-8")
+    http_server.config_path.write_text(good.replace('priority_policy = "every_n"', 'priority_policy = "x"')
                                        .replace("calls_before_skip = 2", "calls_before_skip = -1"),
                                        encoding="utf-8")
     result = _result(admin.form("/admin/config/reload").text)
@@ -52,14 +52,14 @@ def test_reload_with_an_invalid_file_shows_the_problems_and_keeps_running(admin,
     assert [c["id"] for c in api.get("/display").json()["counters"]][2] == "quay-3"
     assert api.issue("dat-dai")["number"] == "3001"
 
-    live_server.config_path.write_text("[centre\nname=", encoding="utf-8")
+    http_server.config_path.write_text("[centre\nname=", encoding="utf-8")
     assert "not valid TOML" in _result(admin.form("/admin/config/reload").text)
 
 
-def test_reload_with_a_valid_changed_file_asks_for_a_restart(admin, live_server) -> None:
+def test_reload_with_a_valid_changed_file_asks_for_a_restart(admin, http_server) -> None:
     assert "giống cấu hình đang chạy" in _result(admin.form("/admin/config/reload").text)
-    text = live_server.config_path.read_text(encoding="utf-8")
-    live_server.config_path.write_text(text.replace("target_wait_minutes = 20", "target_wait_minutes = 25")
+    text = http_server.config_path.read_text(encoding="utf-8")
+    http_server.config_path.write_text(text.replace("target_wait_minutes = 20", "target_wait_minutes = 25")
                                        .replace("recent_calls = 6", "recent_calls = 8"), encoding="utf-8")
     result = _result(admin.form("/admin/config/reload").text)
     assert "hợp lệ và có thay đổi" in result

@@ -106,6 +106,7 @@ def test_unknown_officer_is_a_404(admin) -> None:
     assert admin.form("/admin/officers/khong-co/active", {"active": "0"}).status_code == 404
 
 
+@pytest.mark.live
 def test_account_changes_are_audited_but_never_streamed(admin, live_server) -> None:
     """Account changes are in the audit log, with the admin as actor, and not on the public stream."""
     import requests

@@ -352,11 +352,11 @@ def test_home_without_the_server_shows_the_config(make, server):
     assert all(t.waiting is None and t.open for t in state.fields)  # demo: open 24 h
 
 
-# -- the real client against a real server ------------------------------------------------------
+# -- the real client against the real app: a server process, or the app in this process -----------
 
 
-def _live(server_url: str, live, **kw) -> KioskController:
-    cfg = load_config(live.config_path, env={"MOTCUA_DATA_DIR": str(live.data_dir)})
+def _live(server_url: str, server, **kw) -> KioskController:
+    cfg = load_config(server.config_path, env={"MOTCUA_DATA_DIR": str(server.data_dir)})
     client = ServerClient(server_url, KIOSK_TOKEN, timeout_s=5)
     prn = open_printer(cfg.printer, data_dir=cfg.data_path)
     return KioskController(cfg, client, prn, **kw)
@@ -378,10 +378,10 @@ def test_real_client_and_preview_printer_against_a_live_server(live_server):
 
 
 @pytest.mark.slow
-def test_real_client_retries_then_gives_the_unreachable_screen(live_server):
+def test_real_client_retries_then_gives_the_unreachable_screen(app_server):
     dead = "http://127.0.0.1:9"  # discard port: nothing listens
     sleeps: list[float] = []
-    ctl = _live(dead, live_server, sleep=sleeps.append)
+    ctl = _live(dead, app_server, sleep=sleeps.append)
     out = ctl.issue("ho-tich")
     assert isinstance(out, Refused) and out.kind == "unreachable"
     assert len(sleeps) == ctl.attempts - 1
@@ -389,12 +389,12 @@ def test_real_client_retries_then_gives_the_unreachable_screen(live_server):
 
 
 @pytest.mark.slow
-def test_real_server_refusals(start_server, demo_config_text):
+def test_real_server_refusals(start_app, demo_config_text):
     text = demo_config_text.replace("daily_cap = 200", "daily_cap = 1").replace(
         'name = "Đất đai"', 'name = "Đất đai"\nhours = { mon = [], tue = [], wed = [], thu = [], '
                            'fri = [], sat = [], sun = [] }')
-    live = start_server(text)
-    ctl = _live(live.url, live)
+    server = start_app(text)
+    ctl = _live(server.url, server)
     assert ctl.issue("ho-tich").printed
     capped = ctl.issue("ho-tich")
     assert capped.kind == "daily_cap" and "hết số" in capped.text("vi")
@@ -402,7 +402,7 @@ def test_real_server_refusals(start_server, demo_config_text):
     assert closed.kind == "closed" and "Hôm nay không nhận số" in closed.text("vi")
     assert ctl.home().tile("dat-dai").open is False
 
-    full = start_server(demo_config_text.replace("max_waiting = 0", "max_waiting = 1"))
+    full = start_app(demo_config_text.replace("max_waiting = 0", "max_waiting = 1"))
     ctl = _live(full.url, full)
     assert ctl.issue("chung-thuc").printed
     out = ctl.issue("kinh-doanh")

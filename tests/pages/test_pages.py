@@ -1,4 +1,5 @@
-"""The HTML pages over HTTP against a real server: language, login, CSRF, access, 404s."""
+"""The HTML pages over HTTP (the app in the test's process; the event stream from a real server):
+language, login, CSRF, access, 404s."""
 
 from __future__ import annotations
 
@@ -187,8 +188,8 @@ def test_events_stream_sends_keepalive_events(live_server) -> None:
     assert data["server_time"].endswith("+00:00")
 
 
-def test_counter_chooser_keys_are_the_counters_numbers(web, live_server) -> None:
-    live_server.add_officer("binh", counters="quay-3,quay-5", full_name="Trần Văn Bình")
+def test_counter_chooser_keys_are_the_counters_numbers(web, http_server) -> None:
+    http_server.add_officer("binh", counters="quay-3,quay-5", full_name="Trần Văn Bình")
     b = web()
     b.login("binh")
     page = b.get("/counter").text
@@ -197,8 +198,8 @@ def test_counter_chooser_keys_are_the_counters_numbers(web, live_server) -> None
     assert keys == badges == ["3", "5"]  # not list positions 1 and 2
 
 
-def test_an_officer_with_one_counter_goes_straight_to_it(web, live_server) -> None:
-    live_server.add_officer("chi", counters="quay-4", full_name="Lê Thị Chi")
+def test_an_officer_with_one_counter_goes_straight_to_it(web, http_server) -> None:
+    http_server.add_officer("chi", counters="quay-4", full_name="Lê Thị Chi")
     b = web()
     b.login("chi")
     r = b.get("/counter", allow_redirects=False)

@@ -1,4 +1,5 @@
-"""Report routes over HTTP against a real server: admins only, 400s in Vietnamese, downloads."""
+"""Report routes over HTTP (the app in the test's process): admins only, 400s in Vietnamese,
+downloads."""
 
 from __future__ import annotations
 
@@ -11,18 +12,10 @@ import jsonschema
 import openpyxl
 import pytest
 
-from tests.server.conftest import Api
+from tests.clients import Api
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PATHS = ("/reports/satisfaction", "/reports/waiting", "/reports/dissatisfied")
-
-
-@pytest.fixture
-def api(live_server) -> Api:
-    a = Api(live_server)
-    a.login("an")
-    a.login("admin")
-    return a
 
 
 def today() -> str:

@@ -1,4 +1,4 @@
-"""API v1 against a real server process on 127.0.0.1."""
+"""API v1 over HTTP, answered by the app in the test's process (tests/servers.py)."""
 
 from __future__ import annotations
 
@@ -92,8 +92,8 @@ def test_pause_resume(api) -> None:
 KIOSK_AUTH = {"Authorization": "Bearer demo-kiosk-1-token-not-secret"}
 
 
-def test_hall_full_over_http(start_server, demo_config_text) -> None:
-    server = start_server(demo_config_text.replace("max_waiting = 0", "max_waiting = 1"))
+def test_hall_full_over_http(start_app, demo_config_text) -> None:
+    server = start_app(demo_config_text.replace("max_waiting = 0", "max_waiting = 1"))
     ok = requests.post(server.api("/tickets"), json={"service_id": "ho-tich"}, headers=KIOSK_AUTH,
                        timeout=5)
     assert ok.status_code == 201
@@ -104,11 +104,11 @@ def test_hall_full_over_http(start_server, demo_config_text) -> None:
     assert err["code"] == "hall_full" and "chờ" in err["message"]
 
 
-def test_closed_field_over_http(start_server, demo_config_text) -> None:
+def test_closed_field_over_http(start_app, demo_config_text) -> None:
     text = demo_config_text
     for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
         text = text.replace(f'{day} = "00:00-24:00"', f"{day} = []")
-    server = start_server(text)
+    server = start_app(text)
     r = requests.post(server.api("/tickets"), json={"service_id": "ho-tich"}, headers=KIOSK_AUTH,
                       timeout=5)
     assert r.status_code == 409 and r.json()["error"]["code"] == "closed"

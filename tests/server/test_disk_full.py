@@ -24,8 +24,8 @@ from kiosk.client import ServerClient
 from kiosk.controller import KioskController, Refused
 from motcua.core.storage import Database
 from printer import open_printer
+from tests.clients import Api
 from tests.conftest import KIOSK_TOKEN, make_live_server
-from tests.server.conftest import Api
 
 DISK_MB = 8
 

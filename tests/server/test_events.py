@@ -6,9 +6,12 @@ import json
 import socket
 import threading
 
+import pytest
 import requests
 
 from tests.conftest import reset, wait_for
+
+pytestmark = pytest.mark.live  # event streams: a real server process
 
 
 class SseReader:

@@ -7,8 +7,8 @@ import json
 import requests
 
 from display_server.events.slots import StreamSlots, stream_limit
+from tests.clients import Api
 from tests.conftest import open_stream, reset, wait_for
-from tests.server.conftest import Api
 
 THREADS = 12
 LIMIT = 8  # stream_limit(12): 4 threads stay for requests

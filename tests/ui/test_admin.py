@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from tests.server.conftest import KIOSK, RATING1, Api
+from tests.clients import KIOSK, RATING1, Api
 from tests.ui.conftest import wait_for_js
 
 expect = pytest.importorskip(

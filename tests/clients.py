@@ -1,16 +1,21 @@
-"""Helpers for API tests against the live server."""
+"""HTTP clients for the tests, against a live server or one in this process (the same code):
+:class:`Api`, the JSON API with bearer tokens; :class:`Browser`, a person's cookie session on
+the pages, logging in through the form."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 
-import pytest
 import requests
 
 KIOSK = "demo-kiosk-1-token-not-secret"
 RATING1 = "demo-rating-1-token-not-secret"  # buttons of quay-1 and quay-2
 RATING2 = "demo-rating-2-token-not-secret"  # quay-3 .. quay-5
+PASSWORD = "matkhau-123"
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 class Api:
@@ -21,7 +26,7 @@ class Api:
         self.http = requests.Session()
         self.tokens: dict[str, str] = {"kiosk": KIOSK, "rating1": RATING1, "rating2": RATING2}
 
-    def login(self, username: str, password: str = "matkhau-123") -> str:
+    def login(self, username: str, password: str = PASSWORD) -> str:
         r = self.http.post(self.server.api("/auth/login"),
                            json={"username": username, "password": password}, timeout=10)
         assert r.status_code == 200, r.text
@@ -52,9 +57,25 @@ class Api:
             "pressed_at": (pressed_at or datetime.now(UTC)).isoformat()})
 
 
-@pytest.fixture
-def api(live_server) -> Api:
-    a = Api(live_server)
-    a.login("an")
-    a.login("admin")
-    return a
+class Browser:
+    """A cookie-keeping HTTP client for one person, against one server."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.s = requests.Session()
+
+    def get(self, path: str, **kw) -> requests.Response:
+        return self.s.get(self.url + path, timeout=10, **kw)
+
+    def post(self, path: str, **kw) -> requests.Response:
+        return self.s.post(self.url + path, timeout=10, **kw)
+
+    def csrf(self, path: str = "/counter") -> str:
+        page = self.get(path).text
+        m = CSRF_FIELD.search(page) or CSRF_META.search(page)
+        assert m, f"no CSRF token on {path}"
+        return m.group(1)
+
+    def login(self, username: str, password: str = PASSWORD, **extra: str) -> requests.Response:
+        data = {"csrf_token": self.csrf(), "username": username, "password": password, **extra}
+        return self.post("/counter/login", data=data, allow_redirects=False)
