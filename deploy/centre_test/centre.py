@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import image
 from .host import log, sh
-from .install import CHECKOUT, cache_binds, copy_checkout, install
+from .install import cache_binds, copy_checkout, install
 from .lan import Lan
 from .lanhttp import LanHttp
 from .machine import Machine
@@ -128,8 +128,7 @@ class Centre:
         for name in names:
             m = Machine(name, self.work / "machines" / name, self.logs)
             self.machines[name] = m
-            m.root.parent.mkdir(parents=True, exist_ok=True)
-            sh(["cp", "-a", "--reflink=auto", str(saved / name), str(m.root)], timeout=600)
+            image.copy_machine(saved / name, m.root)
             self._put_guest_scripts(m)
             if name == "server":
                 m.attach_disk("/var/lib/motcua", self.data_image, DATA_DISK_MB)
@@ -220,5 +219,3 @@ class Centre:
         sh(["sync"], check=False, quiet=True)
         log("machines off, disks detached, LAN removed")
 
-
-__all__ = ["Centre", "CHECKOUT", "PASSWORD", "STATION", "server_url"]

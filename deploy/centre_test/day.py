@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .centre import ADDRESSES, PASSWORD, STATION, Centre
+from .centre import BACKUP_SOON, PASSWORD, STATION, Centre
 from .host import log, wait_for
 from .install import cache_binds, install
-from .lan import Lan
 from .machine import Machine
 
 FIELD = "ho-tich"
@@ -351,7 +350,6 @@ class Day:
         s = self.server
         d = s.path("/etc/systemd/system/motcua-backup.timer.d")
         d.mkdir(parents=True, exist_ok=True)
-        from .centre import BACKUP_SOON
         (d / "centre-test.conf").write_text(BACKUP_SOON)
         before = set(s.run("ls /var/lib/motcua/backups").stdout.split())
         s.run("systemctl daemon-reload && systemctl restart motcua-backup.timer")
@@ -462,4 +460,3 @@ class Day:
 
 POINTS = ["boot_in_wrong_order", "ordinary_day", "kill_server_process", "power_cut",
           "station_off_the_lan", "disk_full", "backup_and_restore", "upgrade", "last_count"]
-__all__ = ["ADDRESSES", "Day", "POINTS", "Lan"]

@@ -16,13 +16,6 @@ class Response:
     body: Any
     headers: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def code(self) -> str:
-        """The API's error code, if any."""
-        if isinstance(self.body, dict):
-            return str((self.body.get("error") or {}).get("code", ""))
-        return ""
-
 
 class LanHttp:
     def __init__(self, netns: str, base_url: str):

@@ -122,19 +122,20 @@ class Machine:
     def run(self, command: str, *, check: bool = True, timeout: float = 120,
             input: str | None = None) -> subprocess.CompletedProcess[str]:
         """``command`` (sh syntax) as root inside the running machine."""
+        return sh(self._inside(command), check=check, timeout=timeout, input=input,
+                  quiet=not check)
+
+    def _inside(self, command: str) -> list[str]:
+        """The host command that runs ``command`` (sh syntax) in the machine's namespaces."""
         if not self.on:
             raise CommandFailed(f"{self.name} is off: cannot run {command!r}")
-        args = ["nsenter", "-t", str(self.leader), "-m", "-u", "-i", "-n", "-p", "--", *CLEAN_ENV,
+        return ["nsenter", "-t", str(self.leader), "-m", "-u", "-i", "-n", "-p", "--", *CLEAN_ENV,
                 "/bin/sh", "-c", command]
-        return sh(args, check=check, timeout=timeout, input=input, quiet=not check)
 
     def spawn(self, command: str) -> subprocess.Popen[str]:
         """``command`` started inside the machine in the background (its output piped back)."""
-        if not self.on:
-            raise CommandFailed(f"{self.name} is off: cannot start {command!r}")
-        args = ["nsenter", "-t", str(self.leader), "-m", "-u", "-i", "-n", "-p", "--", *CLEAN_ENV,
-                "/bin/sh", "-c", command]
-        return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        return subprocess.Popen(self._inside(command), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True,
                                 start_new_session=True)  # its own group: killpg ends it all
 
     def path(self, inside: str) -> Path:

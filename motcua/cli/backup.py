@@ -121,6 +121,21 @@ def integrity_problems(conn: sqlite3.Connection) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
+def copy_checked(src: sqlite3.Connection, dest: Path, journal_mode: str) -> list[str]:
+    """Copy all of ``src`` into the database ``dest`` with SQLite's backup API, set its journal
+    mode, and return its integrity problems (none: sound). Closes ``src``."""
+    try:
+        dst = sqlite3.connect(dest, timeout=30)
+        try:
+            src.backup(dst)
+            dst.execute(f"PRAGMA journal_mode={journal_mode}")
+            return integrity_problems(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
 # -- backup ---------------------------------------------------------------------------------------
 def backup_database(db_path: Path, folder: Path, *, keep: int = DEFAULT_KEEP, compress: bool = True,
                     now: datetime | None = None) -> BackupResult:
@@ -137,17 +152,8 @@ def backup_database(db_path: Path, folder: Path, *, keep: int = DEFAULT_KEEP, co
     part_db = folder / f".{final.name}.part.db"
     part_final = folder / f".{final.name}.part"
     try:
-        src = sqlite3.connect(db_path, timeout=30)
-        try:
-            dst = sqlite3.connect(part_db)
-            try:
-                src.backup(dst)  # pages=-1: everything in one step, one read transaction
-                dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-                problems = integrity_problems(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        # pages=-1: everything in one step, one read transaction; DELETE: one self-contained file
+        problems = copy_checked(sqlite3.connect(db_path, timeout=30), part_db, "DELETE")
         if problems:
             raise BackupError(f"the copy of {db_path} failed its integrity check: {problems[0]}")
         if compress:
@@ -305,17 +311,8 @@ def restore_database(source: Path, db_path: Path, database_url: str, *,
                 src.close()
         # Copy in through SQLite, not by replacing the file: the current WAL and shared-memory
         # files then stay consistent with the new content (and so would a running server).
-        src = sqlite3.connect(f"file:{plain}?mode=ro", uri=True)
-        try:
-            dst = sqlite3.connect(db_path, timeout=30)
-            try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=WAL")
-                problems = integrity_problems(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
+        problems = copy_checked(sqlite3.connect(f"file:{plain}?mode=ro", uri=True), db_path,
+                                "WAL")
         if problems:
             raise BackupError(f"the restored database failed its integrity check: {problems[0]}")
     except sqlite3.Error as exc:
