@@ -1,4 +1,5 @@
-"""The JSON HTTP API, version 1 (the contract in ARCHITECTURE.md)."""
+"""The JSON HTTP API, version 1: the contract devices and pages rely on, described by its OpenAPI
+document (``openapi.py``); it changes only by adding (docs/architecture.md)."""
 
 from flask import Blueprint
 

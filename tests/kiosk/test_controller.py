@@ -1,6 +1,7 @@
 """The kiosk controller with a fake server client and a fake printer: every path a citizen can
 meet (printer refusals, server refusals, retries with one request_id, print failure after issue),
-the heartbeat, the home screen data; then the real client against a live server."""
+the heartbeat, the home screen data; then the real client against the real app (a live server,
+or the app in the test's process)."""
 
 from __future__ import annotations
 

@@ -15,13 +15,7 @@
   var loading = false;
   var again = false; // a change came while a copy was on its way: fetch once more after it
 
-  function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = text;
-    return e;
-  }
+  var $ = Motcua.$, el = Motcua.el, fieldName = Motcua.namer(boot.fields);
   function cell(row, content, cls) {
     var td = el("td", cls);
     if (content instanceof Node) td.appendChild(content); else td.textContent = content;
@@ -34,7 +28,6 @@
     if (n === null || n === undefined) return "–";
     return Number(n).toLocaleString(en ? "en-US" : "vi-VN", { maximumFractionDigits: 2 }) + "%";
   }
-  function fieldName(id) { return boot.fields[id] || id; }
   function replace(tbody, rows) {
     while (tbody.firstChild) tbody.removeChild(tbody.firstChild);
     rows.forEach(function (r) { tbody.appendChild(r); });
@@ -58,12 +51,6 @@
     if (s < 3600) return fmt(S.adm_ago_min, { n: Math.floor(s / 60) });
     if (s < 86400) return fmt(S.adm_ago_h, { n: Math.floor(s / 3600) });
     return Motcua.count(S, "adm_ago_d", Math.floor(s / 86400));
-  }
-  // as the kiosk and the ticket say it: under a minute, else whole minutes up, 5-minute steps
-  function waitText(seconds) {
-    if ((seconds || 0) < 60) return S.under_minute;
-    var m = Math.ceil(seconds / 60);
-    return fmt(S.minutes, { n: m >= 10 ? 5 * Math.round(m / 5) : m });
   }
 
   // -- parts ---------------------------------------------------------------------------------
@@ -100,7 +87,7 @@
       tr.dataset.field = f.id;
       cell(tr, fieldName(f.id));
       cell(tr, num(f.waiting), "num waiting");
-      cell(tr, f.waiting ? waitText(f.estimated_wait_s) : "–");
+      cell(tr, f.waiting ? Motcua.waitText(S, f.estimated_wait_s) : "–");
       cell(tr, f.closed_today ? badge("warn", S.adm_closed_today)
         : f.open ? badge("ok", S.adm_open) : badge("muted", S.field_closed));
       return tr;

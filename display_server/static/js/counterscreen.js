@@ -4,7 +4,7 @@
   var boot = Motcua.boot();
   var S = boot.strings;
 
-  function $(id) { return document.getElementById(id); }
+  var $ = Motcua.$;
 
   var shown = null;
 

@@ -7,15 +7,7 @@
   var highlight = null; // {number, counter, at}: the newest call
   var snap = null;
 
-  function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = text;
-    return e;
-  }
-
-  function fieldName(id) { return boot.fields[id] || id; }
+  var $ = Motcua.$, el = Motcua.el, fieldName = Motcua.namer(boot.fields);
 
   /** Shrink an element's font until its text fits its width and, with ``box``, until the
    *  children of ``box`` fit its height (long prefixes, small tiles when many counters open). */

@@ -14,14 +14,7 @@
   var lastRating = null;
   var dossierFor = null; // the ticket id whose code the dossier field shows
 
-  function $(id) { return document.getElementById(id); }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = text;
-    return e;
-  }
-  function fieldName(id) { return boot.fields[id] || id; }
+  var $ = Motcua.$, el = Motcua.el, fieldName = Motcua.namer(boot.fields);
 
   // -- API -----------------------------------------------------------------------------------
   function api(method, path, body) {

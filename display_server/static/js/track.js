@@ -10,18 +10,14 @@
   var poller = null;
   var FINAL = { done: true, expired: true };
 
-  function $(id) { return document.getElementById(id); }
+  var $ = Motcua.$;
   function show(id, text) {
     $(id).textContent = text || "";
     $(id).hidden = !text;
   }
 
-  // as the kiosk and the ticket say it: under a minute, else whole minutes up, 5-minute steps
-  function waitText(seconds) {
-    if (seconds === null || seconds === undefined) return "";
-    if ((seconds || 0) < 60) return S.under_minute;
-    var m = Math.ceil(seconds / 60);
-    return fmt(S.minutes, { n: m >= 10 ? 5 * Math.round(m / 5) : m });
+  function waitText(seconds) { // no estimate: nothing said
+    return seconds === null || seconds === undefined ? "" : Motcua.waitText(S, seconds);
   }
 
   function render() {
