@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from collections.abc import Mapping
@@ -10,6 +11,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .schema import Config
+
+log = logging.getLogger(__name__)
 
 
 class ConfigError(Exception):
@@ -62,6 +65,9 @@ def parse_config(data: Mapping, *, source: Path | None = None,
         config = Config.model_validate(dict(data))
     except ValidationError as exc:
         raise ConfigError(source or "<config>", _problems(exc)) from None
+    for key in config.server.ignored:
+        log.warning("%s: [server] %s is no longer used (the server is event-driven); ignored",
+                    source or "<config>", key)
     base = source.parent if source else Path.cwd()
     data_dir = env.get("MOTCUA_DATA_DIR") or config.centre.data_dir or "data"
     data_path = (base / Path(data_dir).expanduser()).resolve()

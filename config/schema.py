@@ -311,17 +311,40 @@ class KioskConfig(_Model):
     allow_priority: bool = True
 
 
+REMOVED_SERVER_KEYS = ("threads", "stream_limit")
+"""Keys of ``[server]`` that only the thread-per-connection server used: accepted in old config
+files and ignored, with a warning (:mod:`config.loader` logs ``ServerConfig.ignored``)."""
+
+
 class ServerConfig(_Model):
-    """The display server. ``threads`` 0 sizes the pool from the number of counters."""
+    """The display server (event-driven: a connection costs no thread)."""
 
     host: str = "0.0.0.0"
     port: int = Field(default=8080, ge=1, le=65535)
     public_url: str = ""
-    threads: int = Field(default=0, ge=0, le=2000,
-                         description="0 = sized from the counters: every open screen and "
-                                     "officer page holds one thread")
     secret_key: str = ""
     sse_keepalive_s: float = Field(default=5.0, ge=0.2, le=60)
+    read_timeout_s: float = Field(default=15.0, ge=1, le=300,
+                                  description="a request's line and headers must arrive within "
+                                              "this; every later read or write waits at most "
+                                              "this long")
+    streams_per_address: int = Field(default=8, ge=1, le=1000,
+                                     description="event streams one client address may hold "
+                                                 "without a device token (phones, screens)")
+    ignored: tuple[str, ...] = Field(default=(), exclude=True)
+    """Removed keys found in the file (set by the validator, not by the file)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_removed(cls, data: object) -> object:
+        if isinstance(data, dict):
+            if "ignored" in data:
+                raise ValueError("'ignored' is not a setting")
+            found = tuple(k for k in REMOVED_SERVER_KEYS if k in data)
+            if found:
+                data = {k: v for k, v in data.items() if k not in REMOVED_SERVER_KEYS}
+                data["ignored"] = found
+        return data
 
 
 class DatabaseConfig(_Model):

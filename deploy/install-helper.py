@@ -33,10 +33,10 @@ def pi_only(requirement: str) -> str:
 # What each role wants from pyproject's optional dependencies, and what to install directly when
 # no extra provides it (the module to look for, the requirement to install).
 ROLE_EXTRAS = {
-    "server": ["postgres"],
+    "server": ["server", "postgres"],
     "kiosk": ["usb", "serial", "kiosk", "gpio", "rating"],
     "rating-station": ["gpio", "rating"],
-    "demo": ["kiosk"],
+    "demo": ["kiosk", "server"],
     "dev": ["*"],
 }
 FALLBACKS = {

@@ -24,9 +24,8 @@ log = logging.getLogger(__name__)
 
 
 def create_app(config: Config, *, db: Database | None = None, clock=None,
-               settings: dict | None = None, max_streams: int | None = None) -> Flask:
-    """Build the app for one centre. ``settings`` override Flask config (tests);
-    ``max_streams`` caps the event streams open at once (None: no cap)."""
+               settings: dict | None = None) -> Flask:
+    """Build the app for one centre. ``settings`` override Flask config (tests)."""
     app = Flask(__name__)
     safe_input.install(app)
     db = db or Database(config.database_url)
@@ -46,7 +45,6 @@ def create_app(config: Config, *, db: Database | None = None, clock=None,
     security_headers.install(app, config)
     app.config.update(settings or {})
     services = app.extensions["motcua"] = Services.build(config, db, clock=clock)
-    services.streams.limit = max_streams
     inflight = RequestsInFlight(app.wsgi_app)
     app.wsgi_app = inflight  # type: ignore[method-assign]
     services.bus.wait_idle = inflight.wait_idle  # requests go before the screens' fan-out

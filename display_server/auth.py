@@ -96,6 +96,15 @@ def current_principal() -> Principal | None:
     return principal
 
 
+def registered_caller() -> bool:
+    """An officer or a configured device: by its bearer token or session, or, for a screen's
+    EventSource (which cannot send headers), by its device token in ``?device=``."""
+    if current_principal() is not None:
+        return True
+    token = request.args.get("device", "")
+    return bool(token) and _device_by_token(token) is not None
+
+
 def _device_by_token(token: str) -> DeviceConfig | None:
     found = None
     for device in _services().config.devices:

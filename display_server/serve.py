@@ -1,20 +1,25 @@
-"""Run the app under waitress, a production WSGI server that runs on a Raspberry Pi."""
+"""Run the app under gevent's WSGI server: one greenlet per connection, so an event stream held
+for hours costs a few kilobytes, not a thread. ``motcua server`` patches the standard library
+first (:mod:`display_server.green`); the app itself is plain Flask.
+
+Against greedy or broken clients: a request's line and headers must arrive within
+``[server] read_timeout_s`` of the connection going quiet (a slowloris, or a half-open socket,
+is closed then), each later read or write of a connection waits at most as long, and event
+streams are admitted by :class:`~display_server.events.admission.StreamAdmission`."""
 
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 
 from config.schema import Config
 
 log = logging.getLogger("motcua.server")
 
-OUTBUF_HIGH_WATERMARK = 1024 * 1024
-"""Bytes written to one response buffer before waitress starts a new one (and a writer waits
-while this much is unsent). Waitress keeps everything written to a buffer, sent or not, until it
-starts the next: with its default of 16 MiB every screen's hours-long event stream would hold up
-to 16 MiB. Must stay above ``MAX_BACKLOG_BYTES``, so the event bus never waits for a slow screen
-(it drops it first)."""
+BACKLOG = 1024
+"""Connections the kernel queues before the server accepts them (a hall of screens coming back
+at once after a restart)."""
 
 
 def setup_logging(level: int = logging.INFO) -> None:
@@ -25,8 +30,8 @@ def setup_logging(level: int = logging.INFO) -> None:
 
 
 def limit_malloc_arenas(arenas: int = 2) -> None:
-    """Fewer glibc malloc arenas: a server with many threads otherwise holds far more memory
-    than it uses (the same as MALLOC_ARENA_MAX=2)."""
+    """Fewer glibc malloc arenas (the same as MALLOC_ARENA_MAX=2): the few real threads left
+    (gevent's resolver and thread pool) otherwise each hold an arena of their own."""
     import ctypes
     import ctypes.util
 
@@ -39,33 +44,76 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
         log.debug("mallopt not available")
 
 
-def thread_count(config: Config) -> int:
-    """Worker threads: the configured number, or enough for an officer page and a counter screen
-    at every counter plus hall screens and ordinary requests."""
-    if config.server.threads:
-        return config.server.threads
-    return max(64, 32 + 3 * len(config.counters))
+def handler_class(read_timeout_s: float):
+    """gevent's request handler with a deadline for each request's line and headers and a
+    timeout on every later read and write of the connection."""
+    from gevent import Timeout
+    from gevent.pywsgi import WSGIHandler
+
+    class GuardedHandler(WSGIHandler):
+        deadline: Timeout | None = None
+
+        def read_requestline(self) -> str:
+            self.socket.settimeout(read_timeout_s)
+            self.deadline = Timeout.start_new(read_timeout_s,
+                                              socket.timeout("request head too slow"))
+            try:
+                return super().read_requestline()
+            except BaseException:
+                self._cancel()
+                raise
+
+        def read_request(self, raw_requestline: str):
+            try:
+                return super().read_request(raw_requestline)
+            finally:
+                self._cancel()
+
+        def _cancel(self) -> None:
+            if self.deadline is not None:
+                self.deadline.close()
+                self.deadline = None
+
+    return GuardedHandler
 
 
-def serve(config: Config, *, host: str | None = None, port: int | None = None,
-          threads: int | None = None) -> None:
-    """Serve until interrupted. Each connected screen holds one thread (SSE)."""
-    from waitress import serve as waitress_serve
+def make_server(config: Config, host: str, port: int):
+    """The app for ``config`` behind a gevent WSGI server listening on ``host``:``port``."""
+    from gevent.pywsgi import WSGIServer
 
     from .app import create_app
-    from .events.slots import stream_limit
 
+    class Server(WSGIServer):
+        def handle(self, sock, address) -> None:
+            # Headers and body go out in separate writes: without TCP_NODELAY the second waits
+            # for the client's delayed ACK (40 ms on Linux).
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().handle(sock, address)
+
+    app = create_app(config)
+    listener = socket.create_server((host, port), backlog=BACKLOG)
+    return Server(listener, app, handler_class=handler_class(config.server.read_timeout_s),
+                  log=None, error_log=logging.getLogger("motcua.server.http"))
+
+
+def serve(config: Config, *, host: str | None = None, port: int | None = None) -> None:
+    """Serve until interrupted (SIGTERM or SIGINT)."""
+    import signal
+
+    import gevent
+
+    from .green import patch, patched
+
+    if not patched():  # called from Python rather than through ``motcua server``
+        patch()
     limit_malloc_arenas()
-    # Hand the GIL over more often than every 5 ms: a request waiting behind the threads that
-    # push an event to every screen then answers in about a millisecond, not several.
-    sys.setswitchinterval(0.001)
-    threads = threads or thread_count(config)
-    streams = stream_limit(threads)
-    app = create_app(config, max_streams=streams)
     host = host or config.server.host
     port = port or config.server.port
-    log.info("motcua server for %s on http://%s:%d (%d threads, up to %d screens and officer "
-             "pages)", config.centre.name, host, port, threads, streams)
-    waitress_serve(app, host=host, port=port, threads=threads, connection_limit=threads + 100,
-                   channel_timeout=60, ident="motcua", clear_untrusted_proxy_headers=True,
-                   outbuf_high_watermark=OUTBUF_HIGH_WATERMARK)
+    server = make_server(config, host, port)
+    streams = server.application.extensions["motcua"].streams
+    log.info("motcua server for %s on http://%s:%d (event-driven; up to %d event streams, %d "
+             "per address for anonymous ones)", config.centre.name, host, port, streams.limit,
+             streams.per_address)
+    gevent.signal_handler(signal.SIGTERM, server.stop, 1)
+    gevent.signal_handler(signal.SIGINT, server.stop, 1)
+    server.serve_forever()

@@ -20,7 +20,7 @@ from motcua.core.storage import Database
 
 from .disk import DiskSpace
 from .events import EventBus
-from .events.slots import StreamSlots
+from .events.admission import StreamAdmission
 from .present import DisplayJSON, display_snapshot
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class Services:
     bus: EventBus
     disk: DiskSpace
     """The folders this server writes to: free space, and whether a failure means a full disk."""
-    streams: StreamSlots = field(default_factory=StreamSlots)
+    streams: StreamAdmission = field(default_factory=StreamAdmission)
     _voice: object | None = None
     _shared: Callable[..., DisplayJSON] | None = None
     _relay: PgEventRelay | None = None
@@ -52,7 +52,8 @@ class Services:
         engine = QueueEngine(config, db, clock=clock)
         services = cls(config=config, db=db, engine=engine,
                        accounts=Accounts(db, {c.id for c in config.counters}),
-                       bus=EventBus(), disk=DiskSpace(_folders(config, db)))
+                       bus=EventBus(), disk=DiskSpace(_folders(config, db)),
+                       streams=StreamAdmission.sized(config.server.streams_per_address))
         services.bus.snapshot = services.display_json
         if db.is_sqlite:  # one process: the engine hands events over directly
             engine.publishers.append(services.bus.publish)

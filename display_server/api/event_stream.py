@@ -1,75 +1,38 @@
-"""The response of ``GET /api/v1/events``: under waitress the event bus writes to the client's
-connection itself (``serve_direct``); under any other WSGI server, a streamed generator."""
+"""The response of ``GET /api/v1/events``: a streamed generator (``sse_stream``) that holds a
+place in the stream admission while it is open; refused clients get 429 (their address has too
+many anonymous streams) or 503 (the process is full), both with ``Retry-After``."""
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
 
 from flask import Response, stream_with_context
 
 from ..events import sse_stream
-from ..events.slots import StreamSlots
-from ..events.sse import serve_direct
-
-MAX_BACKLOG_BYTES = 512 * 1024
-"""A screen with this much unsent (a stalled connection) is dropped; it reconnects and resumes.
-Below the server's ``OUTBUF_HIGH_WATERMARK``, where a write would wait for the screen."""
+from ..events.admission import Refusal, StreamAdmission
 
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-RETRY_AFTER_S = 5
-"""What a screen turned away (every stream slot taken) is told to wait before it tries again."""
-FULL_BODY = json.dumps({"error": {
-    "code": "too_many_streams",
-    "message": "Máy chủ đang phục vụ tối đa số màn hình. Màn hình sẽ tự kết nối lại."}},
-    ensure_ascii=False).encode("utf-8")
+REASONS = {429: "429 Too Many Requests", 503: "503 Service Unavailable"}
+MESSAGES = {
+    "too_many_streams": "Máy chủ đang phục vụ tối đa số màn hình. Màn hình sẽ tự kết nối lại.",
+    "too_many_streams_from_address": "Thiết bị này đang mở quá nhiều kết nối. "
+                                     "Trang sẽ tự kết nối lại.",
+}
 
 
-def _waitress_channel(write: Callable) -> object | None:
-    """The waitress channel behind a WSGI ``write`` callable (its task's), or None elsewhere."""
-    channel = getattr(getattr(write, "__self__", None), "channel", None)
-    return channel if hasattr(channel, "total_outbufs_len") else None
-
-
-class SocketFirstWriter:
-    """A thread-safe ``write`` for one waitress response that sends straight to the socket when
-    waitress holds nothing unsent for it, and queues only what the socket did not take. The
-    same bytes as waitress's own ``write`` (chunk framing included), without its buffers' work
-    for every screen and every event."""
-
-    def __init__(self, write: Callable[[bytes], object]):
-        self.write = write
-        self.task = write.__self__  # type: ignore[attr-defined]
-        self.channel = self.task.channel
-
-    def __call__(self, data: bytes) -> None:
-        task, channel = self.task, self.channel
-        if not data or not task.wrote_header or not channel.connected:
-            self.write(data)  # the headers first, and waitress's own handling of the rest
-            return
-        framed = b"%X\r\n%s\r\n" % (len(data), data) if task.chunked_response else data
-        with channel.outbuf_lock:
-            if channel.total_outbufs_len == 0:
-                try:
-                    sent = channel.socket.send(framed)
-                except BlockingIOError:
-                    sent = 0
-                channel.last_activity = time.time()
-                if sent == len(framed):
-                    return
-                framed = framed[sent:]
-        channel.write_soon(framed)
+def refusal_body(refusal: Refusal) -> bytes:
+    return json.dumps({"error": {"code": refusal.code, "message": MESSAGES[refusal.code]}},
+                      ensure_ascii=False).encode("utf-8")
 
 
 class _ReleasedOnClose:
-    """A streamed WSGI body that gives its stream slot back when the server closes it (which
-    WSGI servers do, even for a body they never started to send)."""
+    """A streamed WSGI body that gives its place back when the server closes it (which WSGI
+    servers do, even for a body they never started to send)."""
 
-    def __init__(self, body: Iterable[bytes], slots: StreamSlots):
+    def __init__(self, body: Iterable[bytes], release: Callable[[], None]):
         self.body = body
-        self.slots: StreamSlots | None = slots
+        self.release: Callable[[], None] | None = release
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(self.body)
@@ -80,48 +43,43 @@ class _ReleasedOnClose:
             if close is not None:
                 close()
         finally:
-            if self.slots is not None:
-                self.slots.release()
-                self.slots = None
+            release, self.release = self.release, None
+            if release is not None:
+                release()
 
 
 class EventStreamResponse(Response):
-    """Serves one event stream; ``stream_args`` are the keyword arguments that ``serve_direct`` and
-    ``sse_stream`` share (snapshot, events_after, last_event_id, keepalive_s). While it is open it
-    holds one of ``slots``; with none free the client gets 503 and ``Retry-After``."""
+    """Serves one event stream; ``stream_args`` are ``sse_stream``'s keyword arguments
+    (snapshot, events_after, last_event_id, keepalive_s). ``anonymous`` streams count against
+    their address's cap."""
 
-    def __init__(self, bus, stream_args: dict, slots: StreamSlots):
+    def __init__(self, bus, stream_args: dict, admission: StreamAdmission, *, anonymous: bool):
         super().__init__(mimetype="text/event-stream", headers=HEADERS)
         self.bus = bus
         self.stream_args = stream_args
-        self.slots = slots
+        self.admission = admission
+        self.anonymous = anonymous
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if not self.slots.acquire():
-            start_response("503 Service Unavailable", [
+        address = environ.get("REMOTE_ADDR") or ""
+        refusal = self.admission.admit(address, anonymous=self.anonymous)
+        if refusal is not None:
+            body = refusal_body(refusal)
+            start_response(REASONS[refusal.status], [
                 ("Content-Type", "application/json; charset=utf-8"),
-                ("Content-Length", str(len(FULL_BODY))), ("Retry-After", str(RETRY_AFTER_S)),
+                ("Content-Length", str(len(body))), ("Retry-After", str(refusal.retry_after_s)),
                 ("Cache-Control", "no-cache")])
-            return [FULL_BODY]
-        try:
-            body = self._serve(environ, start_response)
-        except BaseException:
-            self.slots.release()
-            raise
-        if isinstance(body, list):  # served to the end already
-            self.slots.release()
-            return body
-        return _ReleasedOnClose(body, self.slots)
+            return [body]
 
-    def _serve(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        _, status, headers = self.get_wsgi_response(environ)
-        # an open-ended stream: no Content-Length (werkzeug counts the empty body as 0)
-        write = start_response(status, [(k, v) for k, v in headers if k.lower() != "content-length"])
-        channel = _waitress_channel(write)
-        if channel is None:
-            return stream_with_context(sse_stream(self.bus, **self.stream_args))
-        gone = environ.get("waitress.client_disconnected") or (lambda: False)
-        serve_direct(self.bus, SocketFirstWriter(write),
-                     backlog=partial(getattr, channel, "total_outbufs_len"),
-                     max_backlog=MAX_BACKLOG_BYTES, disconnected=gone, **self.stream_args)
-        return []
+        def release() -> None:
+            self.admission.release(address, anonymous=self.anonymous)
+
+        try:
+            _, status, headers = self.get_wsgi_response(environ)
+            # an open-ended stream: no Content-Length (werkzeug counts the empty body as 0)
+            start_response(status, [(k, v) for k, v in headers if k.lower() != "content-length"])
+            body = stream_with_context(sse_stream(self.bus, **self.stream_args))
+        except BaseException:
+            release()
+            raise
+        return _ReleasedOnClose(body, release)

@@ -49,7 +49,8 @@ SCHEMAS: dict = {
                               "event_streams": {
                                   "type": "object", "required": ["open", "limit"],
                                   "properties": {"open": _INT,
-                                                 "limit": {"type": ["integer", "null"]}}},
+                                                 "limit": {"type": ["integer", "null"]},
+                                                 "per_address": {"type": ["integer", "null"]}}},
                               "disk": {
                                   "type": "object", "description": "The data folder's disk: low "
                                   "below low_below_bytes free; full when almost nothing is free "
@@ -378,10 +379,16 @@ def document(config: Config) -> dict:
             "display, at most one per 250 ms)",
             {"200": {"description": "text/event-stream; the schema is one event's",
                      "content": {"text/event-stream": {"schema": _SSE_EVENT}}},
-             "503": _json("Error", "Every stream slot of this server process is taken (each "
-                          "holds a worker thread); try again after Retry-After seconds")},
+             "429": _json("Error", "This client address holds as many anonymous streams as it "
+                          "may ([server] streams_per_address; a device token is not capped); "
+                          "try again after Retry-After seconds"),
+             "503": _json("Error", "This server process holds as many streams as its memory "
+                          "allows; try again after Retry-After seconds")},
             security=PUBLIC, tag="public",
-            params=[{"name": "Last-Event-ID", "in": "header", "required": False, "schema": _STR}])},
+            params=[{"name": "Last-Event-ID", "in": "header", "required": False, "schema": _STR},
+                    {"name": "device", "in": "query", "required": False, "schema": _STR,
+                     "description": "a registered screen's device token (an EventSource cannot "
+                                    "send headers): its streams are not capped per address"}])},
         "/announcements/{event_id}.wav": {"get": _op("Voice announcement of a call event", {
             "200": {"description": "WAV", "content": {"audio/wav": {"schema": _STR}}},
             **_errors(404, 503)}, security=PUBLIC, tag="public",

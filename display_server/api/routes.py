@@ -14,6 +14,7 @@ from ..auth import (
     current_principal,
     issue_token,
     officer_for_counter,
+    registered_caller,
     require,
 )
 from ..login_throttle import LoginThrottle
@@ -62,7 +63,8 @@ def health():
     disk = svc().disk.state()  # a full disk: reads work (200), but nothing can be written
     status = "ok" if db_ok == "ok" and disk["status"] != "full" else "degraded"
     body = {"status": status, "db": db_ok, "version": __version__,
-            "event_streams": {"open": streams.open, "limit": streams.limit}, "disk": disk}
+            "event_streams": {"open": streams.open, "limit": streams.limit,
+                              "per_address": streams.per_address}, "disk": disk}
     return jsonify(body), 200 if db_ok == "ok" else 503
 
 
@@ -96,7 +98,8 @@ def events():
     last_id = db_int(raw)
     return EventStreamResponse(s.bus, {
         "snapshot": s.display_json, "events_after": s.engine.events_after, "last_event_id": last_id,
-        "keepalive_s": current_app.config["SSE_KEEPALIVE_S"]}, s.streams)
+        "keepalive_s": current_app.config["SSE_KEEPALIVE_S"]}, s.streams,
+        anonymous=not registered_caller())
 
 
 @bp.get("/announcements/<int:event_id>.wav")

@@ -72,17 +72,14 @@ def snapshot_message(display: DisplayJSON) -> bytes:
 
 
 class Subscription:
-    """One connected client: batches wait in its queue until the client's thread takes them, or,
-    once the client has gone ``direct``, the bus thread hands each batch to its writer."""
+    """One connected client: batches wait in its queue until the client's greenlet takes them.
+    A client that falls ``SUBSCRIBER_BACKLOG`` batches behind is dropped (it reconnects and
+    resumes with Last-Event-ID), so a slow screen never holds the others back."""
 
     def __init__(self, bus: EventBus):
         self.bus = bus
         self.queue: queue.Queue[Batch | None] = queue.Queue(SUBSCRIBER_BACKLOG)
         self.closed = False
-        self.lock = threading.Lock()
-        """Held while a message is written to this client (by the bus or the client's thread)."""
-        self._closed_event = threading.Event()
-        self._writer: Callable[[Batch], bool] | None = None
 
     def get(self, timeout: float) -> Batch | None:
         """The next batch of (event id, message), or None after ``timeout`` seconds."""
@@ -92,45 +89,19 @@ class Subscription:
             return None
 
     def deliver(self, batch: Batch) -> bool:
-        """Called by the bus thread; False when the client is too slow or gone."""
-        with self.lock:
-            if self._writer is None:
-                try:
-                    self.queue.put_nowait(batch)
-                except queue.Full:
-                    return False
-                return True
-            try:
-                return self._writer(batch)
-            except Exception:  # the connection broke: the client reconnects and resumes
-                return False
-
-    def go_direct(self, writer: Callable[[Batch], bool]) -> bool:
-        """Send what waits in the queue with ``writer``, then let the bus call ``writer`` itself
-        for every later batch (no wake-up of this client's thread per event). False if the
-        client was dropped meanwhile."""
-        while not self.closed:
-            with self.lock:
-                try:
-                    batch = self.queue.get_nowait()
-                except queue.Empty:
-                    self._writer = writer
-                    return True
-            if batch is None or not writer(batch):
-                return False
-        return False
-
-    def wait_closed(self, timeout: float) -> bool:
-        """Sleep until the subscription is closed (True) or ``timeout`` seconds pass (False)."""
-        return self._closed_event.wait(timeout)
+        """Called by the bus; False when the client is that far behind."""
+        try:
+            self.queue.put_nowait(batch)
+        except queue.Full:
+            return False
+        return True
 
     def close(self) -> None:
         self.bus.unsubscribe(self)
 
     def _mark_closed(self) -> None:
-        """Wake the client's thread, whether it waits on its queue or in ``wait_closed``."""
+        """Wake the client's greenlet waiting on its queue."""
         self.closed = True
-        self._closed_event.set()
         with contextlib.suppress(queue.Full):
             self.queue.put_nowait(None)
 
@@ -248,5 +219,7 @@ class EventBus:
             self._let_requests_go_first(deadline)
             if not sub.deliver(batch):
                 if not sub.closed:
-                    log.warning("dropping a slow or vanished event subscriber")
+                    log.warning("dropping an event subscriber %d batches behind (a really slow "
+                                "or stalled screen; it reconnects and resumes)",
+                                SUBSCRIBER_BACKLOG)
                 self.unsubscribe(sub)

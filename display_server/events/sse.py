@@ -1,9 +1,7 @@
 """The body of ``GET /api/v1/events``: snapshot or replay, then live events and keepalives.
 
-Two ways to serve it: ``sse_stream`` is a generator for any WSGI server (the client's thread
-wakes for every batch of events); ``serve_direct`` writes through a thread-safe ``write``
-callable, and after the opening the bus thread writes each batch itself, so a busy hall with
-many screens costs one thread's work per event instead of a wake-up of every screen's thread.
+``sse_stream`` is a generator: under the event-driven server each client is a greenlet that
+sleeps on its subscription's queue and wakes for each batch of events (or a keepalive).
 """
 
 from __future__ import annotations
@@ -68,7 +66,8 @@ class _Fresh:
 def sse_stream(bus: EventBus, *, snapshot: Callable[[], DisplayJSON],
                events_after: Callable[[int, int], list[Event]], last_event_id: int | None,
                keepalive_s: float, retry_ms: int = 2000) -> Iterator[bytes]:
-    """Yield SSE messages until the client goes away (the server's write then fails)."""
+    """Yield SSE messages until the client goes away (the server's write then fails and closes
+    the generator: an ordinary disconnect, logged at debug) or the bus drops it as too slow."""
     sub = bus.subscribe()
     try:
         first, sent = opening(snapshot=snapshot, events_after=events_after,
@@ -79,48 +78,13 @@ def sse_stream(bus: EventBus, *, snapshot: Callable[[], DisplayJSON],
             item = sub.get(timeout=keepalive_s)
             if item is None:
                 if sub.closed:
-                    return  # dropped as too slow: the client reconnects and resumes
+                    return  # dropped as too slow (logged by the bus): it reconnects and resumes
                 yield keepalive_message()
                 continue
             data = fresh(item)
             if data:
                 yield data
     finally:
-        sub.close()
-
-
-def serve_direct(bus: EventBus, write: Callable[[bytes], None], *,
-                 backlog: Callable[[], int], max_backlog: int,
-                 disconnected: Callable[[], bool], snapshot: Callable[[], DisplayJSON],
-                 events_after: Callable[[int, int], list[Event]], last_event_id: int | None,
-                 keepalive_s: float, retry_ms: int = 2000) -> None:
-    """Serve one client until it goes away. ``write`` must be safe to call from another thread;
-    ``backlog`` says how many bytes wait unsent: a client more than ``max_backlog`` behind is
-    dropped (it reconnects and resumes with Last-Event-ID)."""
-    sub = bus.subscribe()
-    try:
-        first, sent = opening(snapshot=snapshot, events_after=events_after,
-                              last_event_id=last_event_id, retry_ms=retry_ms)
-        fresh = _Fresh(sent)
-
-        def writer(batch: Batch) -> bool:
-            if backlog() > max_backlog:
-                return False
-            data = fresh(batch)
-            if data:
-                write(data)
-            return True
-
-        try:
-            write(b"".join(first))
-            if not sub.go_direct(writer):
-                return
-            while not sub.wait_closed(keepalive_s):
-                if disconnected():
-                    return
-                with sub.lock:
-                    write(keepalive_message())
-        except Exception as exc:  # noqa: BLE001 - the connection broke; the client retries
-            log.debug("event stream ended: %r", exc)
-    finally:
+        if not sub.closed:
+            log.debug("event stream closed by its client")
         sub.close()

@@ -224,17 +224,21 @@ def _set_active(ctx: Context, username: str, active: bool) -> None:
 @cli.command()
 @click.option("--host", default=None, help="Address to listen on (default: from the config).")
 @click.option("--port", type=int, default=None, help="Port (default: from the config).")
-@click.option("--threads", type=int, default=None, help="Worker threads (each screen holds one).")
+@click.option("--threads", type=int, default=None, hidden=True,
+              help="Ignored: the server is event-driven (kept so old unit files still work).")
 @click.pass_obj
 def server(ctx: Context, host: str | None, port: int | None, threads: int | None) -> None:
-    """Run the display server: API, hall and counter screens, officer pages."""
+    """Run the display server: API, hall and counter screens, officer pages, phones."""
     from display_server.serve import serve, setup_logging
 
     setup_logging()
     cfg = ctx.config()
     _opened_database(ctx)
     try:
-        serve(cfg, host=host, port=port, threads=threads)
+        if threads is not None:
+            click.echo("warning: --threads is no longer used (the server is event-driven)",
+                       err=True)
+        serve(cfg, host=host, port=port)
     except OSError as exc:
         fail(f"cannot listen on {host or cfg.server.host}:{port or cfg.server.port}: {exc.strerror}")
 

@@ -27,6 +27,7 @@ class Extra:
 
 
 EXTRAS = {
+    "server": Extra("server", "the display server (gevent)", "server"),
     "postgres": Extra("postgres", "a PostgreSQL database", "server"),
     "usb": Extra("usb", "a USB ticket printer", "kiosk"),
     "serial": Extra("serial", "a serial ticket printer", "kiosk"),

@@ -70,6 +70,10 @@
 
   Motcua.live = function (opts) {
     var url = opts.url || "/api/v1/events";
+    // A registered screen opens its page with ?device=<token>: its streams are not capped per
+    // address (an EventSource cannot send an Authorization header).
+    var device = new URLSearchParams(window.location.search).get("device");
+    if (device) url += (url.indexOf("?") < 0 ? "?" : "&") + "device=" + encodeURIComponent(device);
     var keepaliveMs = Math.max(1000, (opts.keepaliveS || 5) * 1000);
     var staleMs = 3 * keepaliveMs + 1000;
     var es = null;
@@ -165,9 +169,9 @@
       });
     }
 
-    // A refused connection (the server restarting, or full: 503) is tried again after 2 s, then
-    // half as long again each time up to 10 s, with some jitter, so many screens turned away
-    // together do not all come back at the same moment.
+    // A refused connection (the server restarting, full: 503, or too many from this address:
+    // 429) is tried again after 2 s, then half as long again each time up to 10 s, with some
+    // jitter, so many screens turned away together do not all come back at the same moment.
     var RETRY_FIRST_MS = 2000, RETRY_MAX_MS = 10000;
     var retryMs = RETRY_FIRST_MS;
     var reopenTimer = null;

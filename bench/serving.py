@@ -1,0 +1,273 @@
+"""Serving under load: many event streams from many addresses, idle half-open sockets, RSS.
+
+Starts one ``motcua server`` (SQLite, demo config) from a checkout (``--checkout``, default this
+one, with that checkout's ``.venv``), so the old and the new serving code can be run in turn in the
+same minutes. Then, with the clients in a child process (one selector for every socket, bound to
+127.0.x.y so they come from ``--addresses`` addresses):
+
+1. RSS idle, then ``--streams`` event streams opened: how many were answered 200 (and 429/503);
+2. ``--half-open`` sockets that send half a request head and go quiet: is ``/health`` still
+   answered, and are they closed by the server after its read timeout;
+3. ``--calls`` call-next requests with every stream open: their latency, and the latency from
+   each call to its ``ticket.called`` event on every stream; RSS with the streams open.
+
+    .venv/bin/python bench/serving.py --streams 1000 --addresses 250 --half-open 200
+    .venv/bin/python bench/serving.py --checkout /work/main      # the same against main
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import platform
+import selectors
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from latency import KIOSK, describe, free_port, rss_mb  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def address(i: int, addresses: int) -> str:
+    n = i % addresses
+    return f"127.0.{1 + n // 250}.{1 + n % 250}"
+
+
+class Clients:
+    """Streams and half-open sockets on one selector; stream statuses and call arrival times."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.sel = selectors.DefaultSelector()
+        self.lock = threading.Lock()
+        self.status: dict[int, int] = {}
+        self.arrivals: dict[int, list[float]] = {}
+        self.half_open: list[socket.socket] = []
+        self.closed_half_open = 0
+        self.stop = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def open_streams(self, n: int, addresses: int) -> None:
+        for i in range(n):
+            s = socket.socket()
+            s.bind((address(i, addresses), 0))
+            s.connect(("127.0.0.1", self.port))
+            s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: bench\r\n"
+                      b"Accept: text/event-stream\r\n\r\n")
+            s.setblocking(False)
+            with self.lock:
+                self.sel.register(s, selectors.EVENT_READ, {"i": i, "buf": b"", "head": True})
+
+    def open_half(self, n: int) -> None:
+        for i in range(n):
+            s = socket.socket()
+            s.bind((f"127.0.200.{1 + i % 250}", 0))
+            s.connect(("127.0.0.1", self.port))
+            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: bench\r\n")  # and nothing more
+            s.setblocking(False)
+            self.half_open.append(s)
+            with self.lock:
+                self.sel.register(s, selectors.EVENT_READ, {"half": True})
+
+    def _run(self) -> None:
+        while not self.stop:
+            with self.lock:
+                ready = self.sel.select(timeout=0.05) if self.sel.get_map() else []
+            if not ready:
+                time.sleep(0.01)
+            for key, _ in ready:
+                now = time.perf_counter()
+                try:
+                    chunk = key.fileobj.recv(65536)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    chunk = b""
+                data = key.data
+                if data.get("half"):
+                    if not chunk:
+                        self.closed_half_open += 1
+                        with self.lock:
+                            self.sel.unregister(key.fileobj)
+                    continue
+                if not chunk:
+                    with self.lock:
+                        self.sel.unregister(key.fileobj)
+                    continue
+                buf = data["buf"] + chunk
+                if data["head"] and b" " in buf[:16]:
+                    self.status[data["i"]] = int(buf.split(b" ", 2)[1])
+                    data["head"] = False
+                *messages, data["buf"] = buf.split(b"\n\n")
+                for msg in messages:
+                    if b"event: ticket.called" in msg:
+                        for line in msg.split(b"\n"):
+                            if line.startswith(b"id: "):
+                                self.arrivals.setdefault(int(line[4:]), []).append(now)
+
+
+def clients_process(port: int, conn) -> None:
+    """Child process: carries out the parent's commands on a Clients."""
+    clients = Clients(port)
+    while True:
+        cmd, arg = conn.recv()
+        if cmd == "streams":
+            t0 = time.perf_counter()
+            clients.open_streams(*arg)
+            deadline = time.monotonic() + 60
+            while len(clients.status) < arg[0] and time.monotonic() < deadline:
+                time.sleep(0.1)
+            opened_s = time.perf_counter() - t0
+            time.sleep(1.0)
+            codes: dict[int, int] = {}
+            for code in clients.status.values():
+                codes[code] = codes.get(code, 0) + 1
+            conn.send((codes, opened_s))
+        elif cmd == "half":
+            clients.open_half(arg)
+            conn.send(len(clients.half_open))
+        elif cmd == "half_closed":
+            conn.send(clients.closed_half_open)
+        elif cmd == "arrivals":
+            time.sleep(1.0)
+            conn.send(clients.arrivals)
+        elif cmd == "stop":
+            clients.stop = True
+            conn.send(None)
+            return
+
+
+def start_server(checkout: Path, tmp: Path, port: int) -> tuple[subprocess.Popen, dict]:
+    python = str(checkout / ".venv" / "bin" / "python")
+    text = (checkout / "config" / "demo.toml").read_text(encoding="utf-8")
+    (tmp / "motcua.toml").write_text(text.replace("port = 8080", f"port = {port}"),
+                                     encoding="utf-8")
+    env = {**os.environ, "MOTCUA_CONFIG": str(tmp / "motcua.toml"),
+           "MOTCUA_DATA_DIR": str(tmp / "data")}
+    run = {"env": env, "cwd": checkout, "check": True, "capture_output": True}
+    subprocess.run([python, "-m", "motcua", "init"], **run)
+    subprocess.run([python, "-m", "motcua", "officer", "add", "bench", "--role", "admin",
+                    "--password-stdin"], input=b"bench-password\n", **run)
+    server = subprocess.Popen([python, "-m", "motcua", "server", "--port", str(port)], env=env,
+                              cwd=checkout, stdout=open(tmp / "server.log", "wb"),
+                              stderr=subprocess.STDOUT)
+    return server, env
+
+
+def timed_get(url: str, timeout: float) -> float | None:
+    t0 = time.perf_counter()
+    try:
+        requests.get(url, timeout=timeout).raise_for_status()
+    except requests.RequestException:
+        return None
+    return (time.perf_counter() - t0) * 1000
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--checkout", type=Path, default=ROOT)
+    ap.add_argument("--streams", type=int, default=1000)
+    ap.add_argument("--addresses", type=int, default=250)
+    ap.add_argument("--half-open", type=int, default=200)
+    ap.add_argument("--calls", type=int, default=200)
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="motcua-bench-serving-"))
+    port = free_port()
+    server, _ = start_server(args.checkout.resolve(), tmp, port)
+    base = f"http://127.0.0.1:{port}/api/v1"
+    ctx = multiprocessing.get_context("spawn")
+    conn, child_conn = ctx.Pipe()
+    child = ctx.Process(target=clients_process, args=(port, child_conn))
+    try:
+        for _ in range(200):
+            if timed_get(base + "/health", 1) is not None:
+                break
+            time.sleep(0.1)
+        http = requests.Session()
+        token = http.post(base + "/auth/login", json={"username": "bench",
+                                                      "password": "bench-password"},
+                          timeout=5).json()["token"]
+        officer = {"Authorization": f"Bearer {token}"}
+        kiosk = {"Authorization": f"Bearer {KIOSK}"}
+        time.sleep(1)
+        rss_idle = rss_mb(server.pid)
+        child.start()
+
+        conn.send(("half", args.half_open))
+        conn.recv()
+        time.sleep(0.5)
+        health_half = [timed_get(base + "/health", 5) for _ in range(5)]
+
+        conn.send(("streams", (args.streams, args.addresses)))
+        codes, opened_s = conn.recv()
+        health_streams = timed_get(base + "/health", 5)
+        rss_streams = rss_mb(server.pid)
+
+        call_ms, sent_at = [], {}
+        counters = ["quay-1", "quay-2", "quay-3", "quay-4", "quay-5"]
+        fields = ["ho-tich", "chung-thuc", "dat-dai", "kinh-doanh", "van-hoa-xa-hoi"]
+        for i in range(args.calls):
+            http.post(base + "/tickets", json={"service_id": fields[i % len(fields)]},
+                      headers=kiosk, timeout=10).raise_for_status()
+            t0 = time.perf_counter()
+            r = http.post(f"{base}/counters/{counters[[0, 0, 2, 3, 3][i % 5]]}/call-next",
+                          headers=officer, timeout=10)
+            call_ms.append((time.perf_counter() - t0) * 1000)
+            r.raise_for_status()
+            if r.json()["ticket"] is not None:
+                sent_at[http.get(base + "/display", timeout=10).json()["last_event_id"]] = t0
+            time.sleep(0.1)
+        rss_calls = rss_mb(server.pid)
+        conn.send(("arrivals", None))
+        arrivals = conn.recv()
+        conn.send(("half_closed", None))
+        half_closed = conn.recv()
+
+        ok = codes.get(200, 0)
+        latencies, complete = [], 0
+        for event_id, t0 in sent_at.items():
+            got = arrivals.get(event_id, [])
+            complete += len(got) == ok
+            latencies.extend((t - t0) * 1000 for t in got)
+        cpu = next((ln.split(":", 1)[1].strip() for ln in
+                    Path("/proc/cpuinfo").read_text().splitlines()
+                    if ln.startswith("model name")), platform.processor())
+        print(f"machine: {platform.machine()}, {cpu}, {os.cpu_count()} cores; load "
+              f"{os.getloadavg()[0]:.1f}; checkout {args.checkout}")
+        print(f"{'RSS idle':<28} {rss_idle:.1f} MB")
+        answered = [ms for ms in health_half if ms is not None]
+        print(f"{'health, half-open open':<28} {len(answered)}/5 answered"
+              + (f", max {max(answered):.1f} ms" if answered else ""))
+        print(f"{'streams answered':<28} {codes} of {args.streams} from "
+              f"{args.addresses} addresses, all answered in {opened_s:.1f} s")
+        print(f"{'health, streams open':<28} "
+              f"{'timed out' if health_streams is None else f'{health_streams:.1f} ms'}")
+        print(f"{'RSS with streams':<28} {rss_streams:.1f} MB (after the calls "
+              f"{rss_calls:.1f} MB)")
+        print(describe("call-next", call_ms))
+        if latencies:
+            print(describe("call -> every stream", latencies))
+        print(f"{'calls seen by every stream':<28} {complete}/{len(sent_at)}")
+        print(f"{'half-open closed by server':<28} {half_closed}/{args.half_open}")
+    finally:
+        if child.is_alive():
+            conn.send(("stop", None))
+            child.join(10)
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
