@@ -159,10 +159,16 @@ def start_server(checkout: Path, tmp: Path, port: int) -> tuple[subprocess.Popen
     subprocess.run([python, "-m", "motcua", "init"], **run)
     subprocess.run([python, "-m", "motcua", "officer", "add", "bench", "--role", "admin",
                     "--password-stdin"], input=b"bench-password\n", **run)
-    server = subprocess.Popen([python, "-m", "motcua", "server", "--port", str(port)], env=env,
-                              cwd=checkout, stdout=open(tmp / "server.log", "wb"),
-                              stderr=subprocess.STDOUT)
+    with open(tmp / "server.log", "wb") as log:
+        server = subprocess.Popen([python, "-m", "motcua", "server", "--port", str(port)],
+                                  env=env, cwd=checkout, stdout=log, stderr=subprocess.STDOUT)
     return server, env
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed_get(url: str, timeout: float) -> float | None:
@@ -216,6 +222,7 @@ def main() -> None:
         rss_streams = rss_mb(server.pid)
 
         call_ms, sent_at = [], {}
+        cpu_before = cpu_s(server.pid)
         counters = ["quay-1", "quay-2", "quay-3", "quay-4", "quay-5"]
         fields = ["ho-tich", "chung-thuc", "dat-dai", "kinh-doanh", "van-hoa-xa-hoi"]
         for i in range(args.calls):
@@ -230,6 +237,7 @@ def main() -> None:
                 sent_at[http.get(base + "/display", timeout=10).json()["last_event_id"]] = t0
             time.sleep(0.1)
         rss_calls = rss_mb(server.pid)
+        cpu_per_call = (cpu_s(server.pid) - cpu_before) / args.calls * 1000
         conn.send(("arrivals", None))
         arrivals = conn.recv()
         conn.send(("half_closed", None))
@@ -256,6 +264,8 @@ def main() -> None:
               f"{'timed out' if health_streams is None else f'{health_streams:.1f} ms'}")
         print(f"{'RSS with streams':<28} {rss_streams:.1f} MB (after the calls "
               f"{rss_calls:.1f} MB)")
+        print(f"{'server CPU per call':<28} {cpu_per_call:.1f} ms (the call, its event and "
+              "its snapshot to every stream, keepalives)")
         print(describe("call-next", call_ms))
         if latencies:
             print(describe("call -> every stream", latencies))

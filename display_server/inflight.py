@@ -1,4 +1,6 @@
-"""Counts the ordinary HTTP requests in progress, so the event bus can let them go first."""
+"""Counts the ordinary HTTP requests in progress, so the event bus can let them go first: an
+officer's click is answered before the fan-out of the event it caused to every screen (measured
+under gevent too: call-next p95 with 1,000 streams, docs/serving.md)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ class RequestsInFlight:
 
     def wait_idle(self, timeout: float) -> bool:
         """Sleep until no request is in progress (True) or ``timeout`` seconds pass (False)."""
+        if self._count == 0:  # the usual case, asked once per screen by the fan-out: no lock
+            return True
         with self._idle:
             return self._idle.wait_for(lambda: self._count == 0, timeout)
 

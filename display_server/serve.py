@@ -56,7 +56,7 @@ def handler_class(read_timeout_s: float):
         def read_requestline(self) -> str:
             self.socket.settimeout(read_timeout_s)
             self.deadline = Timeout.start_new(read_timeout_s,
-                                              socket.timeout("request head too slow"))
+                                              TimeoutError("request head too slow"))
             try:
                 return super().read_requestline()
             except BaseException:

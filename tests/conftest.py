@@ -128,10 +128,13 @@ def wait_for(condition: Callable[[], object], what: str, timeout_s: float = 10.0
         time.sleep(0.02)
 
 
-def open_stream(port: int) -> tuple[socket.socket, bytes]:
-    """A raw ``GET /api/v1/events`` on 127.0.0.1: the socket and the first bytes of the answer."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
-    s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+def open_stream(port: int, source: str = "127.0.0.1",
+                query: str = "") -> tuple[socket.socket, bytes]:
+    """A raw ``GET /api/v1/events`` to 127.0.0.1 from the address ``source`` (any of
+    127.0.0.0/8, so a test can be many clients): the socket and the first bytes of the answer."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0))
+    s.sendall(f"GET /api/v1/events{query} HTTP/1.1\r\nHost: x\r\n"
+              "Accept: text/event-stream\r\n\r\n".encode())
     return s, s.recv(4096)
 
 
@@ -156,7 +159,7 @@ def write_config(tmp: Path, *, config_text: str | None = None,
     port = free_port()
     text = config_text if config_text is not None else DEMO_CONFIG.read_text(encoding="utf-8")
     text = text.replace("port = 8080", f"port = {port}").replace(
-        "threads = 0 ", f"sse_keepalive_s = {keepalive_s}\nthreads = 0 ")
+        "read_timeout_s = 15 ", f"sse_keepalive_s = {keepalive_s}\nread_timeout_s = 15 ")
     text = text.replace("http://127.0.0.1:8080", f"http://127.0.0.1:{port}")
     text = text.replace("[display]\n", "[display]\nphone_refresh_s = 1\n", 1)
     config_path = tmp / "motcua.toml"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 
-from flask import Response, stream_with_context
+from flask import Response
 
 from ..events import sse_stream
 from ..events.admission import Refusal, StreamAdmission
@@ -78,7 +78,8 @@ class EventStreamResponse(Response):
             _, status, headers = self.get_wsgi_response(environ)
             # an open-ended stream: no Content-Length (werkzeug counts the empty body as 0)
             start_response(status, [(k, v) for k, v in headers if k.lower() != "content-length"])
-            body = stream_with_context(sse_stream(self.bus, **self.stream_args))
+            # no request context per message: the stream's callables need none
+            body = sse_stream(self.bus, **self.stream_args)
         except BaseException:
             release()
             raise

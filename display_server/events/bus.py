@@ -5,12 +5,12 @@ fresh display snapshot, at most one per ``DISPLAY_INTERVAL_S``."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 from motcua.core.queue.events import Event
@@ -72,38 +72,44 @@ def snapshot_message(display: DisplayJSON) -> bytes:
 
 
 class Subscription:
-    """One connected client: batches wait in its queue until the client's greenlet takes them.
-    A client that falls ``SUBSCRIBER_BACKLOG`` batches behind is dropped (it reconnects and
-    resumes with Last-Event-ID), so a slow screen never holds the others back."""
+    """One connected client: batches wait in its backlog until the client's greenlet takes
+    them. A client that falls ``SUBSCRIBER_BACKLOG`` batches behind is dropped (it reconnects
+    and resumes with Last-Event-ID), so a slow screen never holds the others back.
+
+    A deque and an event rather than a ``queue.Queue``: the bus hands every batch to every
+    client, and this costs it an append and a flag, not a condition variable's locks."""
 
     def __init__(self, bus: EventBus):
         self.bus = bus
-        self.queue: queue.Queue[Batch | None] = queue.Queue(SUBSCRIBER_BACKLOG)
+        self.backlog: deque[Batch] = deque()
         self.closed = False
+        self._ready = threading.Event()
 
     def get(self, timeout: float) -> Batch | None:
-        """The next batch of (event id, message), or None after ``timeout`` seconds."""
-        try:
-            return self.queue.get(timeout=timeout)
-        except queue.Empty:
+        """The next batch of (event id, message), or None after ``timeout`` seconds or once
+        the subscription is closed."""
+        if not self.backlog and not self.closed:
+            self._ready.wait(timeout)
+        self._ready.clear()  # set again by any batch delivered from here on
+        if self.closed or not self.backlog:
             return None
+        return self.backlog.popleft()
 
     def deliver(self, batch: Batch) -> bool:
         """Called by the bus; False when the client is that far behind."""
-        try:
-            self.queue.put_nowait(batch)
-        except queue.Full:
+        if len(self.backlog) >= SUBSCRIBER_BACKLOG:
             return False
+        self.backlog.append(batch)
+        self._ready.set()
         return True
 
     def close(self) -> None:
         self.bus.unsubscribe(self)
 
     def _mark_closed(self) -> None:
-        """Wake the client's greenlet waiting on its queue."""
+        """Wake the client's greenlet waiting for a batch."""
         self.closed = True
-        with contextlib.suppress(queue.Full):
-            self.queue.put_nowait(None)
+        self._ready.set()
 
 
 class EventBus:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, time
 from pathlib import Path
 
@@ -235,34 +236,29 @@ def test_parse_config_in_memory(tmp_path: Path) -> None:
     assert datetime(2026, 1, 1, tzinfo=cfg.zone).utcoffset().total_seconds() == 7 * 3600
 
 
-def test_server_threads_sized_from_counters(config, tmp_path: Path) -> None:
-    from display_server.serve import thread_count
+def test_old_server_keys_still_load_and_are_ignored_with_a_warning(demo_config_text,
+                                                                   tmp_path: Path, caplog) -> None:
+    """[server] threads (and stream_limit) sized the thread-per-connection server: a config
+    that still has them loads, says so once per key, and behaves as without them."""
+    old = demo_config_text.replace("[server]\n", "[server]\nthreads = 64\nstream_limit = 48\n", 1)
+    path = tmp_path / "old.toml"
+    path.write_text(old, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="config"):
+        cfg = load_config(path, env={"MOTCUA_DATA_DIR": str(tmp_path)})
+    assert cfg.server.ignored == ("threads", "stream_limit")
+    assert "[server] threads is no longer used" in caplog.text
+    assert "[server] stream_limit is no longer used" in caplog.text
+    assert cfg.server.read_timeout_s == 15 and cfg.server.streams_per_address == 8
+    assert "ignored" not in cfg.server.model_dump()
+    with pytest.raises(ConfigError, match="ignored"):  # not a setting of its own
+        load_config(_written(tmp_path, demo_config_text.replace(
+            "[server]\n", "[server]\nignored = ['x']\n", 1)), env={})
 
-    assert config.server.threads == 0 and thread_count(config) == 64
-    province = load_config(ROOT / "config" / "province.toml", env={"MOTCUA_DATA_DIR": str(tmp_path)})
-    assert thread_count(province) == 32 + 3 * 30
-    fixed = province.model_copy(update={"server": province.server.model_copy(update={"threads": 20})})
-    assert thread_count(fixed) == 20
 
-
-def test_server_caps_what_each_response_buffer_keeps(config, monkeypatch) -> None:
-    """Waitress keeps all a buffer was given until it starts a new one: the server starts one
-    every MiB, above the backlog that gets a screen dropped (so the bus never waits for one)."""
-    import waitress
-
-    from display_server import serve as serve_module
-    from display_server.api.event_stream import MAX_BACKLOG_BYTES
-
-    seen: dict = {}
-    monkeypatch.setattr(waitress, "serve", lambda app, **kw: seen.update(kw))
-    monkeypatch.setattr("display_server.app.create_app",
-                        lambda cfg, max_streams: seen.update(max_streams=max_streams))
-    monkeypatch.setattr(serve_module, "limit_malloc_arenas", lambda: None)
-    monkeypatch.setattr("sys.setswitchinterval", lambda interval: None)
-    serve_module.serve(config, port=1)
-    assert seen["outbuf_high_watermark"] == serve_module.OUTBUF_HIGH_WATERMARK
-    assert MAX_BACKLOG_BYTES < serve_module.OUTBUF_HIGH_WATERMARK < 16 * 1024 * 1024
-    assert seen["max_streams"] == seen["threads"] - seen["threads"] // 4  # the streams' cap
+def _written(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "written.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 @pytest.mark.parametrize(("url", "stored"), [

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from display_server.events import bus as bus_module
 from display_server.events.bus import EventBus
-from display_server.events.sse import serve_direct
+from display_server.events.sse import sse_stream
 from display_server.present import DisplayJSON
 from motcua.core.queue.events import Event
 
@@ -115,68 +115,49 @@ def test_a_failed_snapshot_is_logged_once_and_tried_again(monkeypatch, caplog) -
     assert "display snapshot works again" in caplog.text
 
 
-class _Client:
-    """A fake connection for ``serve_direct``: records what is written, with a settable backlog."""
-
-    def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-        self.backlog = 0
-        self.gone = False
-        self.written = threading.Condition()
-
-    def write(self, data: bytes) -> None:
-        if self.gone:
-            raise ConnectionResetError
-        with self.written:
-            self.chunks.append(data)
-            self.written.notify_all()
-
-    def wait_for(self, text: str) -> str:
-        with self.written:
-            assert self.written.wait_for(lambda: text in b"".join(self.chunks).decode(), 5), text
-        return b"".join(self.chunks).decode()
+def _stream(bus: EventBus, last_event_id=None, keepalive_s=5.0):
+    return sse_stream(bus, snapshot=lambda: DisplayJSON.of({"last_event_id": 3}),
+                      events_after=lambda after, limit: [], last_event_id=last_event_id,
+                      keepalive_s=keepalive_s)
 
 
-def _serve(bus: EventBus, client: _Client, last_event_id=None, keepalive_s=5.0) -> threading.Thread:
-    th = threading.Thread(target=serve_direct, args=(bus, client.write), kwargs={
-        "backlog": lambda: client.backlog, "max_backlog": 1000, "disconnected": lambda: client.gone,
-        "snapshot": lambda: DisplayJSON.of({"last_event_id": 3}), "events_after": lambda after, limit: [],
-        "last_event_id": last_event_id, "keepalive_s": keepalive_s}, daemon=True)
-    th.start()
-    return th
-
-
-def test_direct_clients_are_written_by_the_bus_and_get_keepalives() -> None:
+def test_a_stream_gets_new_events_once_and_keepalives_and_leaves_quietly(caplog) -> None:
     bus = EventBus(lambda: DisplayJSON.of({"last_event_id": 0, "x": 1}))
-    client = _Client()
-    th = _serve(bus, client, keepalive_s=0.2)
-    client.wait_for("event: snapshot")
+    stream = _stream(bus, keepalive_s=0.2)
+    assert "event: snapshot" in next(stream).decode()
     bus.publish(_event(3))  # already in the snapshot: not sent again
     bus.publish(_event(4))
-    text = client.wait_for("id: 4\n")
-    assert text.count("id: 3\n") == 1  # the snapshot's
-    client.wait_for("event: keepalive")
-    client.gone = True
-    th.join(5)
-    assert not th.is_alive()
+    text = ""
+    while "id: 4\n" not in text:
+        text += next(stream).decode()
+    assert "id: 3\n" not in text
+    while "event: keepalive" not in text:
+        text += next(stream).decode()
+    with caplog.at_level(logging.DEBUG, logger="display_server.events"):
+        stream.close()  # the client went away: the server closes the body
     assert bus.subscriber_count == 0
+    assert "closed by its client" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
-def test_a_direct_client_too_far_behind_is_dropped() -> None:
-    bus = EventBus(lambda: DisplayJSON.of({"last_event_id": 0}))
-    client = _Client()
-    th = _serve(bus, client)
-    client.wait_for("event: snapshot")
-    client.backlog = 5000  # the connection stalled: more unsent than max_backlog
-    bus.publish(_event(4))
-    th.join(5)
-    assert not th.is_alive(), "the client's thread is freed"
-    assert bus.subscriber_count == 0
-    assert "id: 4\n" not in b"".join(client.chunks).decode()
+def test_a_stream_too_far_behind_is_dropped_with_a_warning(monkeypatch, caplog) -> None:
+    monkeypatch.setattr(bus_module, "SUBSCRIBER_BACKLOG", 3)
+    bus = EventBus(None)
+    stream = _stream(bus)
+    next(stream)  # the opening; then the client stops reading
+    for i in range(4, 10):
+        bus.publish(_event(i))  # one batch each
+        time.sleep(0.05)
+    deadline = time.monotonic() + 10
+    while bus.subscriber_count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert bus.subscriber_count == 0, "the slow client is dropped; the others go on"
+    assert "really slow" in caplog.text
+    assert list(stream) == []  # its stream ends: the client reconnects and resumes
 
 
-def test_other_wsgi_servers_get_a_streamed_generator(config) -> None:
-    """Flask's test client is not waitress: the stream falls back to the generator."""
+def test_the_event_stream_is_an_open_ended_generator(config) -> None:
+    """No Content-Length: the body is streamed as it comes."""
     from display_server.app import create_app
 
     app = create_app(config)

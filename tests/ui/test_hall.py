@@ -152,16 +152,16 @@ def test_hall_notices_a_silent_connection_and_resumes(hall, api, live_server) ->
     expect(hall.locator("#call-number")).to_be_visible()
 
 
-def test_a_hall_turned_away_by_a_full_server_waits_and_connects_when_a_slot_frees(
+def test_a_hall_turned_away_at_its_address_cap_waits_and_connects_when_a_place_frees(
         browser, start_server, demo_config_text) -> None:
     from tests.conftest import open_stream, reset
-    from tests.server.test_stream_limit import LIMIT, THREADS
     from tests.ui.conftest import Api
 
+    cap = 2
     server = start_server(demo_config_text.replace(
-        "threads = 0 ", f"sse_keepalive_s = 1\nthreads = {THREADS} "))
+        "streams_per_address = 8 ", f"streams_per_address = {cap} "))
     server.add_officer("an", counters="quay-1,quay-2")
-    held = [open_stream(server.port)[0] for _ in range(LIMIT)]  # every stream slot taken
+    held = [open_stream(server.port)[0] for _ in range(cap)]  # 127.0.0.1, the browser's address
     try:
         page = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
         attempts: list[float] = []
@@ -177,7 +177,7 @@ def test_a_hall_turned_away_by_a_full_server_waits_and_connects_when_a_slot_free
         tries = [t for t in attempts if t - attempts[0] <= 9.0]
         assert 2 <= len(tries) <= 4, [round(t - attempts[0], 1) for t in attempts]
 
-        reset(held.pop())  # a screen goes away: the waiting hall gets its slot
+        reset(held.pop())  # a stream from its address goes away: the waiting hall gets its place
         page.wait_for_selector("body[data-live=online]", timeout=15_000)
         expect(banner).to_be_hidden()
         api = Api(server)
