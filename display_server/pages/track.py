@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
 
 from motcua.core.queue import QueueError
 
@@ -11,6 +11,10 @@ from .common import config, field_name, not_found, svc
 from .i18n import current_lang, strings, t
 
 bp = Blueprint("track", __name__)
+
+TICKET_KINDS = ("ticket.issued", "ticket.called", "ticket.recalled", "ticket.skipped",
+                "ticket.transferred", "ticket.finished")
+"""The events the phone page listens for: its own ticket's, and its line's (how many wait)."""
 
 TRACK_STRINGS = ("state_waiting", "state_transferred", "state_called", "state_done",
                  "state_skipped", "state_expired", "ahead", "ahead_none", "estimate", "minutes",
@@ -34,6 +38,8 @@ def ticket_page(token: str):
         "token": token,
         "tz": cfg.centre.timezone,
         "refresh_s": cfg.display.phone_refresh_s,
+        "keepalive_s": current_app.config["SSE_KEEPALIVE_S"],
+        "kinds": TICKET_KINDS,
         "ticket": data,
         "fields": {f.id: field_name(f) for f in cfg.fields},
         "strings": strings(*TRACK_STRINGS),

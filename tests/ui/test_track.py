@@ -75,3 +75,63 @@ def test_english_counts_say_one_person_not_one_people(browser, api) -> None:
     api.issue("dat-dai")
     page.goto(api.issue("dat-dai")["track_url"] + "?lang=en")
     expect(page.locator("#ahead")).to_have_text("3 people ahead of you")
+
+
+def _counting_fetches(page) -> list[str]:
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "/api/v1/track/" in r.url else None)
+    return fetched
+
+
+def test_phone_page_is_pushed_through_a_call_a_transfer_and_a_finish(
+        browser, start_server, demo_config_text) -> None:
+    """Polling only every 120 s here: every change below comes over the event stream."""
+    from tests.ui.conftest import Api
+
+    server = start_server(demo_config_text.replace("[display]\n",
+                                                   "[display]\nphone_refresh_s = 120\n", 1))
+    server.add_officer("an", counters="quay-1,quay-2")
+    api = Api(server)
+    mine = api.issue("ho-tich")
+    page = browser.new_context(**PHONE).new_page()
+    fetched = _counting_fetches(page)
+    page.goto(mine["track_url"])
+    page.wait_for_selector("body[data-live=online]")
+    expect(page.locator("#state")).to_have_text("Đang chờ")
+
+    api.act("quay-1", "call-next")
+    expect(page.locator("#state")).to_have_text("Mời đến quầy số 1")
+    r = requests.post(api.server.api("/counters/quay-1/transfer"), json={"counter_id": "quay-2"},
+                      headers={"Authorization": f"Bearer {api._tokens['an']}"}, timeout=10)
+    assert r.status_code == 200, r.text
+    expect(page.locator("#help")).to_have_text("Đã chuyển sang Quầy 2")
+    api.act("quay-2", "call-next")
+    expect(page.locator("#state")).to_have_text("Mời đến quầy số 2")
+    api.act("quay-2", "finish")
+    expect(page.locator("#state")).to_have_text("Đã phục vụ")
+    assert len(fetched) <= 1 + 4 + 1  # at the start, one per change of this ticket (and slack)
+
+
+def test_phone_page_falls_back_to_polling_when_its_stream_is_refused(
+        browser, start_server, demo_config_text) -> None:
+    from tests.conftest import open_stream, reset
+    from tests.ui.conftest import Api
+
+    server = start_server(demo_config_text.replace(
+        "streams_per_address = 8 ", "streams_per_address = 1 "))  # polling every 1 s (tests)
+    server.add_officer("an", counters="quay-1,quay-2")
+    held, head = open_stream(server.port)  # the browser's address has its one stream already
+    assert head.startswith(b"HTTP/1.1 200")
+    try:
+        api = Api(server)
+        mine = api.issue("ho-tich")
+        page = browser.new_context(**PHONE).new_page()
+        fetched = _counting_fetches(page)
+        page.goto(mine["track_url"])
+        expect(page.locator("#state")).to_have_text("Đang chờ")
+        api.act("quay-1", "call-next")
+        expect(page.locator("#state")).to_have_text("Mời đến quầy số 1")
+        page.wait_for_timeout(2500)
+        assert len(fetched) >= 3  # it polls
+    finally:
+        reset(held)

@@ -1,14 +1,21 @@
-/* The phone page: asks for this ticket (GET /api/v1/track/<token>) every few seconds
- * (display.phone_refresh_s) while the page is visible and the ticket not finished. Phones poll
- * rather than hold an event stream: a hall full of phones must not take the server's threads. */
+/* The phone page: its ticket's changes are pushed over the event stream (Motcua.live on
+ * GET /api/v1/events). An event of this ticket (called, transferred, finished...) fetches it
+ * at once (GET /api/v1/track/<token>); an event of its line (someone ahead called) fetches it
+ * at most once every display.phone_refresh_s, so a hall full of phones does not ask for every
+ * call. Polling every phone_refresh_s is only the fallback while the stream is down (refused,
+ * or the Wi-Fi lost); the stream is closed while the page is hidden and once the ticket is over. */
 (function () {
   "use strict";
   var boot = Motcua.boot();
   var S = boot.strings;
   var fmt = Motcua.fmt;
   var ticket = boot.ticket;
+  var live = null;
   var poller = null;
+  var lineTimer = null;
+  var lastFetch = 0;
   var FINAL = { done: true, expired: true };
+  var refreshMs = boot.refresh_s * 1000;
 
   var $ = Motcua.$;
   function show(id, text) {
@@ -49,7 +56,7 @@
     $("updated").textContent = fmt(S.updated_at, {
       t: new Intl.DateTimeFormat("en-GB", { timeZone: boot.tz, hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false }).format(d),
     });
-    if (FINAL[st]) stop();
+    if (FINAL[ticket.state]) stop();
   }
 
   function setOnline(online) {
@@ -59,19 +66,47 @@
   }
 
   function refetch() {
+    lastFetch = Date.now();
     fetch("/api/v1/track/" + encodeURIComponent(boot.token), { cache: "no-store" })
       .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
       .then(function (t) { ticket = t; setOnline(true); render(); })
       .catch(function () { setOnline(false); });
   }
 
+  /** Someone else in this ticket's line moved: fetch again, but not more often than polling. */
+  function lineMoved() {
+    if (lineTimer) return;
+    var wait = Math.max(0, lastFetch + refreshMs - Date.now()) + Math.random() * 1000;
+    lineTimer = setTimeout(function () { lineTimer = null; refetch(); }, wait);
+  }
+
+  function onEvent(ev) {
+    var d = ev.data || {};
+    if (d.ticket_id === ticket.id) refetch();
+    else if (d.service_id === ticket.service_id && (ticket.state === "waiting" || ticket.state === "transferred")) lineMoved();
+  }
+
+  function poll(on) {
+    if (on && !poller) poller = setInterval(refetch, refreshMs);
+    if (!on && poller) { clearInterval(poller); poller = null; }
+  }
+
+  function onOnline(online) {
+    poll(!online); // the fallback while the stream is down
+    if (online) refetch(); // what changed while it was down
+  }
+
   function start() {
-    if (FINAL[ticket.state] || poller) return;
-    poller = setInterval(refetch, boot.refresh_s * 1000);
+    if (FINAL[ticket.state]) return;
+    if (live) live.start();
+    else live = Motcua.live({ kinds: boot.kinds, keepaliveS: boot.keepalive_s, onEvent: onEvent,
+      onSnapshot: function () {}, onOnline: onOnline });
   }
   function stop() {
-    clearInterval(poller);
-    poller = null;
+    if (live) live.stop();
+    poll(false);
+    clearTimeout(lineTimer);
+    lineTimer = null;
   }
 
   document.addEventListener("visibilitychange", function () {
@@ -79,5 +114,5 @@
     else { refetch(); start(); }
   });
   render();
-  if (!document.hidden) { refetch(); start(); }
+  if (!document.hidden) start();
 })();
