@@ -63,8 +63,9 @@ class Screens:
         self.arrivals: dict[int, list[float]] = {}
         self.lock = threading.Lock()
         self.socks = []
-        for _ in range(n):
-            s = socket.create_connection(("127.0.0.1", port))
+        for i in range(n):  # each screen from an address of its own, as in a hall
+            s = socket.create_connection(("127.0.0.1", port),
+                                         source_address=(f"127.0.{1 + i // 250}.{1 + i % 250}", 0))
             s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: bench\r\n"
                       b"Accept: text/event-stream\r\n\r\n")
             s.setblocking(False)
@@ -116,7 +117,6 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--screens", type=int, default=50)
     ap.add_argument("--calls", type=int, default=200)
-    ap.add_argument("--threads", type=int, default=80)
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
@@ -129,8 +129,8 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "motcua", "officer", "add", "bench", "--role", "admin",
                     "--password-stdin"], input="bench-password\n", text=True, env=env, check=True,
                    capture_output=True)
-    server = subprocess.Popen([sys.executable, "-m", "motcua", "server", "--port", str(port),
-                               "--threads", str(args.threads)], env=env,
+    server = subprocess.Popen([sys.executable, "-m", "motcua", "server", "--port", str(port)],
+                              env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
@@ -192,7 +192,7 @@ def main() -> None:
                     if ln.startswith("model name")), platform.processor())
         print(f"machine: {platform.machine()}, {cpu}, {os.cpu_count()} cores; "
               f"Python {platform.python_version()}")
-        print(f"server: waitress, {args.threads} threads, SQLite; {args.screens} screens on SSE; "
+        print(f"server: motcua server (gevent), SQLite; {args.screens} screens on SSE; "
               f"{len(sent_at)} calls")
         if latencies:
             print(describe("call -> every screen", latencies))

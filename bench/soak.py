@@ -1,0 +1,171 @@
+"""Soak: hours of a busy centre at a faster pace, to show the server's memory levels off and its
+log stays quiet. One ``motcua server`` (SQLite, demo config) from ``--checkout``; a kiosk issues
+``--tickets-per-min`` tickets, each counter calls and finishes them; ``--screens`` event streams
+that reload every 30-90 s (a new connection resuming with Last-Event-ID, half of them dropped
+without a goodbye), ``--phones`` phone streams that follow a ticket and fetch it now and then.
+Prints RSS every ``--sample-s``, then the RSS at the start and the end, the growth over the
+second half, and the server's WARNING and ERROR lines.
+
+    .venv/bin/python bench/soak.py --minutes 240         # hours: the figure for docs
+    .venv/bin/python bench/soak.py --minutes 10 --sample-s 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from latency import KIOSK, rss_mb  # noqa: E402
+from serving import ROOT, free_port, start_server  # noqa: E402
+
+COUNTERS = ["quay-1", "quay-2", "quay-3", "quay-4", "quay-5"]
+FIELDS = ["ho-tich", "chung-thuc", "dat-dai", "kinh-doanh", "van-hoa-xa-hoi"]
+
+
+class Soak:
+    def __init__(self, port: int, stop: threading.Event):
+        self.base = f"http://127.0.0.1:{port}/api/v1"
+        self.port = port
+        self.stop = stop
+        self.lock = threading.Lock()
+        self.counts = {"tickets": 0, "calls": 0, "reconnects": 0, "errors": 0}
+        self.tokens: list[str] = []
+
+    def add(self, key: str, n: int = 1) -> None:
+        with self.lock:
+            self.counts[key] += n
+
+    def kiosk(self, per_min: float) -> None:
+        http = requests.Session()
+        while not self.stop.wait(random.expovariate(per_min / 60)):
+            try:
+                r = http.post(self.base + "/tickets", json={"service_id": random.choice(FIELDS)},
+                              headers={"Authorization": f"Bearer {KIOSK}"}, timeout=10)
+                r.raise_for_status()
+                self.add("tickets")
+                with self.lock:
+                    self.tokens = (self.tokens + [r.json()["track_url"].rsplit("/", 1)[1]])[-50:]
+            except requests.RequestException:
+                self.add("errors")
+
+    def counter(self, counter: str, officer: dict, per_min: float) -> None:
+        http = requests.Session()
+        while not self.stop.wait(random.expovariate(per_min / 60 / len(COUNTERS))):
+            try:
+                r = http.post(f"{self.base}/counters/{counter}/call-next", headers=officer,
+                              timeout=10)
+                r.raise_for_status()
+                if r.json()["ticket"] is not None:
+                    self.add("calls")
+                    self.stop.wait(random.uniform(0.5, 2))
+                    http.post(f"{self.base}/counters/{counter}/finish", headers=officer,
+                              timeout=10)
+            except requests.RequestException:
+                self.add("errors")
+
+    def stream(self, source: str, phone: bool) -> None:
+        last_id = None
+        while not self.stop.is_set():
+            try:
+                s = socket.create_connection(("127.0.0.1", self.port), timeout=10,
+                                             source_address=(source, 0))
+                resume = f"Last-Event-ID: {last_id}\r\n" if last_id else ""
+                s.sendall(f"GET /api/v1/events HTTP/1.1\r\nHost: soak\r\n{resume}\r\n".encode())
+                until = time.monotonic() + random.uniform(30, 90)
+                data = b""
+                while time.monotonic() < until and not self.stop.is_set():
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    data = (data + chunk)[-8192:]
+                    ids = [ln for ln in data.split(b"\n") if ln.startswith(b"id: ")]
+                    if ids:
+                        last_id = int(ids[-1][4:])
+                    if phone and random.random() < 0.05 and self.tokens:
+                        requests.get(f"{self.base}/track/{random.choice(self.tokens)}",
+                                     timeout=10)
+                if random.random() < 0.5:  # a screen switched off: no goodbye
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+                s.close()
+                self.add("reconnects")
+            except (OSError, requests.RequestException):
+                self.add("errors")
+                self.stop.wait(2)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--checkout", type=Path, default=ROOT)
+    ap.add_argument("--minutes", type=float, default=240)
+    ap.add_argument("--sample-s", type=float, default=60)
+    ap.add_argument("--tickets-per-min", type=float, default=180,
+                    help="20x a busy centre (about 540 tickets an hour)")
+    ap.add_argument("--screens", type=int, default=30)
+    ap.add_argument("--phones", type=int, default=20)
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="motcua-soak-"))
+    port = free_port()
+    server, _ = start_server(args.checkout.resolve(), tmp, port)
+    stop = threading.Event()
+    try:
+        base = f"http://127.0.0.1:{port}/api/v1"
+        for _ in range(200):
+            try:
+                requests.get(base + "/health", timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+        token = requests.post(base + "/auth/login", json={"username": "bench",
+                                                          "password": "bench-password"},
+                              timeout=5).json()["token"]
+        officer = {"Authorization": f"Bearer {token}"}
+        soak = Soak(port, stop)
+        workers = [threading.Thread(target=soak.kiosk, args=(args.tickets_per_min,))]
+        workers += [threading.Thread(target=soak.counter, args=(c, officer, args.tickets_per_min))
+                    for c in COUNTERS]
+        workers += [threading.Thread(target=soak.stream, args=(f"127.0.20.{1 + i}", False))
+                    for i in range(args.screens)]
+        workers += [threading.Thread(target=soak.stream, args=(f"127.0.21.{1 + i}", True))
+                    for i in range(args.phones)]
+        for w in workers:
+            w.daemon = True
+            w.start()
+        samples: list[tuple[float, float]] = []
+        started = time.monotonic()
+        print(f"soak: {args.minutes:g} min, {args.tickets_per_min:g} tickets/min, "
+              f"{args.screens} screens, {args.phones} phones; checkout {args.checkout}; "
+              f"load {os.getloadavg()[0]:.1f}", flush=True)
+        while (elapsed := time.monotonic() - started) < args.minutes * 60:
+            stop.wait(min(args.sample_s, args.minutes * 60 - elapsed))
+            minute = (time.monotonic() - started) / 60
+            samples.append((minute, rss_mb(server.pid)))
+            print(f"{minute:7.1f} min  RSS {samples[-1][1]:6.1f} MB  {soak.counts}", flush=True)
+        stop.set()
+        half = [mb for minute, mb in samples if minute >= args.minutes / 2]
+        log = (tmp / "server.log").read_text(encoding="utf-8", errors="replace").splitlines()
+        noisy = [ln for ln in log if " WARNING " in ln or " ERROR " in ln]
+        print(f"RSS first sample {samples[0][1]:.1f} MB, last {samples[-1][1]:.1f} MB, "
+              f"max {max(mb for _, mb in samples):.1f} MB; second half "
+              f"{min(half):.1f}-{max(half):.1f} MB")
+        print(f"{soak.counts}; server log: {len(log)} lines, {len(noisy)} WARNING/ERROR")
+        for line in noisy[:10]:
+            print("  " + line)
+    finally:
+        stop.set()
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()
