@@ -44,6 +44,23 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def wait_until_up(base: str, tries: int = 200) -> None:
+    """Wait (up to ``tries`` tenths of a second) until the server answers its health check."""
+    for _ in range(tries):
+        try:
+            requests.get(base + "/health", timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.1)
+
+
+def officer_headers(http: requests.Session, base: str) -> dict:
+    """Log in as the bench's admin (made by the bench): its Authorization header."""
+    token = http.post(base + "/auth/login", json={"username": "bench", "password": "bench-password"},
+                      timeout=5).json()["token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
@@ -134,16 +151,9 @@ def main() -> None:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}/api/v1"
     try:
-        for _ in range(100):
-            try:
-                requests.get(base + "/health", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
+        wait_until_up(base)
         http = requests.Session()
-        token = http.post(base + "/auth/login", json={"username": "bench", "password": "bench-password"},
-                          timeout=5).json()["token"]
-        officer = {"Authorization": f"Bearer {token}"}
+        officer = officer_headers(http, base)
         kiosk = {"Authorization": f"Bearer {KIOSK}"}
         time.sleep(1)
         rss_idle = rss_mb(server.pid)

@@ -33,7 +33,14 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from latency import KIOSK, describe, free_port, rss_mb  # noqa: E402
+from latency import (  # noqa: E402
+    KIOSK,
+    describe,
+    free_port,
+    officer_headers,
+    rss_mb,
+    wait_until_up,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -197,15 +204,9 @@ def main() -> None:
     conn, child_conn = ctx.Pipe()
     child = ctx.Process(target=clients_process, args=(port, child_conn))
     try:
-        for _ in range(200):
-            if timed_get(base + "/health", 1) is not None:
-                break
-            time.sleep(0.1)
+        wait_until_up(base)
         http = requests.Session()
-        token = http.post(base + "/auth/login", json={"username": "bench",
-                                                      "password": "bench-password"},
-                          timeout=5).json()["token"]  # before the sockets below fill the server
-        officer = {"Authorization": f"Bearer {token}"}
+        officer = officer_headers(http, base)  # before the sockets below fill the server
         kiosk = {"Authorization": f"Bearer {KIOSK}"}
         time.sleep(1)
         rss_idle = rss_mb(server.pid)

@@ -25,7 +25,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from latency import KIOSK, rss_mb  # noqa: E402
+from latency import KIOSK, officer_headers, rss_mb, wait_until_up  # noqa: E402
 from serving import ROOT, free_port, start_server  # noqa: E402
 
 COUNTERS = ["quay-1", "quay-2", "quay-3", "quay-4", "quay-5"]
@@ -120,16 +120,8 @@ def main() -> None:
     stop = threading.Event()
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
-        for _ in range(200):
-            try:
-                requests.get(base + "/health", timeout=1)
-                break
-            except requests.RequestException:
-                time.sleep(0.1)
-        token = requests.post(base + "/auth/login", json={"username": "bench",
-                                                          "password": "bench-password"},
-                              timeout=5).json()["token"]
-        officer = {"Authorization": f"Bearer {token}"}
+        wait_until_up(base)
+        officer = officer_headers(requests.Session(), base)
         soak = Soak(port, stop)
         workers = [threading.Thread(target=soak.kiosk, args=(args.tickets_per_min,))]
         workers += [threading.Thread(target=soak.counter, args=(c, officer, args.tickets_per_min))
