@@ -21,6 +21,7 @@ import argparse
 import multiprocessing
 import os
 import platform
+import re
 import selectors
 import socket
 import subprocess
@@ -155,9 +156,13 @@ def clients_process(port: int, conn) -> None:
             return
 
 
-def start_server(checkout: Path, tmp: Path, port: int) -> tuple[subprocess.Popen, dict]:
+def start_server(checkout: Path, tmp: Path, port: int, *,
+                 lift_caps: bool = False) -> tuple[subprocess.Popen, dict]:
+    """``checkout``'s server on the demo config (``lift_caps``: no field's daily cap)."""
     python = str(checkout / ".venv" / "bin" / "python")
     text = (checkout / "config" / "demo.toml").read_text(encoding="utf-8")
+    if lift_caps:
+        text = re.sub(r"(?m)^daily_cap = \d+", "daily_cap = 0", text)
     (tmp / "motcua.toml").write_text(text.replace("port = 8080", f"port = {port}"),
                                      encoding="utf-8")
     env = {**os.environ, "MOTCUA_CONFIG": str(tmp / "motcua.toml"),

@@ -116,7 +116,7 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="motcua-soak-"))
     port = free_port()
-    server, _ = start_server(args.checkout.resolve(), tmp, port)
+    server, _ = start_server(args.checkout.resolve(), tmp, port, lift_caps=True)
     stop = threading.Event()
     try:
         base = f"http://127.0.0.1:{port}/api/v1"

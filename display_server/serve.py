@@ -79,9 +79,11 @@ def handler_class(read_timeout_s: float):
 
 def make_server(config: Config, host: str, port: int):
     """The app for ``config`` behind a gevent WSGI server listening on ``host``:``port``."""
-    from gevent.pywsgi import WSGIServer
+    from gevent.pywsgi import LoggingLogAdapter, WSGIServer
+    from gevent.threadpool import ThreadPool
 
     from .app import create_app
+    from .workers import THREADS, RequestsOnThreads
 
     class Server(WSGIServer):
         def handle(self, sock, address) -> None:
@@ -91,9 +93,13 @@ def make_server(config: Config, host: str, port: int):
             super().handle(sock, address)
 
     app = create_app(config)
+    app.extensions["motcua"].bus.start()  # its greenlets belong on the hub, not on a pool thread
+    pool = ThreadPool(THREADS)
     listener = socket.create_server((host, port), backlog=BACKLOG)
-    return Server(listener, app, handler_class=handler_class(config.server.read_timeout_s),
-                  log=None, error_log=logging.getLogger("motcua.server.http"))
+    return Server(listener, RequestsOnThreads(app, pool),
+                  handler_class=handler_class(config.server.read_timeout_s), log=None,
+                  error_log=LoggingLogAdapter(logging.getLogger("motcua.server.http"),
+                                              logging.DEBUG))
 
 
 def serve(config: Config, *, host: str | None = None, port: int | None = None) -> None:
@@ -110,7 +116,7 @@ def serve(config: Config, *, host: str | None = None, port: int | None = None) -
     host = host or config.server.host
     port = port or config.server.port
     server = make_server(config, host, port)
-    streams = server.application.extensions["motcua"].streams
+    streams = server.application.app.extensions["motcua"].streams
     log.info("motcua server for %s on http://%s:%d (event-driven; up to %d event streams, %d "
              "per address for anonymous ones)", config.centre.name, host, port, streams.limit,
              streams.per_address)

@@ -128,11 +128,11 @@ class EventBus:
 
     # called by the engine (any thread) after a commit
     def publish(self, ev: Event) -> None:
-        self._ensure_thread()
+        self.start()
         self._inbox.put(ev)
 
     def subscribe(self) -> Subscription:
-        self._ensure_thread()
+        self.start()
         sub = Subscription(self)
         with self._lock:
             self._subs.add(sub)
@@ -148,7 +148,8 @@ class EventBus:
         with self._lock:
             return len(self._subs)
 
-    def _ensure_thread(self) -> None:
+    def start(self) -> None:
+        """Start the bus's two threads (once); publishing or subscribing does it too."""
         if self._thread is None:
             with self._lock:
                 if self._thread is None:
