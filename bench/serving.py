@@ -199,6 +199,8 @@ def main() -> None:
     ap.add_argument("--addresses", type=int, default=250)
     ap.add_argument("--half-open", type=int, default=200)
     ap.add_argument("--calls", type=int, default=200)
+    ap.add_argument("--interval-s", type=float, default=0.5,
+                    help="pause after each ticket and call (0.1: about 7 of each a second)")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="motcua-bench-serving-"))
@@ -248,7 +250,7 @@ def main() -> None:
                 failed += 1
                 if failed >= 3 and not call_ms:
                     break  # the server does not answer: no point in waiting 10 s each time
-            time.sleep(0.1)
+            time.sleep(args.interval_s)
         rss_calls = rss_mb(server.pid)
         cpu_per_call = (cpu_s(server.pid) - cpu_before) / max(1, len(call_ms)) * 1000
         conn.send(("arrivals", None))
