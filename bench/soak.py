@@ -40,10 +40,19 @@ class Soak:
         self.lock = threading.Lock()
         self.counts = {"tickets": 0, "calls": 0, "reconnects": 0, "errors": 0}
         self.tokens: list[str] = []
+        self.kinds: dict[str, int] = {}
 
     def add(self, key: str, n: int = 1) -> None:
         with self.lock:
             self.counts[key] += n
+
+    def error(self, exc: Exception) -> None:
+        """Count an error, by kind (an HTTP status, or the exception's name)."""
+        response = getattr(exc, "response", None)
+        kind = f"HTTP {response.status_code}" if response is not None else type(exc).__name__
+        with self.lock:
+            self.counts["errors"] += 1
+            self.kinds[kind] = self.kinds.get(kind, 0) + 1
 
     def kiosk(self, per_min: float) -> None:
         http = requests.Session()
@@ -55,12 +64,14 @@ class Soak:
                 self.add("tickets")
                 with self.lock:
                     self.tokens = (self.tokens + [r.json()["track_url"].rsplit("/", 1)[1]])[-50:]
-            except requests.RequestException:
-                self.add("errors")
+            except requests.RequestException as exc:
+                self.error(exc)
 
     def counter(self, counter: str, officer: dict, per_min: float) -> None:
+        """Call, serve for 0.5-2 s, finish; the counters together keep up with the kiosk."""
         http = requests.Session()
-        while not self.stop.wait(random.expovariate(per_min / 60 / len(COUNTERS))):
+        gap_s = max(0.05, len(COUNTERS) * 60 / per_min - 1.25)
+        while not self.stop.wait(random.expovariate(1 / gap_s)):
             try:
                 r = http.post(f"{self.base}/counters/{counter}/call-next", headers=officer,
                               timeout=10)
@@ -70,8 +81,8 @@ class Soak:
                     self.stop.wait(random.uniform(0.5, 2))
                     http.post(f"{self.base}/counters/{counter}/finish", headers=officer,
                               timeout=10)
-            except requests.RequestException:
-                self.add("errors")
+            except requests.RequestException as exc:
+                self.error(exc)
 
     def stream(self, source: str, phone: bool) -> None:
         last_id = None
@@ -98,8 +109,8 @@ class Soak:
                     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
                 s.close()
                 self.add("reconnects")
-            except (OSError, requests.RequestException):
-                self.add("errors")
+            except (OSError, requests.RequestException) as exc:
+                self.error(exc)
                 self.stop.wait(2)
 
 
@@ -150,7 +161,8 @@ def main() -> None:
         print(f"RSS first sample {samples[0][1]:.1f} MB, last {samples[-1][1]:.1f} MB, "
               f"max {max(mb for _, mb in samples):.1f} MB; second half "
               f"{min(half):.1f}-{max(half):.1f} MB")
-        print(f"{soak.counts}; server log: {len(log)} lines, {len(noisy)} WARNING/ERROR")
+        print(f"{soak.counts} (errors by kind: {soak.kinds}); server log: {len(log)} lines, "
+              f"{len(noisy)} WARNING/ERROR")
         for line in noisy[:10]:
             print("  " + line)
     finally:
