@@ -11,12 +11,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from motcua import __version__
 
 from ..auth import (
+    attempt_login,
     current_principal,
     issue_token,
     officer_for_counter,
     require,
 )
-from ..login_throttle import LoginThrottle
 from ..present import ticket_json
 from ..safe_input import db_int
 from ..services import Services
@@ -36,8 +36,6 @@ from .bodies import (
 )
 from .errors import ApiError, DiskFull
 from .event_stream import EventStreamResponse
-
-throttle = LoginThrottle()
 
 
 def svc() -> Services:
@@ -176,20 +174,17 @@ def heartbeat():
 @bp.post("/auth/login")
 def login():
     body = parse(LoginBody)
-    keys = (request.remote_addr or "", body.username)
-    wait = throttle.retry_after(*keys)
+    attempt = attempt_login(body.username, body.password)
+    wait = attempt.retry_after_s
     if wait:
         later = f"{wait} giây" if wait < 60 else f"{wait // 60 + 1} phút"
         raise ApiError(429, "too_many_attempts",
                        f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {later}.",
                        retry_after_s=wait)
-    officer = svc().accounts.authenticate(body.username, body.password)
-    if officer is None:
-        throttle.failed(*keys)
+    if attempt.officer is None:
         raise ApiError(401, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
-    throttle.succeeded(*keys)
-    token = issue_token(officer, svc().accounts.password_hash(officer.id))
-    return jsonify({"token": token, "officer": _officer_json(officer)})
+    token = issue_token(attempt.officer, attempt.password_hash)
+    return jsonify({"token": token, "officer": _officer_json(attempt.officer)})
 
 
 @bp.get("/auth/me")

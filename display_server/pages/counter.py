@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 
 from motcua.core.queue.events import KINDS
 
-from ..auth import csrf
+from ..auth import attempt_login, csrf
 from .common import (
     allowed_counters,
     config,
@@ -17,7 +17,6 @@ from .common import (
     not_found,
     page_officer,
     safe_next,
-    svc,
 )
 from .i18n import PAUSE_REASONS, current_lang, strings, t, tn
 
@@ -57,23 +56,16 @@ def login():
         csrf.protect()
     except CSRFError:
         return _login_page(t("csrf_failed"), 400)
-    from ..api.routes import throttle  # the API's throttle: page and API failures add up
-
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")[:256]
-    keys = (request.remote_addr or "", username)
-    wait = throttle.retry_after(*keys)
-    if wait:
-        return _login_page(tn("too_many_attempts", wait // 60 + 1), 429, username)
-    accounts = svc().accounts
-    officer = accounts.authenticate(username, password) if username and password else None
-    if officer is None:
-        throttle.failed(*keys)
+    attempt = attempt_login(username, password)
+    if attempt.retry_after_s:
+        return _login_page(tn("too_many_attempts", attempt.retry_after_s // 60 + 1), 429, username)
+    if attempt.officer is None:
         return _login_page(t("bad_credentials"), 401, username)
-    throttle.succeeded(*keys)
     session.clear()
-    session["officer_id"] = officer.id
-    session["h"] = accounts.password_hash(officer.id)[-12:]
+    session["officer_id"] = attempt.officer.id
+    session["h"] = attempt.password_hash[-12:]
     return redirect(safe_next(request.form.get("next"), url_for("counter.index")))
 
 

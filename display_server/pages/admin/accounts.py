@@ -12,9 +12,9 @@ from flask import flash, redirect, render_template, request, session, url_for
 
 from motcua.core.accounts import MIN_PASSWORD, ROLES, USERNAME, AccountError, Officer
 
-from .admin import admin, bp
-from .common import config, not_found, svc
-from .i18n import t
+from ..common import config, not_found, svc
+from ..i18n import t
+from . import admin, bp
 
 log = logging.getLogger(__name__)
 MAX_FULL_NAME = 100

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from .admin import actor, bp
-from .admin_audit import local_date
-from .common import config, field_name, not_found, svc
-from .i18n import t
+from ..common import config, field_name, not_found, svc
+from ..i18n import t
+from . import actor, bp
+from .audit import local_date
 
 MAX_NOTICES = 20
 MAX_NOTICE_CHARS = 300

@@ -19,9 +19,9 @@ from flask import render_template
 from config import Config, ConfigError, load_config
 from config.summary import facts
 
-from .admin import bp
-from .common import config
-from .i18n import t
+from ..common import config
+from ..i18n import t
+from . import bp
 
 MASK = "••••••"
 SECRET_KEYS = ("token", "secret_key", "admin_pin", "password", "passwd")
