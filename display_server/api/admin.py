@@ -100,7 +100,7 @@ def counter_rows(s: Services) -> list[dict]:
             "open": o is not None or t is not None,
             "paused": c["paused"], "pause_reason": c["pause_reason"],
             "officer": {"username": o.username, "full_name": o.full_name or o.username} if o else None,
-            "ticket": {"number": t.number, "service_id": t.service_id, "state": t.state,
+            "ticket": {"number": t.number, "service_id": t.field_id, "state": t.state,
                        "called_at": t.called_at.replace(tzinfo=UTC).astimezone(zone)
                        .isoformat(timespec="seconds") if t.called_at else None} if t else None,
         })
@@ -113,7 +113,7 @@ def dashboard_data(s: Services) -> dict:
     return {
         "server_time": now.astimezone(s.config.zone).isoformat(timespec="seconds"),
         "day": s.engine.today(),
-        "services": s.engine.services(),
+        "services": s.engine.fields(),
         "counters": counter_rows(s),
         "totals": today_totals(s.engine.counts_today()),
         "satisfaction": today_satisfaction(s),

@@ -28,7 +28,7 @@ def check_notices(text: str) -> tuple[list[str], str | None]:
 
 def _day_page(notices_text: str | None = None, error: str | None = None, status: int = 200):
     engine = svc().engine
-    fields = [{**s, "label": field_name(config().field(s["id"]))} for s in engine.services()]
+    fields = [{**s, "label": field_name(config().field(s["id"]))} for s in engine.fields()]
     if notices_text is None:
         notices_text = "\n".join(engine.notices())
     return render_template("admin/day.html", nav="day", fields=fields, notices_text=notices_text,
@@ -52,11 +52,11 @@ def save_notices():
     return redirect(url_for("admin.day") + "#notices")
 
 
-@bp.post("/fields/<service_id>")
-def close_field(service_id: str):
-    fld = config().field(service_id)
+@bp.post("/fields/<field_id>")
+def close_field(field_id: str):
+    fld = config().field(field_id)
     if fld is None:
-        return not_found(t("adm_no_field_title"), t("adm_no_field_text", id=service_id))
+        return not_found(t("adm_no_field_title"), t("adm_no_field_text", id=field_id))
     reopen = request.form.get("action") == "reopen"
     svc().engine.close_field(fld.id, reopen=reopen, actor=actor())
     flash(t("adm_field_reopened" if reopen else "adm_field_closed", name=field_name(fld)), "ok")

@@ -90,7 +90,7 @@ def test_no_current_ticket(engine) -> None:
             op("quay-3")
         assert info.value.code == "no_current_ticket"
     with pytest.raises(QueueError) as info:
-        engine.transfer("quay-3", service_id="ho-tich")
+        engine.transfer("quay-3", field_id="ho-tich")
     assert info.value.code == "no_current_ticket"
 
 
@@ -144,8 +144,8 @@ def test_transfer_to_field_keeps_number_and_queues_as_configured(
     engine.issue("ho-tich")  # 1002, taken after 3001
     engine.call_next("quay-3")
     clock.advance(minutes=3)
-    moved = engine.transfer("quay-3", service_id="ho-tich", actor="officer:binh")
-    assert (moved.number, moved.state, moved.service_id) == ("3001", "transferred", "ho-tich")
+    moved = engine.transfer("quay-3", field_id="ho-tich", actor="officer:binh")
+    assert (moved.number, moved.state, moved.field_id) == ("3001", "transferred", "ho-tich")
     ev = events[-1]
     assert ev.kind == "ticket.transferred"
     assert ev.data["to_service_id"] == "ho-tich" and ev.data["from_service_id"] == "dat-dai"
@@ -169,8 +169,8 @@ def test_every_count_agrees_after_transfers_to_a_counter(make_engine, make_confi
     for _ in range(2):
         engine.call_next("quay-1")
         engine.transfer("quay-1", to_counter_id="quay-3")
-    services = {s["id"]: s["waiting"] for s in engine.services()}
-    assert services["ho-tich"] == 1  # 1003 alone waits for the field
+    waiting = {f["id"]: f["waiting"] for f in engine.fields()}
+    assert waiting["ho-tich"] == 1  # 1003 alone waits for the field
     new, _ = engine.issue("ho-tich")
     assert new.waiting_before == 1  # only 1003 ahead: the two at Quầy 3 are not in this line
     assert engine.ticket(new.id).waiting_before == 1
@@ -206,13 +206,13 @@ def test_transfer_to_counter_of_another_field(engine) -> None:
 def test_bad_transfers(engine) -> None:
     engine.issue("ho-tich")
     engine.call_next("quay-1")
-    for kwargs in ({}, {"service_id": "ho-tich", "to_counter_id": "quay-2"},
+    for kwargs in ({}, {"field_id": "ho-tich", "to_counter_id": "quay-2"},
                    {"to_counter_id": "quay-1"}):
         with pytest.raises(QueueError) as info:
             engine.transfer("quay-1", **kwargs)
         assert info.value.code == "bad_transfer"
     with pytest.raises(QueueError) as info:
-        engine.transfer("quay-1", service_id="nope")
+        engine.transfer("quay-1", field_id="nope")
     assert info.value.code == "unknown_field"
     assert engine.counters()[0]["ticket"].number == "1001"  # nothing changed
 

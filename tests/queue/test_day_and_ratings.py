@@ -146,7 +146,7 @@ def test_close_field_for_the_rest_of_today(engine, clock, events) -> None:
     with pytest.raises(QueueError) as info:
         engine.issue("dat-dai")
     assert info.value.code == "closed" and "hôm nay" in info.value.message
-    s = {x["id"]: x for x in engine.services()}
+    s = {x["id"]: x for x in engine.fields()}
     assert s["dat-dai"]["open"] is False and s["dat-dai"]["closed_today"] is True
     assert engine.closed_today() == {"dat-dai"}
     engine.close_field("dat-dai", reopen=True)

@@ -32,7 +32,7 @@ class Ticket:
     id: int
     day: str
     number: str
-    service_id: str
+    field_id: str
     state: TicketState
     priority: bool
     transferred: bool
@@ -54,7 +54,7 @@ class Ticket:
     def from_row(cls, row, **extra) -> Ticket:
         r = row  # a SQLAlchemy Row or a psycopg named tuple: the same attributes
         return cls(
-            id=r.id, day=r.day, number=r.number, service_id=r.service_id, state=TicketState(r.state),
+            id=r.id, day=r.day, number=r.number, field_id=r.field_id, state=TicketState(r.state),
             priority=bool(r.priority), transferred=bool(r.transferred), token=r.token,
             issued_at=r.issued_at, queued_at=r.queued_at, called_at=r.called_at,
             finished_at=r.finished_at, counter_id=r.counter_id,

@@ -15,11 +15,11 @@ from .hours import is_open
 from .model import AT_COUNTER_STATES, WAITING_STATES, Ticket, TicketState
 
 # The reads of a display snapshot (one per event on a busy server).
-_WAITING_BY_SERVICE = Prepared(
-    select(t.tickets.c.service_id, func.count())
+_WAITING_BY_FIELD = Prepared(
+    select(t.tickets.c.field_id, func.count())
     .where(t.tickets.c.day == bindparam("b_day"), t.tickets.c.state.in_(WAITING_STATES),
            t.tickets.c.target_counter_id.is_(None))
-    .group_by(t.tickets.c.service_id))
+    .group_by(t.tickets.c.field_id))
 
 
 _STAFFED = Prepared(select(t.counter_states.c.counter_id).where(
@@ -57,12 +57,12 @@ class Reads:
                 raise QueueError("unknown_ticket")
             return self._with_position(conn, row)
 
-    def services(self) -> list[dict]:
+    def fields(self) -> list[dict]:
         """Per field: open now, people waiting, estimated wait for a new ticket."""
         _, local = self._clock()
         day = local.date().isoformat()
         with self.db.read() as conn:
-            counts = dict(_WAITING_BY_SERVICE.run(conn, {"b_day": day}).all())
+            counts = dict(_WAITING_BY_FIELD.run(conn, {"b_day": day}).all())
             staffed = {r.counter_id for r in _STAFFED.run(conn)}
             means = {f.id: self._mean_service_s(conn, f.id) for f in self.config.fields}
             closed = self._day_flags(conn, day)["closed"]
@@ -103,13 +103,13 @@ class Reads:
             })
         return out
 
-    def waiting(self, service_id: str | None = None) -> list[Ticket]:
+    def waiting(self, field_id: str | None = None) -> list[Ticket]:
         """Today's waiting tickets in queue order (oldest first)."""
         day = self.today()
         c = t.tickets.c
         q = select(t.tickets).where(c.day == day, c.state.in_(WAITING_STATES))
-        if service_id is not None:
-            q = q.where(c.service_id == service_id)
+        if field_id is not None:
+            q = q.where(c.field_id == field_id)
         with self.db.read() as conn:
             return [Ticket.from_row(r) for r in conn.execute(q.order_by(c.queued_at, c.id))]
 
@@ -120,7 +120,7 @@ class Reads:
         with self.db.read() as conn:
             rows = conn.execute(
                 select(t.tickets).where(c.day == self.today(), c.state == TicketState.SKIPPED,
-                                        c.service_id.in_(counter.fields))
+                                        c.field_id.in_(counter.fields))
                 .order_by(c.finished_at.desc())).all()
         return [Ticket.from_row(r) for r in rows]
 
