@@ -6,12 +6,12 @@ the list of fields ``services``."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from config.schema import Config
-from motcua.core.queue import QueueEngine, Ticket
+from motcua.core.queue import FieldStatus, QueueEngine, Ticket, TicketCounts
 
 
 def local_iso(dt: datetime | None, zone: ZoneInfo) -> str | None:
@@ -56,6 +56,20 @@ def ticket_json(t: Ticket, config: Config, *, track_url: str | None = None) -> d
     return out
 
 
+def field_json(f: FieldStatus) -> dict:
+    """A field now, as ``GET /services``, the screens and the admin dashboard list it."""
+    return asdict(f)
+
+
+def fields_json(engine: QueueEngine) -> list[dict]:
+    return [field_json(f) for f in engine.fields()]
+
+
+def counts_json(counts: TicketCounts) -> dict[str, int]:
+    """Tickets by state: only the states that have tickets, by name."""
+    return counts.by_state()
+
+
 def server_time(zone: ZoneInfo) -> str:
     """Now, in the centre's time zone (screens keep their clock by it)."""
     return datetime.now(UTC).astimezone(zone).isoformat(timespec="seconds")
@@ -73,11 +87,11 @@ def _display_snapshot(engine: QueueEngine) -> dict:
     last_id = engine.last_event_id()  # read first: the snapshot is at least this new
     counters = []
     for c in engine.counters():
-        t = c["ticket"]
+        t = c.ticket
         counters.append({
-            "id": c["id"], "number": c["number"], "name": c["name"], "fields": c["fields"],
-            "paused": c["paused"], "pause_reason": c["pause_reason"],
-            "open": c["officer_id"] is not None or t is not None,
+            "id": c.id, "number": c.number, "name": c.name, "fields": list(c.fields),
+            "paused": c.paused, "pause_reason": c.pause_reason,
+            "open": c.officer_id is not None or t is not None,
             "ticket": {"number": t.number, "service_id": t.field_id, "state": t.state,
                        "called_at": local_iso(t.called_at, zone), "call_count": t.call_count}
             if t else None,
@@ -97,7 +111,7 @@ def _display_snapshot(engine: QueueEngine) -> dict:
         "last_event_id": last_id,
         "counters": counters,
         "recent_calls": recent,
-        "services": engine.fields(),
+        "services": fields_json(engine),
         "notices": engine.notices(),
     }
 

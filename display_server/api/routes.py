@@ -17,7 +17,7 @@ from ..auth import (
     require,
 )
 from ..login_throttle import LoginThrottle
-from ..present import ticket_json
+from ..present import counts_json, fields_json, ticket_json
 from ..safe_input import db_int
 from ..services import Services
 from . import bp
@@ -68,7 +68,7 @@ def health():
 
 @bp.get("/services")
 def services():
-    return jsonify(svc().engine.fields())
+    return jsonify(fields_json(svc().engine))
 
 
 @bp.get("/tickets/<int:ticket_id>")
@@ -212,17 +212,17 @@ def _ticket_reply(ticket):
 def counter_view(counter_id: str):
     officer_for_counter(counter_id)
     s = svc()
-    state = next(c for c in s.engine.counters() if c["id"] == counter_id)
+    state = next(c for c in s.engine.counters() if c.id == counter_id)
     cfg = s.config.counter(counter_id)
-    waiting = {f["id"]: f["waiting"] for f in s.engine.fields() if f["id"] in cfg.fields}
+    waiting = {f.id: f.waiting for f in s.engine.fields() if f.id in cfg.fields}
     return jsonify({
         "counter": {"id": cfg.id, "number": cfg.number, "name": cfg.name, "fields": list(cfg.fields),
-                    "paused": state["paused"], "pause_reason": state["pause_reason"]},
-        "ticket": ticket_json(state["ticket"], s.config) if state["ticket"] else None,
+                    "paused": state.paused, "pause_reason": state.pause_reason},
+        "ticket": ticket_json(state.ticket, s.config) if state.ticket else None,
         "waiting": waiting,
         "waiting_list": [ticket_json(t, s.config) for t in s.engine.waiting() if _waits_for(t, cfg)][:50],
         "missed": [ticket_json(t, s.config) for t in s.engine.missed(counter_id)],
-        "today": s.engine.counts_today(counter_id),
+        "today": counts_json(s.engine.counts_today(counter_id)),
         "calls_before_skip": s.config.queue.calls_before_skip,
         "printer_alerts": printer_alerts(s),  # the officers are the people nearest the kiosk
     })

@@ -89,7 +89,7 @@ def test_ticket_hours(make_engine, make_config, clock, when, open_) -> None:
         with pytest.raises(QueueError) as info:
             engine.issue("ho-tich")
         assert info.value.code == "closed"
-    assert [s["open"] for s in engine.fields() if s["id"] == "ho-tich"] == [open_]
+    assert [s.open for s in engine.fields() if s.id == "ho-tich"] == [open_]
 
 
 def test_field_hours_override_centre_hours(make_engine, make_config, clock, config) -> None:
@@ -170,8 +170,8 @@ def test_people_ahead_and_estimate(engine, clock) -> None:
 def test_fields_list(engine) -> None:
     engine.issue("ho-tich")
     engine.issue("ho-tich")
-    s = {x["id"]: x for x in engine.fields()}
-    assert s["ho-tich"]["waiting"] == 2 and s["ho-tich"]["open"]
-    assert s["ho-tich"]["estimated_wait_s"] > 0
-    assert s["dat-dai"]["waiting"] == 0 and s["dat-dai"]["estimated_wait_s"] == 0
-    assert s["ho-tich"]["name"] == "Tư pháp - Hộ tịch"
+    s = {x.id: x for x in engine.fields()}
+    assert s["ho-tich"].waiting == 2 and s["ho-tich"].open
+    assert s["ho-tich"].estimated_wait_s > 0
+    assert s["dat-dai"].waiting == 0 and s["dat-dai"].estimated_wait_s == 0
+    assert s["ho-tich"].name == "Tư pháp - Hộ tịch"
