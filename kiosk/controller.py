@@ -46,9 +46,9 @@ _PRINTER_REFUSALS: dict[PrinterStatus, ErrorKind] = {
 class Server(Protocol):
     """What the controller needs of :class:`kiosk.client.ServerClient`."""
 
-    def services(self) -> list[dict]: ...
+    def fields(self) -> list[dict]: ...
 
-    def issue(self, service_id: str, *, request_id: str, priority: bool = False) -> IssuedTicket: ...
+    def issue(self, field_id: str, *, request_id: str, priority: bool = False) -> IssuedTicket: ...
 
     def heartbeat(self, **info: object) -> None: ...
 
@@ -162,9 +162,9 @@ class KioskController:
         whether the printer can print."""
         fault = self.printer_fault()
         try:
-            rows = {r["id"]: r for r in self.server.services()}
+            rows = {r["id"]: r for r in self.server.fields()}
         except ServerError as exc:
-            log.info("services not available: %s", exc)
+            log.info("fields not available: %s", exc)
             return self._home({}, online=False, printer_fault=fault)
         return self._home(rows, online=True, printer_fault=fault)
 

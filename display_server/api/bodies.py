@@ -1,4 +1,7 @@
-"""Request bodies, validated with pydantic; a bad body is a 400 naming the field."""
+"""Request bodies, validated with pydantic; a bad body is a 400 naming the field.
+
+The v1 API calls a field (lĩnh vực) ``service_id``; the bodies read it under that name (an alias)
+into ``field_id``, the code's name."""
 
 from __future__ import annotations
 
@@ -31,13 +34,13 @@ class EmptyBody(_Body):
 
 
 class IssueBody(_Body):
-    service_id: ShortId
+    field_id: ShortId = Field(alias="service_id")
     priority: StrictBool = False
     request_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
 
 
 class TransferBody(_Body):
-    service_id: ShortId | None = None
+    field_id: ShortId | None = Field(default=None, alias="service_id")
     counter_id: ShortId | None = None
 
 

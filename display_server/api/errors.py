@@ -31,6 +31,9 @@ DISK_FULL = ("disk_full",
              "Máy chủ hết chỗ trống trên ổ đĩa: chưa ghi được. Vui lòng báo cán bộ kỹ thuật.")
 """A write refused for want of space (503 with Retry-After): nothing of it was stored."""
 
+V1_NAMES = {"field_id": "service_id"}
+"""The v1 API's names of the details the engine gives with a refusal (the code says field)."""
+
 QUEUE_STATUS = {
     "unknown_counter": 404,
     "unknown_ticket": 404,
@@ -75,7 +78,8 @@ def install(app: Flask) -> None:
     @app.errorhandler(QueueError)
     def _queue_error(exc: QueueError):
         status = QUEUE_STATUS.get(exc.code, 409)
-        return error_response(status, exc.code, exc.message, **exc.details)
+        details = {V1_NAMES.get(k, k): v for k, v in exc.details.items()}
+        return error_response(status, exc.code, exc.message, **details)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

@@ -17,7 +17,7 @@ from ..auth import (
     officer_for_counter,
     require,
 )
-from ..present import ticket_json
+from ..present import counts_json, fields_json, ticket_json
 from ..safe_input import db_int
 from ..services import Services
 from . import bp
@@ -66,7 +66,7 @@ def health():
 
 @bp.get("/services")
 def services():
-    return jsonify(svc().engine.services())
+    return jsonify(fields_json(svc().engine))
 
 
 @bp.get("/tickets/<int:ticket_id>")
@@ -125,7 +125,7 @@ def issue_ticket():
     body = parse(IssueBody)
     principal = current_principal()
     device_id = principal.device.id if principal.device else None
-    ticket, created = svc().engine.issue(body.service_id, priority=body.priority,
+    ticket, created = svc().engine.issue(body.field_id, priority=body.priority,
                                          request_id=body.request_id, device_id=device_id,
                                          actor=principal.actor)
     out = ticket_json(ticket, svc().config, track_url=track_url(ticket.token))
@@ -207,17 +207,17 @@ def _ticket_reply(ticket):
 def counter_view(counter_id: str):
     officer_for_counter(counter_id)
     s = svc()
-    state = next(c for c in s.engine.counters() if c["id"] == counter_id)
+    state = next(c for c in s.engine.counters() if c.id == counter_id)
     cfg = s.config.counter(counter_id)
-    waiting = {sv["id"]: sv["waiting"] for sv in s.engine.services() if sv["id"] in cfg.fields}
+    waiting = {f.id: f.waiting for f in s.engine.fields() if f.id in cfg.fields}
     return jsonify({
         "counter": {"id": cfg.id, "number": cfg.number, "name": cfg.name, "fields": list(cfg.fields),
-                    "paused": state["paused"], "pause_reason": state["pause_reason"]},
-        "ticket": ticket_json(state["ticket"], s.config) if state["ticket"] else None,
+                    "paused": state.paused, "pause_reason": state.pause_reason},
+        "ticket": ticket_json(state.ticket, s.config) if state.ticket else None,
         "waiting": waiting,
         "waiting_list": [ticket_json(t, s.config) for t in s.engine.waiting() if _waits_for(t, cfg)][:50],
         "missed": [ticket_json(t, s.config) for t in s.engine.missed(counter_id)],
-        "today": s.engine.counts_today(counter_id),
+        "today": counts_json(s.engine.counts_today(counter_id)),
         "calls_before_skip": s.config.queue.calls_before_skip,
         "printer_alerts": printer_alerts(s),  # the officers are the people nearest the kiosk
     })
@@ -226,7 +226,7 @@ def counter_view(counter_id: str):
 def _waits_for(ticket, counter) -> bool:
     if ticket.target_counter_id is not None:
         return ticket.target_counter_id == counter.id
-    return ticket.service_id in counter.fields
+    return ticket.field_id in counter.fields
 
 
 @bp.post("/counters/<counter_id>/sign-in")
@@ -280,7 +280,7 @@ def finish(counter_id: str):
 def transfer(counter_id: str):
     p = officer_for_counter(counter_id)
     body = parse(TransferBody)
-    ticket = svc().engine.transfer(counter_id, service_id=body.service_id,
+    ticket = svc().engine.transfer(counter_id, field_id=body.field_id,
                                    to_counter_id=body.counter_id, actor=p.actor)
     return _ticket_reply(ticket)
 

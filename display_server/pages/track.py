@@ -28,7 +28,7 @@ def ticket_page(token: str):
         return not_found(t("ticket_not_found"), t("ticket_not_found_text"))
     cfg = config()
     data = ticket_json(ticket, cfg)
-    fld = cfg.field(ticket.service_id)
+    fld = cfg.field(ticket.field_id)
     boot = {
         "lang": current_lang(),
         "token": token,
@@ -39,7 +39,7 @@ def ticket_page(token: str):
         "strings": strings(*TRACK_STRINGS),
     }
     return render_template("track/ticket.html", ticket=data, boot=boot, view=describe(data),
-                           field=field_name(fld) if fld else ticket.service_id)
+                           field=field_name(fld) if fld else ticket.field_id)
 
 
 def wait_text(seconds: int | None) -> str:

@@ -12,6 +12,7 @@ from display_server.pages.admin.config import changed_sections, mask_secrets
 from display_server.pages.admin.period import choose, preset_range, trend_unit
 from display_server.pages.admin.reports import cell
 from display_server.pages.admin_strings import EN, VI
+from motcua.core.queue import TicketCounts
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -66,8 +67,8 @@ def test_report_cells(value, kind: str, text: str) -> None:
 
 
 def test_today_totals() -> None:
-    assert today_totals({"waiting": 2, "transferred": 1, "called": 1, "done": 5, "skipped": 1,
-                         "expired": 3}) == {"issued": 13, "served": 5, "skipped": 1, "waiting": 3,
+    assert today_totals(TicketCounts(waiting=2, transferred=1, called=1, done=5, skipped=1,
+                                     expired=3)) == {"issued": 13, "served": 5, "skipped": 1, "waiting": 3,
                                              "at_counter": 1, "expired": 3}
 
 

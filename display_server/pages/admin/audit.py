@@ -93,9 +93,9 @@ def _counter(data: dict) -> str:
     return str(n) if n is not None else "?"
 
 
-def _field(service_id: object) -> str:
-    f = config().field(str(service_id)) if service_id else None
-    return field_name(f) if f else str(service_id or "?")
+def _field(field_id: object) -> str:
+    f = config().field(str(field_id)) if field_id else None
+    return field_name(f) if f else str(field_id or "?")
 
 
 def _level(level_id: object) -> str:

@@ -3,6 +3,8 @@ and starting the day again (after a confirmation page that says what will happen
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import flash, redirect, render_template, request, url_for
 
 from ..common import config, field_name, not_found, svc
@@ -28,7 +30,7 @@ def check_notices(text: str) -> tuple[list[str], str | None]:
 
 def _day_page(notices_text: str | None = None, error: str | None = None, status: int = 200):
     engine = svc().engine
-    fields = [{**s, "label": field_name(config().field(s["id"]))} for s in engine.services()]
+    fields = [{**asdict(f), "label": field_name(config().field(f.id))} for f in engine.fields()]
     if notices_text is None:
         notices_text = "\n".join(engine.notices())
     return render_template("admin/day.html", nav="day", fields=fields, notices_text=notices_text,
@@ -52,11 +54,11 @@ def save_notices():
     return redirect(url_for("admin.day") + "#notices")
 
 
-@bp.post("/fields/<service_id>")
-def close_field(service_id: str):
-    fld = config().field(service_id)
+@bp.post("/fields/<field_id>")
+def close_field(field_id: str):
+    fld = config().field(field_id)
     if fld is None:
-        return not_found(t("adm_no_field_title"), t("adm_no_field_text", id=service_id))
+        return not_found(t("adm_no_field_title"), t("adm_no_field_text", id=field_id))
     reopen = request.form.get("action") == "reopen"
     svc().engine.close_field(fld.id, reopen=reopen, actor=actor())
     flash(t("adm_field_reopened" if reopen else "adm_field_closed", name=field_name(fld)), "ok")
@@ -67,9 +69,9 @@ def reset_preview() -> dict:
     """What a reset would change now: tickets waiting, missed, at counters; first numbers."""
     counts = svc().engine.counts_today()
     return {
-        "waiting": counts.get("waiting", 0) + counts.get("transferred", 0),
-        "missed": counts.get("skipped", 0),
-        "at_counter": counts.get("called", 0) + counts.get("serving", 0),
+        "waiting": counts.waiting + counts.transferred,
+        "missed": counts.skipped,
+        "at_counter": counts.called + counts.serving,
         "first_numbers": [(field_name(f), f.numbering.format(1)) for f in config().fields],
     }
 

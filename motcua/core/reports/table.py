@@ -145,7 +145,7 @@ def dissatisfied_table(report: DissatisfiedList) -> ReportTable:
             Column("officer", "Cán bộ", width=26), Column("service", "Lĩnh vực", width=30),
             Column("level", "Mức đánh giá", width=16), Column("dossier_code", "Mã hồ sơ", width=22))
     rows = [[i, c.pressed_at.replace(tzinfo=None, microsecond=0), c.number, c.counter_name,
-             c.officer_name, c.service_name, c.level_name, c.dossier_code]
+             c.officer_name, c.field_name, c.level_name, c.dossier_code]
             for i, c in enumerate(report.cases, start=1)]
     return ReportTable(
         "dissatisfied",

@@ -131,7 +131,7 @@ def _per_day_query(dims: Sequence[str], period: Period, config: Config):
     c = t.tickets.c
     lo, hi = period.utc_bounds(config.zone)
     segments = offset_segments(config.zone, lo, hi)
-    columns = {"service": c.service_id, "counter": c.counter_id, "officer": c.officer_id}
+    columns = {"service": c.field_id, "counter": c.counter_id, "officer": c.officer_id}
     groups = [_text(local_hour(c.issued_at, segments) if d == "hour" else columns[d])
               for d in dims if d not in TIME_DIMS]
     wait = func.coalesce(cast(seconds_between(c.issued_at, c.called_at), String), literal_column("''"))
