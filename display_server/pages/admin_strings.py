@@ -6,9 +6,9 @@ centre's official figures.
 
 from __future__ import annotations
 
-from motcua.core.i18n import N_, NN_, NP_, Msg, raw, translations
+from motcua.core.i18n import translations
 
-from .i18n import MESSAGES
+from .i18n import MESSAGES, N_, NN_, NP_, Msg, raw
 
 ADMIN: dict[str, Msg] = {
     "adm_nav_dashboard": N_("Tổng quan"),

@@ -9,11 +9,49 @@ views name messages by key (``t("login")``), in :data:`MESSAGES` (with the admin
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_babel import Babel, get_translations
 
-from motcua.core.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, N_, NN_, NP_, Msg, raw, translations
+from motcua.core.i18n import DOMAIN, LANGUAGES, LOCALE_DIR, translations
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message: its Vietnamese msgid, the plural msgid (counted with ``n``), a msgctxt."""
+
+    msgid: str
+    plural: str | None = None
+    context: str | None = None
+
+
+def N_(msgid: str) -> Msg:  # noqa: N802  (the gettext convention)
+    """A message to translate later."""
+    return Msg(msgid)
+
+
+def NP_(context: str, msgid: str) -> Msg:  # noqa: N802
+    """A message with a context, for a Vietnamese wording that English says two ways."""
+    return Msg(msgid, context=context)
+
+
+def NN_(msgid: str, plural: str) -> Msg:  # noqa: N802
+    """A message counted with ``n``: English says "1 person", "2 people"."""
+    return Msg(msgid, plural=plural)
+
+
+def raw(msg: Msg, trans, n: int | None = None) -> str:
+    """``msg`` translated by ``trans``, placeholders left in; plurals chosen for ``n`` (else many)."""
+    if msg.plural is not None:
+        count = 2 if n is None else n
+        if msg.context:
+            return trans.npgettext(msg.context, msg.msgid, msg.plural, count)
+        return trans.ngettext(msg.msgid, msg.plural, count)
+    if msg.context:
+        return trans.pgettext(msg.context, msg.msgid)
+    return trans.gettext(msg.msgid)
+
 
 LANGS = LANGUAGES
 COOKIE = "motcua_lang"
