@@ -96,13 +96,3 @@ def test_english_counts_have_their_plural_forms_and_unknown_languages_get_vietna
     assert say.ngettext("Trước bạn còn {n} người", "Trước bạn còn {n} người", 1) == "1 person ahead of you"
     assert say.ngettext("Trước bạn còn {n} người", "Trước bạn còn {n} người", 2) == "2 people ahead of you"
     assert words("vi").ngettext("{n} người", "{n} người", 1) == "1 người"
-
-
-def test_the_pages_count_in_english_plural_forms() -> None:
-    import display_server.pages.admin_strings  # noqa: F401  (the admin messages)
-    from display_server.pages.i18n import t
-
-    assert t("ahead", "en", n=1) == "1 person ahead of you"
-    assert t("ahead", "en", n=2) == "2 people ahead of you"
-    assert t("ahead", "vi", n=1) == "Trước bạn còn 1 người"
-    assert t("adm_ago_d", "en", n=1) == "1 day ago" and t("adm_ago_d", "en", n=3) == "3 days ago"

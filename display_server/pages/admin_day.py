@@ -4,11 +4,12 @@ and starting the day again (after a confirmation page that says what will happen
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .admin import actor, bp
 from .admin_audit import local_date
 from .common import config, field_name, not_found, svc
-from .i18n import t
 
 MAX_NOTICES = 20
 MAX_NOTICE_CHARS = 300
@@ -19,10 +20,11 @@ def check_notices(text: str) -> tuple[list[str], str | None]:
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
     if len(lines) > MAX_NOTICES:
-        return lines, t("adm_err_notices_many", n=MAX_NOTICES)
+        return lines, _("Nhiều hơn {n} dòng thông báo. Vui lòng bớt lại.").format(n=MAX_NOTICES)
     long = next((i for i, line in enumerate(lines, 1) if len(line) > MAX_NOTICE_CHARS), None)
     if long is not None:
-        return lines, t("adm_err_notice_long", line=long, n=MAX_NOTICE_CHARS)
+        return lines, _("Dòng {line} dài quá {n} ký tự. Vui lòng rút gọn.").format(line=long,
+                                                                                   n=MAX_NOTICE_CHARS)
     return lines, None
 
 
@@ -48,7 +50,13 @@ def save_notices():
     if error:
         return _day_page(text, error, 400)
     saved = svc().engine.set_notices(lines, actor=actor())
-    flash(t("adm_notices_saved", n=len(saved)) if saved else t("adm_notices_cleared"), "ok")
+    if saved:
+        n = len(saved)
+        done = ngettext("Đã lưu {n} thông báo; màn hình sảnh đã cập nhật.",
+                        "Đã lưu {n} thông báo; màn hình sảnh đã cập nhật.", n).format(n=n)
+    else:
+        done = _("Đã xóa hết thông báo trên màn hình sảnh.")
+    flash(done, "ok")
     return redirect(url_for("admin.day") + "#notices")
 
 
@@ -56,10 +64,13 @@ def save_notices():
 def close_field(service_id: str):
     fld = config().field(service_id)
     if fld is None:
-        return not_found(t("adm_no_field_title"), t("adm_no_field_text", id=service_id))
+        return not_found(_("Không có lĩnh vực này"),
+                         _("Mã lĩnh vực “{id}” không có trong cấu hình.").format(id=service_id))
     reopen = request.form.get("action") == "reopen"
     svc().engine.close_field(fld.id, reopen=reopen, actor=actor())
-    flash(t("adm_field_reopened" if reopen else "adm_field_closed", name=field_name(fld)), "ok")
+    done = (_("Đã mở lại nhận số lĩnh vực “{name}”.") if reopen
+            else _("Đã ngừng nhận số lĩnh vực “{name}” đến hết hôm nay."))
+    flash(done.format(name=field_name(fld)), "ok")
     return redirect(url_for("admin.day") + "#fields")
 
 
@@ -85,5 +96,7 @@ def reset_day():
     if request.form.get("confirm") != "yes":
         return redirect(url_for("admin.reset_confirm"))
     expired = svc().engine.reset_day(actor=actor())
-    flash(t("adm_reset_done", n=expired), "ok")
+    flash(ngettext("Đã bắt đầu lại ngày: {n} số đang chờ đã bị hủy, số thứ tự đánh lại từ đầu.",
+                   "Đã bắt đầu lại ngày: {n} số đang chờ đã bị hủy, số thứ tự đánh lại từ đầu.",
+                   expired).format(n=expired), "ok")
     return redirect(url_for("admin.day"))
