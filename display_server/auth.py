@@ -1,8 +1,8 @@
 """Who is asking: a device (config token), an officer (API bearer token or page session).
 
-Devices send ``Authorization: Bearer <token>`` from the config. Officers log in for a signed
-bearer token (API) or a session cookie (pages); requests authenticated by the cookie must also
-carry the CSRF token when they change anything.
+Devices send ``Authorization: Bearer <token>`` from the config. Officers log in
+(:func:`attempt_login`, throttled) for a signed bearer token (API) or a session cookie (pages);
+requests authenticated by the cookie must also carry the CSRF token when they change anything.
 """
 
 from __future__ import annotations
@@ -20,9 +20,11 @@ from config.schema import DeviceConfig
 from motcua.core.accounts import Officer
 
 from .api.errors import ApiError
+from .login_throttle import LoginThrottle
 
 TOKEN_MAX_AGE_S = 12 * 3600
 csrf = CSRFProtect()
+throttle = LoginThrottle()  # the process's: failed page and API logins add up
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,32 @@ def _services():
 
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="motcua-api-token")
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """How a login attempt ended: the officer (and their password hash, for the token or the
+    session), or no officer: wrong credentials, or throttled for ``retry_after_s`` seconds."""
+
+    officer: Officer | None = None
+    password_hash: str = ""
+    retry_after_s: int = 0  # > 0: too many failures; the password was not checked
+
+
+def attempt_login(username: str, password: str) -> LoginAttempt:
+    """Check an officer's credentials from this request's address, through the login throttle
+    (per address and account); the page and the API answer the result each in their own way."""
+    keys = (request.remote_addr or "", username)
+    wait = throttle.retry_after(*keys)
+    if wait:
+        return LoginAttempt(retry_after_s=wait)
+    accounts = _services().accounts
+    officer = accounts.authenticate(username, password) if username and password else None
+    if officer is None:
+        throttle.failed(*keys)
+        return LoginAttempt()
+    throttle.succeeded(*keys)
+    return LoginAttempt(officer, accounts.password_hash(officer.id))
 
 
 def issue_token(officer: Officer, password_hash: str) -> str:

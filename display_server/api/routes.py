@@ -9,14 +9,15 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from motcua import __version__
+from motcua.core.i18n import DEFAULT, words
 
 from ..auth import (
+    attempt_login,
     current_principal,
     issue_token,
     officer_for_counter,
     require,
 )
-from ..login_throttle import LoginThrottle
 from ..present import ticket_json
 from ..safe_input import db_int
 from ..services import Services
@@ -36,8 +37,6 @@ from .bodies import (
 )
 from .errors import ApiError, DiskFull
 from .event_stream import EventStreamResponse
-
-throttle = LoginThrottle()
 
 
 def svc() -> Services:
@@ -176,20 +175,22 @@ def heartbeat():
 @bp.post("/auth/login")
 def login():
     body = parse(LoginBody)
-    keys = (request.remote_addr or "", body.username)
-    wait = throttle.retry_after(*keys)
+    attempt = attempt_login(body.username, body.password)
+    wait = attempt.retry_after_s
+    say = words(DEFAULT)  # the API's messages are Vietnamese
     if wait:
-        later = f"{wait} giây" if wait < 60 else f"{wait // 60 + 1} phút"
-        raise ApiError(429, "too_many_attempts",
-                       f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {later}.",
-                       retry_after_s=wait)
-    officer = svc().accounts.authenticate(body.username, body.password)
-    if officer is None:
-        throttle.failed(*keys)
-        raise ApiError(401, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
-    throttle.succeeded(*keys)
-    token = issue_token(officer, svc().accounts.password_hash(officer.id))
-    return jsonify({"token": token, "officer": _officer_json(officer)})
+        if wait < 60:
+            message = say.ngettext("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} giây.",
+                                   "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} giây.", wait)
+        else:
+            message = say.ngettext("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.",
+                                   "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.",
+                                   wait // 60 + 1)
+        raise ApiError(429, "too_many_attempts", message, retry_after_s=wait)
+    if attempt.officer is None:
+        raise ApiError(401, "bad_credentials", say.gettext("Tên đăng nhập hoặc mật khẩu không đúng."))
+    token = issue_token(attempt.officer, attempt.password_hash)
+    return jsonify({"token": token, "officer": _officer_json(attempt.officer)})
 
 
 @bp.get("/auth/me")

@@ -1,5 +1,6 @@
 """HTML pages: hall and counter screens (``display``), the officer page (``counter``), the
-phone tracking page (``track``) and an admin placeholder (``admin``)."""
+phone tracking page (``track``) and the admin pages (``admin``, a package: one blueprint, a
+module per page). Every template extends ``templates/base.html``."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 
 from motcua.core.queue.events import KINDS
 
-from ..auth import csrf
+from ..auth import attempt_login, csrf
 from .common import (
     allowed_counters,
     config,
@@ -19,7 +19,6 @@ from .common import (
     field_names,
     page_officer,
     safe_next,
-    svc,
 )
 from .i18n import counted, current_lang
 
@@ -87,26 +86,19 @@ def login():
         csrf.protect()
     except CSRFError:
         return _login_page(_("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."), 400)
-    from ..api.routes import throttle  # the API's throttle: page and API failures add up
-
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")[:256]
-    keys = (request.remote_addr or "", username)
-    wait = throttle.retry_after(*keys)
-    if wait:
-        minutes = wait // 60 + 1
+    attempt = attempt_login(username, password)
+    if attempt.retry_after_s:
+        minutes = attempt.retry_after_s // 60 + 1
         return _login_page(ngettext("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.",
                                     "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.",
                                     minutes).format(n=minutes), 429, username)
-    accounts = svc().accounts
-    officer = accounts.authenticate(username, password) if username and password else None
-    if officer is None:
-        throttle.failed(*keys)
+    if attempt.officer is None:
         return _login_page(_("Tên đăng nhập hoặc mật khẩu không đúng."), 401, username)
-    throttle.succeeded(*keys)
     session.clear()
-    session["officer_id"] = officer.id
-    session["h"] = accounts.password_hash(officer.id)[-12:]
+    session["officer_id"] = attempt.officer.id
+    session["h"] = attempt.password_hash[-12:]
     return redirect(safe_next(request.form.get("next"), url_for("counter.index")))
 
 

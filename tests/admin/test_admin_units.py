@@ -8,9 +8,9 @@ import pytest
 
 from display_server.api.admin import today_totals
 from display_server.app import create_app
-from display_server.pages.admin_config import changed_sections, mask_secrets
-from display_server.pages.admin_period import choose, preset_range, trend_unit
-from display_server.pages.admin_reports import cell
+from display_server.pages.admin.config import changed_sections, mask_secrets
+from display_server.pages.admin.period import choose, preset_range, trend_unit
+from display_server.pages.admin.reports import cell
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -78,7 +78,7 @@ def test_changed_sections(make_config) -> None:
 
 
 def test_event_wording_in_both_languages(config) -> None:
-    from display_server.pages.admin_audit import describe
+    from display_server.pages.admin.audit import describe
 
     app = create_app(config)
     cases = {
@@ -99,7 +99,7 @@ def test_event_wording_in_both_languages(config) -> None:
 
 
 def test_who_did_it_in_both_languages(config) -> None:
-    from display_server.pages.admin_audit import kind_label, who
+    from display_server.pages.admin.audit import kind_label, who
 
     app = create_app(config)
     with app.test_request_context("/admin/audit?lang=en"):

@@ -35,8 +35,8 @@ def test_safe_next(target, expected) -> None:
 
 def page_script_strings(app, lang: str) -> dict[str, dict[str, str]]:
     """Each page's words for its script (the boot JSON's ``strings``) in ``lang``."""
-    from display_server.pages.admin import dashboard_strings
-    from display_server.pages.admin_reports import chart_strings
+    from display_server.pages.admin.dashboard import dashboard_strings
+    from display_server.pages.admin.reports import chart_strings
     from display_server.pages.counter import work_strings
     from display_server.pages.display import screen_strings
     from display_server.pages.track import track_strings

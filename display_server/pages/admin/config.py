@@ -20,8 +20,8 @@ from flask_babel import gettext as _
 from config import Config, ConfigError, load_config
 from config.summary import facts
 
-from .admin import bp
-from .common import config
+from ..common import config
+from . import bp
 
 MASK = "••••••"
 SECRET_KEYS = ("token", "secret_key", "admin_pin", "password", "passwd")

@@ -1,28 +1,19 @@
-"""Administration (admins only): the live dashboard here; officer accounts, the day (notices,
-closing fields, reset), the audit log, reports and configuration in the ``admin_*`` modules,
-all on this one blueprint.
-
-Every page needs an admin logged in with the page session: anonymous visitors go to the login
-form (and come back), officers get 403. Every form POST must carry the CSRF token.
-"""
+"""The admin dashboard: fields, counters and devices, kept live by the event stream (its
+figures come from the admin API's ``dashboard_data``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
+from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import ngettext, pgettext
-from flask_wtf.csrf import CSRFError
 
-from motcua.core.accounts import Officer
 from motcua.core.queue.events import KINDS
 
-from ..api.admin import dashboard_data
-from ..auth import csrf
-from .common import config, error_page, field_names, page_officer, svc
-from .display import queue_strings
-from .i18n import counted, current_lang
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+from ...api.admin import dashboard_data
+from ..common import config, field_names, svc
+from ..display import queue_strings
+from ..i18n import counted, current_lang
+from . import bp
 
 
 def dashboard_strings() -> dict[str, str]:
@@ -64,44 +55,6 @@ def dashboard_strings() -> dict[str, str]:
     }
 
 
-def admin() -> Officer:
-    """The admin making this request (set by the guard below)."""
-    return g.admin
-
-
-def actor() -> str:
-    """The audit-log actor of this request, as the API names officers."""
-    return f"officer:{g.admin.username}"
-
-
-@bp.before_request
-def _admins_only():
-    officer = page_officer()
-    if officer is None:
-        target = request.full_path if request.query_string else request.path
-        if request.method != "GET":
-            target = url_for("admin.index")
-        return redirect(url_for("counter.index", next=target))
-    if officer.role != "admin":
-        return error_page(403, _("Bạn không có quyền xem trang này"),
-                          _("Trang này chỉ dành cho quản trị viên."))
-    g.admin = officer
-    if request.method == "POST":
-        try:
-            csrf.protect()
-        except CSRFError:
-            return error_page(400, _("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."),
-                              _("Biểu mẫu đã cũ hoặc thiếu mã bảo mật. Vui lòng mở lại trang và thử "
-                                "lại."))
-    return None
-
-
-@bp.after_request
-def _no_store(response):
-    response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
 @bp.get("")
 def index():
     cfg = config()
@@ -118,5 +71,3 @@ def index():
     }
     return render_template("admin/dashboard.html", boot=boot, nav="dashboard")
 
-
-from . import admin_accounts, admin_audit, admin_config, admin_day, admin_reports  # noqa: E402,F401

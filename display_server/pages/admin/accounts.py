@@ -13,8 +13,8 @@ from flask_babel import gettext as _
 
 from motcua.core.accounts import MIN_PASSWORD, ROLES, USERNAME, AccountError, Officer
 
-from .admin import admin, bp
-from .common import config, not_found, svc
+from ..common import config, not_found, svc
+from . import admin, bp
 
 log = logging.getLogger(__name__)
 MAX_FULL_NAME = 100

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from motcua.core.queue.events import KINDS
 from motcua.core.storage import tables as tb
 
-from .admin import bp
-from .common import config, field_name, svc
-from .i18n import current_lang
+from ..common import config, field_name, svc
+from ..i18n import current_lang
+from . import bp
 
 PAGE_SIZE = 50
 

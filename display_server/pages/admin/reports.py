@@ -21,10 +21,10 @@ from motcua.core.reports import (
 from motcua.core.reports.satisfaction import DIMENSIONS as SATISFACTION_BY
 from motcua.core.reports.waiting import DIMENSIONS as WAITING_BY
 
-from .admin import bp
-from .admin_period import PRESETS, Choice, choose, dmy, is_iso_date, trend_unit
-from .common import config, field_name, svc
-from .i18n import current_lang
+from ..common import config, field_name, svc
+from ..i18n import current_lang
+from . import bp
+from .period import PRESETS, Choice, choose, dmy, is_iso_date, trend_unit
 
 KINDS = {"satisfaction": SATISFACTION_BY, "waiting": WAITING_BY, "dissatisfied": ()}
 DEFAULT_GROUP = {"satisfaction": ("officer",), "waiting": ("service",), "dissatisfied": ()}

@@ -7,9 +7,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from .admin import actor, bp
-from .admin_audit import local_date
-from .common import config, field_name, not_found, svc
+from ..common import config, field_name, not_found, svc
+from . import actor, bp
+from .audit import local_date
 
 MAX_NOTICES = 20
 MAX_NOTICE_CHARS = 300
