@@ -26,7 +26,7 @@ from config.schema import Config, FieldConfig
 from printer import PrinterStatus, TicketPrinter, ticket_from_api
 
 from .client import IssuedTicket, ServerError, ServerRefused, ServerUnreachable
-from .i18n import tr
+from .i18n import hours_line, refusal_text, refusal_title
 
 log = logging.getLogger(__name__)
 
@@ -119,15 +119,13 @@ class Refused:
     screen: str = field(default="error", init=False)
 
     def title(self, language: str) -> str:
-        return tr(language, f"error.{self.kind}.title")
+        return refusal_title(self.kind, language)
 
     def text(self, language: str) -> str:
         """The message in ``language``; the server's own (Vietnamese) one when there is one."""
-        body = self.message if language == "vi" and self.message else tr(language, f"error.{self.kind}")
+        body = self.message if language == "vi" and self.message else refusal_text(self.kind, language)
         if self.kind == "closed":
-            hours = (tr(language, "field.hours", hours=self.hours) if self.hours
-                     else tr(language, "field.day_off"))
-            body = f"{body}\n{hours}"
+            body = f"{body}\n{hours_line(self.hours, language)}"
         return body
 
 

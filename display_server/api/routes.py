@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from motcua import __version__
+from motcua.core.i18n import DEFAULT, words
 
 from ..auth import (
     attempt_login,
@@ -176,13 +177,18 @@ def login():
     body = parse(LoginBody)
     attempt = attempt_login(body.username, body.password)
     wait = attempt.retry_after_s
+    say = words(DEFAULT)  # the API's messages are Vietnamese
     if wait:
-        later = f"{wait} giây" if wait < 60 else f"{wait // 60 + 1} phút"
-        raise ApiError(429, "too_many_attempts",
-                       f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {later}.",
-                       retry_after_s=wait)
+        if wait < 60:
+            message = say.ngettext("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} giây.",
+                                   "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} giây.", wait)
+        else:
+            message = say.ngettext("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.",
+                                   "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.",
+                                   wait // 60 + 1)
+        raise ApiError(429, "too_many_attempts", message, retry_after_s=wait)
     if attempt.officer is None:
-        raise ApiError(401, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
+        raise ApiError(401, "bad_credentials", say.gettext("Tên đăng nhập hoặc mật khẩu không đúng."))
     token = issue_token(attempt.officer, attempt.password_hash)
     return jsonify({"token": token, "officer": _officer_json(attempt.officer)})
 

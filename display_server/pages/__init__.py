@@ -8,7 +8,7 @@ from flask import Flask
 
 from . import admin, counter, display, track
 from .common import asset, config, lang_url
-from .i18n import LANGS, current_lang, init_app, remember_lang, t
+from .i18n import LANGS, current_lang, init_app, remember_lang
 
 BLUEPRINTS = (display.bp, counter.bp, track.bp, admin.bp)
 
@@ -27,5 +27,5 @@ def register(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return {}
         lang = current_lang()
-        return {"lang": lang, "other_lang": next(x for x in LANGS if x != lang), "t": t,
+        return {"lang": lang, "other_lang": next(x for x in LANGS if x != lang),
                 "asset": asset, "lang_url": lang_url, "centre": config().centre}

@@ -8,13 +8,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template, request, url_for
+from flask_babel import gettext as _
 
 from config.schema import Config, CounterConfig, FieldConfig
 from motcua.core.accounts import Officer
 
 from ..auth import current_principal
 from ..services import Services
-from .i18n import current_lang, t
+from .i18n import current_lang
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -54,7 +55,12 @@ def error_page(status: int, title: str, text: str = ""):
 
 
 def not_found(title: str | None = None, text: str = ""):
-    return error_page(404, title or t("not_found"), text)
+    return error_page(404, title or _("Không tìm thấy trang"), text)
+
+
+def counter_not_found(counter_id: str):
+    return not_found(_("Không có quầy này"),
+                     _("Mã quầy “{id}” không có trong cấu hình của trung tâm.").format(id=counter_id))
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -9,14 +9,13 @@ form (and come back), officers get 403. Every form POST must carry the CSRF toke
 from __future__ import annotations
 
 from flask import Blueprint, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from motcua.core.accounts import Officer
 
 from ...auth import csrf
-from .. import admin_strings  # noqa: F401  (adds the admin messages to i18n.MESSAGES)
 from ..common import error_page, page_officer
-from ..i18n import t
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -40,13 +39,16 @@ def _admins_only():
             target = url_for("admin.index")
         return redirect(url_for("counter.index", next=target))
     if officer.role != "admin":
-        return error_page(403, t("forbidden"), t("admin_only"))
+        return error_page(403, _("Bạn không có quyền xem trang này"),
+                          _("Trang này chỉ dành cho quản trị viên."))
     g.admin = officer
     if request.method == "POST":
         try:
             csrf.protect()
         except CSRFError:
-            return error_page(400, t("csrf_failed"), t("adm_csrf_text"))
+            return error_page(400, _("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."),
+                              _("Biểu mẫu đã cũ hoặc thiếu mã bảo mật. Vui lòng mở lại trang và thử "
+                                "lại."))
     return None
 
 

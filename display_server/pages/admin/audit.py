@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import render_template, request
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 from sqlalchemy import select
 
 from motcua.core.queue.events import KINDS
 from motcua.core.storage import tables as tb
 
 from ..common import config, field_name, svc
-from ..i18n import MESSAGES, current_lang, t
+from ..i18n import current_lang
 from . import bp
 
 PAGE_SIZE = 50
@@ -66,22 +68,22 @@ def fetch_page(kind: str | None, before: int | None, after: int | None,
 
 def local_date(day: str) -> str:
     """``2026-11-25`` as ``25/11/2026``."""
-    y, _, rest = day.partition("-")
-    m, _, d = rest.partition("-")
+    y, _sep, rest = day.partition("-")
+    m, _sep, d = rest.partition("-")
     return f"{d}/{m}/{y}" if d else day
 
 
 def who(actor: str, names: dict[str, str]) -> str:
     """``officer:an`` -> the officer's full name and username; devices by name."""
-    kind, _, ident = actor.partition(":")
+    kind, _sep, ident = actor.partition(":")
     if kind == "officer":
         full = names.get(ident)
         return f"{full} ({ident})" if full and full != ident else ident
     if kind == "device":
         device = next((d for d in config().devices if d.id == ident), None)
-        return f"{t('adm_device')}: {device.name or device.id}" if device else actor
+        return pgettext("adm_device", "Thiết bị") + f": {device.name or device.id}" if device else actor
     if actor == "system":
-        return t("adm_system")
+        return _("Hệ thống")
     return actor
 
 
@@ -109,44 +111,81 @@ def describe(kind: str, data: dict) -> str:
     """The event in words."""
     number = data.get("number") or "?"
     if kind == "ticket.issued":
-        text = t("adm_ev_issued", number=number, field=_field(data.get("service_id")))
-        return text + (f" ({t('priority').lower()})" if data.get("priority") else "")
-    if kind in ("ticket.called", "ticket.recalled", "ticket.skipped", "ticket.finished"):
-        return t("adm_ev_" + kind.split(".")[1], number=number, counter=_counter(data),
-                 n=data.get("call_count") or 1)
+        text = _("Cấp số {number} – {field}").format(number=number, field=_field(data.get("service_id")))
+        return text + (" (" + _("Ưu tiên").lower() + ")" if data.get("priority") else "")
+    if kind == "ticket.called":
+        return _("Gọi số {number} đến quầy {counter}").format(number=number, counter=_counter(data))
+    if kind == "ticket.recalled":
+        return _("Gọi lại số {number} tại quầy {counter} (lần {n})").format(
+            number=number, counter=_counter(data), n=data.get("call_count") or 1)
+    if kind == "ticket.skipped":
+        return _("Số {number} vắng mặt tại quầy {counter}").format(number=number, counter=_counter(data))
+    if kind == "ticket.finished":
+        return _("Quầy {counter} hoàn thành số {number}").format(number=number, counter=_counter(data))
     if kind == "ticket.transferred":
         to = (_field(data["to_service_id"]) if data.get("to_service_id")
-              else t("counter_n", n=_counter({"counter_id": data.get("to_counter_id")})))
-        return t("adm_ev_transferred", number=number, to=to)
+              else _("Quầy {n}").format(n=_counter({"counter_id": data.get("to_counter_id")})))
+        return _("Chuyển số {number} sang {to}").format(number=number, to=to)
     if kind == "ticket.dossier":
-        return t("adm_ev_dossier", number=number, code=data.get("dossier_code") or "—")
+        return _("Mã hồ sơ {code} cho số {number}").format(number=number,
+                                                          code=data.get("dossier_code") or "—")
     if kind == "counter.paused":
-        return t("adm_ev_paused", counter=_counter(data), reason=data.get("reason") or "—")
+        return _("Quầy {counter} tạm dừng: {reason}").format(counter=_counter(data),
+                                                            reason=data.get("reason") or "—")
     if kind == "counter.resumed":
-        return t("adm_ev_resumed", counter=_counter(data))
+        return _("Quầy {counter} tiếp tục làm việc").format(counter=_counter(data))
     if kind == "rating.recorded":
-        return t("adm_ev_rating", level=_level(data.get("level")), counter=_counter(data),
-                 number=data.get("number") or "—")
+        return _("{level} tại quầy {counter} (số {number})").format(
+            level=_level(data.get("level")), counter=_counter(data), number=data.get("number") or "—")
     if kind == "notice.changed":
         notices = data.get("notices") or []
-        return t("adm_ev_notices", n=len(notices)) + (": " + " | ".join(notices) if notices else "")
-    if kind in ("service.closed", "service.reopened"):
-        return t("adm_ev_" + kind.split(".")[1], field=_field(data.get("service_id")))
+        n = len(notices)
+        text = ngettext("Sửa thông báo sảnh: {n} dòng", "Sửa thông báo sảnh: {n} dòng", n).format(n=n)
+        return text + (": " + " | ".join(notices) if notices else "")
+    if kind == "service.closed":
+        return _("Ngừng nhận số lĩnh vực {field} đến hết ngày").format(field=_field(data.get("service_id")))
+    if kind == "service.reopened":
+        return _("Mở lại nhận số lĩnh vực {field}").format(field=_field(data.get("service_id")))
     if kind.startswith("account."):
         extra = data.get("counters") or data.get("role") or ""
-        return t("adm_ev_account", username=data.get("username", "?"),
-                 what=kind_label(kind)) + (f" ({extra})" if extra else "")
+        text = _("{what}: {username}").format(username=data.get("username", "?"), what=kind_label(kind))
+        return text + (f" ({extra})" if extra else "")
     if kind == "day.reset":
         day = local_date(str(data.get("day", "?")))
-        return t("adm_ev_reset_manual" if data.get("manual") else "adm_ev_new_day", day=day,
-                 n=data.get("expired", 0))
+        n = data.get("expired", 0)
+        if data.get("manual"):
+            return ngettext("Bắt đầu lại ngày {day}: hủy {n} số đang chờ, đánh số lại từ đầu",
+                            "Bắt đầu lại ngày {day}: hủy {n} số đang chờ, đánh số lại từ đầu",
+                            n).format(day=day, n=n)
+        return ngettext("Sang ngày mới {day}: {n} số chờ từ hôm trước hết hiệu lực",
+                        "Sang ngày mới {day}: {n} số chờ từ hôm trước hết hiệu lực", n).format(day=day, n=n)
     return json.dumps(data, ensure_ascii=False)[:300]
 
 
 def kind_label(kind: str) -> str:
     """A kind's name in the page's language (unknown kinds as they are)."""
-    key = "adm_kind_" + kind.replace(".", "_")
-    return t(key) if key in MESSAGES else kind
+    labels = {
+        "ticket.issued": _("Cấp số"),
+        "ticket.called": _("Gọi số"),
+        "ticket.recalled": pgettext("adm_kind_ticket_recalled", "Gọi lại"),
+        "ticket.skipped": pgettext("adm_kind_ticket_skipped", "Vắng mặt"),
+        "ticket.transferred": _("Chuyển số"),
+        "ticket.finished": pgettext("adm_kind_ticket_finished", "Hoàn thành"),
+        "ticket.dossier": _("Mã hồ sơ"),
+        "counter.paused": pgettext("adm_kind_counter_paused", "Tạm dừng quầy"),
+        "counter.resumed": _("Tiếp tục quầy"),
+        "rating.recorded": _("Đánh giá"),
+        "notice.changed": _("Sửa thông báo"),
+        "service.closed": _("Ngừng nhận số"),
+        "service.reopened": _("Mở lại nhận số"),
+        "day.reset": _("Bắt đầu ngày"),
+        "account.added": pgettext("adm_kind_account_added", "Thêm tài khoản"),
+        "account.enabled": pgettext("adm_kind_account_enabled", "Mở khóa tài khoản"),
+        "account.disabled": pgettext("adm_kind_account_disabled", "Khóa tài khoản"),
+        "account.password_reset": pgettext("adm_kind_account_password_reset", "Đặt lại mật khẩu"),
+        "account.counters": _("Phân công quầy"),
+    }
+    return labels.get(kind, kind)
 
 
 def audit_page(kind: str | None, before: int | None, after: int | None) -> AuditPage:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..common import config, field_name, not_found, svc
-from ..i18n import t
 from . import actor, bp
 from .audit import local_date
 
@@ -21,10 +22,11 @@ def check_notices(text: str) -> tuple[list[str], str | None]:
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
     if len(lines) > MAX_NOTICES:
-        return lines, t("adm_err_notices_many", n=MAX_NOTICES)
+        return lines, _("Nhiều hơn {n} dòng thông báo. Vui lòng bớt lại.").format(n=MAX_NOTICES)
     long = next((i for i, line in enumerate(lines, 1) if len(line) > MAX_NOTICE_CHARS), None)
     if long is not None:
-        return lines, t("adm_err_notice_long", line=long, n=MAX_NOTICE_CHARS)
+        return lines, _("Dòng {line} dài quá {n} ký tự. Vui lòng rút gọn.").format(line=long,
+                                                                                   n=MAX_NOTICE_CHARS)
     return lines, None
 
 
@@ -50,7 +52,13 @@ def save_notices():
     if error:
         return _day_page(text, error, 400)
     saved = svc().engine.set_notices(lines, actor=actor())
-    flash(t("adm_notices_saved", n=len(saved)) if saved else t("adm_notices_cleared"), "ok")
+    if saved:
+        n = len(saved)
+        done = ngettext("Đã lưu {n} thông báo; màn hình sảnh đã cập nhật.",
+                        "Đã lưu {n} thông báo; màn hình sảnh đã cập nhật.", n).format(n=n)
+    else:
+        done = _("Đã xóa hết thông báo trên màn hình sảnh.")
+    flash(done, "ok")
     return redirect(url_for("admin.day") + "#notices")
 
 
@@ -58,10 +66,13 @@ def save_notices():
 def close_field(field_id: str):
     fld = config().field(field_id)
     if fld is None:
-        return not_found(t("adm_no_field_title"), t("adm_no_field_text", id=field_id))
+        return not_found(_("Không có lĩnh vực này"),
+                         _("Mã lĩnh vực “{id}” không có trong cấu hình.").format(id=field_id))
     reopen = request.form.get("action") == "reopen"
     svc().engine.close_field(fld.id, reopen=reopen, actor=actor())
-    flash(t("adm_field_reopened" if reopen else "adm_field_closed", name=field_name(fld)), "ok")
+    done = (_("Đã mở lại nhận số lĩnh vực “{name}”.") if reopen
+            else _("Đã ngừng nhận số lĩnh vực “{name}” đến hết hôm nay."))
+    flash(done.format(name=field_name(fld)), "ok")
     return redirect(url_for("admin.day") + "#fields")
 
 
@@ -87,5 +98,7 @@ def reset_day():
     if request.form.get("confirm") != "yes":
         return redirect(url_for("admin.reset_confirm"))
     expired = svc().engine.reset_day(actor=actor())
-    flash(t("adm_reset_done", n=expired), "ok")
+    flash(ngettext("Đã bắt đầu lại ngày: {n} số đang chờ đã bị hủy, số thứ tự đánh lại từ đầu.",
+                   "Đã bắt đầu lại ngày: {n} số đang chờ đã bị hủy, số thứ tự đánh lại từ đầu.",
+                   expired).format(n=expired), "ok")
     return redirect(url_for("admin.day"))

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from config.schema import CounterConfig, FieldConfig
 
+from ..i18n import N_
 from ..storage import tables as t
 from ..storage.prepared import Prepared
 from ..storage.upsert import upsert_increment
@@ -112,7 +113,7 @@ class Lifecycle:
         flags = self._day_flags(conn, tx.day,
                                 lock="alone" if self.config.queue.max_waiting else "share")
         if fld.id in flags["closed"]:
-            raise QueueError("closed", "Lĩnh vực này đã ngừng nhận số trong hôm nay.",
+            raise QueueError("closed", N_("Lĩnh vực này đã ngừng nhận số trong hôm nay."),
                              field_id=fld.id)
         cap = self.config.queue.max_waiting
         if cap and self._count_waiting(conn, tx.day) >= cap:
@@ -318,8 +319,8 @@ class Lifecycle:
             needed = self.config.queue.calls_before_skip
             if row.call_count < needed:
                 raise QueueError(
-                    "too_early", f"Cần gọi đủ {needed} lần trước khi bỏ qua số này "
-                                 f"(đã gọi {row.call_count} lần).",
+                    "too_early", N_("Cần gọi đủ {calls_before_skip} lần trước khi bỏ qua số này "
+                                    "(đã gọi {call_count} lần)."),
                     calls_before_skip=needed, call_count=row.call_count)
             return self._end_current(tx, counter, row, TicketState.SKIPPED, "ticket.skipped", actor)
 
@@ -353,13 +354,13 @@ class Lifecycle:
         or before every ticket waiting there (``first``). Its calls are counted afresh there."""
         counter = self._counter(counter_id)
         if (field_id is None) == (to_counter_id is None):
-            raise QueueError("bad_transfer", "Chọn một lĩnh vực hoặc một quầy để chuyển đến.")
+            raise QueueError("bad_transfer", N_("Chọn một lĩnh vực hoặc một quầy để chuyển đến."))
         if field_id is not None:
             self._field(field_id)
         else:
             target = self._counter(to_counter_id)
             if target.id == counter.id:
-                raise QueueError("bad_transfer", "Không thể chuyển về chính quầy này.")
+                raise QueueError("bad_transfer", N_("Không thể chuyển về chính quầy này."))
         with self._write() as tx:
             _, row = self._current(tx, counter_id)
             first = self.config.queue.transferred == "first"
