@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from config.schema import DeviceConfig
 from motcua.core.accounts import Officer
+from motcua.core.i18n import DEFAULT, words
 
 from .api.errors import ApiError
 from .login_throttle import LoginThrottle
@@ -171,10 +172,12 @@ def officer_for_counter(counter_id: str) -> Principal:
     if principal is None:
         raise ApiError(401)
     if principal.officer is None:
-        raise ApiError(403, "officers_only", "Chỉ cán bộ đã đăng nhập mới làm được thao tác này.")
+        raise ApiError(403, "officers_only",
+                       words(DEFAULT).gettext("Chỉ cán bộ đã đăng nhập mới làm được thao tác này."))
     if _services().config.counter(counter_id) is None:
-        raise ApiError(404, "unknown_counter", "Quầy không tồn tại.")
+        raise ApiError(404, "unknown_counter", words(DEFAULT).gettext("Quầy không tồn tại."))
     if not principal.officer.may_use(counter_id):
-        raise ApiError(403, "counter_not_allowed", "Bạn không được phân công ở quầy này.")
+        raise ApiError(403, "counter_not_allowed",
+                       words(DEFAULT).gettext("Bạn không được phân công ở quầy này."))
     check_csrf(principal)
     return principal

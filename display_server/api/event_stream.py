@@ -10,6 +10,8 @@ from functools import partial
 
 from flask import Response, stream_with_context
 
+from motcua.core.i18n import DEFAULT, words
+
 from ..events import sse_stream
 from ..events.slots import StreamSlots
 from ..events.sse import serve_direct
@@ -23,7 +25,8 @@ RETRY_AFTER_S = 5
 """What a screen turned away (every stream slot taken) is told to wait before it tries again."""
 FULL_BODY = json.dumps({"error": {
     "code": "too_many_streams",
-    "message": "Máy chủ đang phục vụ tối đa số màn hình. Màn hình sẽ tự kết nối lại."}},
+    "message": words(DEFAULT).gettext(
+        "Máy chủ đang phục vụ tối đa số màn hình. Màn hình sẽ tự kết nối lại.")}},
     ensure_ascii=False).encode("utf-8")
 
 

@@ -78,7 +78,7 @@ def get_ticket(ticket_id: int):
 @bp.get("/track/<token>")
 def track(token: str):
     if len(token) > 40:
-        raise ApiError(404, "unknown_ticket", "Không tìm thấy số thứ tự.")
+        raise ApiError(404, "unknown_ticket", words(DEFAULT).gettext("Không tìm thấy số thứ tự."))
     return jsonify(ticket_json(svc().engine.ticket_by_token(token), svc().config))
 
 
@@ -115,7 +115,8 @@ def announcement(event_id: int):
         if s.disk.is_full_error(exc):  # the voice cache could not be written
             raise DiskFull() from exc
         current_app.logger.error("voice announcement failed: %s", exc)
-        raise ApiError(503, "voice_unavailable", "Không tạo được lời gọi số.") from None
+        raise ApiError(503, "voice_unavailable",
+                       words(DEFAULT).gettext("Không tạo được lời gọi số.")) from None
     return send_file(path, mimetype="audio/wav", max_age=86400)
 
 
@@ -142,14 +143,16 @@ def rate():
     if principal.device is not None:
         allowed = {b.counter for b in principal.device.buttons}
         if body.counter_id not in allowed:
-            raise ApiError(403, "counter_not_allowed", "Thiết bị không gắn với quầy này.")
+            raise ApiError(403, "counter_not_allowed",
+                           words(DEFAULT).gettext("Thiết bị không gắn với quầy này."))
     elif not principal.officer.may_use(body.counter_id):
-        raise ApiError(403, "counter_not_allowed", "Bạn không được phân công ở quầy này.")
+        raise ApiError(403, "counter_not_allowed",
+                       words(DEFAULT).gettext("Bạn không được phân công ở quầy này."))
     now = datetime.now(UTC)
     if body.pressed_at > now + timedelta(minutes=10):
-        raise ApiError(400, "invalid_body",
+        raise ApiError(400, "invalid_body", words(DEFAULT).gettext(
                        "Dữ liệu không hợp lệ ở trường: pressed_at (thời điểm bấm nút ở tương lai: "
-                       "kiểm tra đồng hồ thiết bị).",
+                       "kiểm tra đồng hồ thiết bị)."),
                        fields=[{"field": "pressed_at", "problem": "in the future"}])
     record, created = s.engine.record_rating(str(body.rating_id), body.counter_id, body.level,
                                              body.pressed_at, source=principal.actor,
