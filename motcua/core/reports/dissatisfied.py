@@ -12,7 +12,7 @@ from config.schema import Config
 
 from ..storage import tables as t
 from ..storage.database import Database
-from .groups import UNKNOWN, Labels
+from .groups import Labels
 from .period import Period, parse_period
 
 
@@ -73,6 +73,6 @@ def dissatisfied_cases(db: Database, config: Config, start: str | date, end: str
         dossier_code=row.dossier_code or None, counter_id=row.counter_id,
         counter_name=labels.name("counter", row.counter_id), officer_id=row.officer_id,
         officer_name=labels.name("officer", row.officer_id), field_id=row.field_id,
-        field_name=labels.name("service", row.field_id) if row.field_id else UNKNOWN,
+        field_name=labels.name("service", row.field_id) if row.field_id else labels.unknown,
     ) for row in rows]
     return DissatisfiedList(config.centre.name, period, cases)

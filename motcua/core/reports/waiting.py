@@ -28,6 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from config.schema import Config
 
+from ..i18n import N_
 from ..queue.model import TicketState
 from ..storage import tables as t
 from ..storage.database import Database
@@ -39,8 +40,8 @@ from .stats import EMPTY, Histogram, Summary, percent
 
 DIMENSIONS = ("service", "hour", "counter", "officer", "day", "month", "quarter")
 NO_SHOW_STATES = (TicketState.SKIPPED, TicketState.EXPIRED)
-NOT_CALLED = "Chưa được gọi"
-"""The counter and officer of tickets nobody called."""
+NOT_CALLED = N_("Chưa được gọi")
+"""The counter and officer of tickets nobody called (a msgid)."""
 
 
 @dataclass(frozen=True)
