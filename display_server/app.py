@@ -13,7 +13,7 @@ from config.schema import Config
 from motcua.core.storage import Database, upgrade
 
 from . import safe_input, security_headers
-from .api import bp as api_bp
+from .api import blueprint as api_blueprint
 from .api.errors import install as install_errors
 from .auth import csrf
 from .disk import NO_SPACE_ERRNOS
@@ -52,7 +52,7 @@ def create_app(config: Config, *, db: Database | None = None, clock=None,
     services.bus.wait_idle = inflight.wait_idle  # requests go before the screens' fan-out
     csrf.init_app(app)
     install_errors(app)
-    app.register_blueprint(api_bp)
+    app.register_blueprint(api_blueprint())
     _register_pages(app)
     return app
 

@@ -21,6 +21,8 @@ from motcua.core.reports import (
 from motcua.core.reports.satisfaction import DIMENSIONS as SATISFACTION_BY
 from motcua.core.reports.waiting import DIMENSIONS as WAITING_BY
 
+from motcua.core.i18n import DEFAULT, words
+
 from ..common import config, field_name, svc
 from ..i18n import current_lang
 from . import bp
@@ -192,10 +194,26 @@ def report_print():
         table, error = None, exc.message
     wide = kind == "waiting" or (table is not None and len(table.columns) > 10)
     centre = config().centre
-    superior = f"UBND {centre.commune}" if centre.commune and \
+    vi = words(DEFAULT)  # the document is the centre's official one: Vietnamese in every language
+    superior = vi.gettext("UBND {commune}", commune=centre.commune) if centre.commune and \
         centre.commune.casefold() not in centre.name.casefold() else ""
-    return render_template("admin/print.html", table=table, error=error, wide=wide,
-                           printed_at=datetime.now(config().zone), kind=kind, superior=superior,
+    printed_at = datetime.now(config().zone)
+    place = centre.commune or centre.province
+    doc = {
+        "nation": vi.gettext("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        "motto": vi.gettext("Độc lập - Tự do - Hạnh phúc"),
+        "date": vi.gettext("ngày {d} tháng {m} năm {y}", d=printed_at.strftime("%d"),
+                           m=printed_at.strftime("%m"), y=printed_at.strftime("%Y")),
+        "place": place,
+        "maker": vi.gettext("NGƯỜI LẬP BIỂU"),
+        "maker_sign": vi.gettext("(Ký, ghi rõ họ tên)"),
+        "head": vi.gettext("THỦ TRƯỞNG ĐƠN VỊ"),
+        "head_sign": vi.gettext("(Ký, ghi rõ họ tên, đóng dấu)"),
+        "foot": vi.gettext("In lúc {time} từ hệ thống xếp hàng motcua.",
+                           time=printed_at.strftime("%H:%M %d/%m/%Y")),
+    }
+    return render_template("admin/print.html", table=table, error=error, wide=wide, doc=doc,
+                           printed_at=printed_at, kind=kind, superior=superior,
                            back=url_for("admin.reports_waiting" if kind == "waiting"
                                         else "admin.reports", **choice.query())), \
         200 if table is not None else 400
