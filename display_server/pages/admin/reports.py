@@ -10,6 +10,7 @@ from datetime import date, datetime
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
+from motcua.core.i18n import DEFAULT, words
 from motcua.core.reports import (
     ReportError,
     ReportTable,
@@ -20,8 +21,6 @@ from motcua.core.reports import (
 )
 from motcua.core.reports.satisfaction import DIMENSIONS as SATISFACTION_BY
 from motcua.core.reports.waiting import DIMENSIONS as WAITING_BY
-
-from motcua.core.i18n import DEFAULT, words
 
 from ..common import config, field_name, svc
 from ..i18n import current_lang
