@@ -51,16 +51,19 @@ def create_app(config: Config, *, db: Database | None = None, clock=None,
     app.wsgi_app = inflight  # type: ignore[method-assign]
     services.bus.wait_idle = inflight.wait_idle  # requests go before the screens' fan-out
     csrf.init_app(app)
-    install_errors(app)
+    app.url_map.strict_slashes = False  # /admin/ and /counter/ are /admin and /counter
     app.register_blueprint(api_blueprint())
-    _register_pages(app)
+    install_errors(app, page_error=_register_pages(app))
     return app
 
 
-def _register_pages(app: Flask) -> None:
+def _register_pages(app: Flask):
+    """Add the pages; returns their HTTP error page."""
     from .pages import register
+    from .pages.common import http_error_page
 
     register(app)
+    return http_error_page
 
 
 def _stored_secret(data_dir: Path) -> str:

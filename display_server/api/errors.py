@@ -6,6 +6,7 @@ corrected wording applies): msgids marked with ``N_`` here, ``words(DEFAULT)`` a
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, current_app, jsonify, request
 from flask_wtf.csrf import CSRFError
@@ -76,8 +77,9 @@ def error_response(status: int, code: str, message: str, **details: object):
     return jsonify(body), status
 
 
-def install(app: Flask) -> None:
-    """JSON errors for /api/ paths; the pages keep Flask's own error pages."""
+def install(app: Flask, page_error: Callable[[HTTPException], object] | None = None) -> None:
+    """JSON errors for /api/ paths; the pages' HTTP errors go to ``page_error`` (Flask's own
+    pages without it)."""
 
     def is_api() -> bool:
         return request.path.startswith("/api/")
@@ -100,12 +102,12 @@ def install(app: Flask) -> None:
         if is_api():
             return error_response(400, "csrf_failed", words(DEFAULT).gettext(
                 "Phiên làm việc đã hết hạn. Vui lòng tải lại trang."))
-        return exc
+        return page_error(exc) if page_error else exc
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if not is_api():
-            return exc
+            return page_error(exc) if page_error else exc
         code, message = http_message(exc.code or 500, ("error", exc.description or FALLBACK[1]))
         response, status = error_response(exc.code or 500, code, message)
         for name in ("Allow", "Retry-After", "WWW-Authenticate"):  # what the answer relies on

@@ -93,3 +93,30 @@ def test_counts_of_one_have_their_own_words_in_english(config) -> None:
         assert ngettext(too_many, too_many, 5).format(n=5) == "Too many failed logins. Please try again in 5 minutes."
     with app.test_request_context("/?lang=vi"):
         assert describe({"state": "waiting", "waiting_before": 1})["ahead"] == "Trước bạn còn 1 người"
+
+
+def test_page_errors_are_friendly_pages_and_api_errors_stay_json(config) -> None:
+    client = create_app(config).test_client()
+    r = client.get("/khong-co-trang-nay")
+    assert r.status_code == 404 and r.mimetype == "text/html"
+    assert '<html lang="vi"' in r.text and "Không tìm thấy trang" in r.text
+    assert "Về trang chính" in r.text and "Not Found" not in r.text
+    r = client.get("/khong-co-trang-nay?lang=en")
+    assert r.status_code == 404 and '<html lang="en"' in r.text and "Page not found" in r.text
+    r = client.put("/display?lang=vi")
+    assert r.status_code == 405 and "GET" in r.headers["Allow"]
+    assert "Thao tác không được hỗ trợ" in r.text
+    r = client.get("/api/v1/khong-co")
+    assert r.status_code == 404 and r.get_json()["error"]["code"] == "not_found"
+    # A stale page form (no CSRF token) is a page too, not Flask's "Bad Request".
+    r = client.post("/counter/login", data={"username": "a", "password": "b"})
+    assert r.status_code in (400, 401) and "Bad Request" not in r.text
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/counter/", "/display/"])
+def test_a_trailing_slash_finds_the_page(config, path) -> None:
+    client = create_app(config).test_client()
+    plain, slashed = client.get(path.rstrip("/")), client.get(path)
+    assert slashed.status_code == plain.status_code != 404
+    assert (slashed.headers.get("Location") or "").split("?")[0] == \
+        (plain.headers.get("Location") or "").split("?")[0]
