@@ -397,7 +397,6 @@ setup_config() {
   fi
   [ -n "$PRINTER_ID" ] && args+=(--printer "$PRINTER_ID")
   [ -n "$KIOSK_ID" ] && args+=(--kiosk-device "$KIOSK_ID")
-  note "with fresh random device tokens (printed below: the kiosks and rating stations need them)"
   run python3 "$SRC_DIR/deploy/install-helper.py" make-config "${args[@]}"
   run_sys chown "root:$SERVICE_USER" "$CONF_FILE"
   # the kiosk's procedures look-up lives beside the config, named after it

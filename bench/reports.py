@@ -127,8 +127,8 @@ def generate(db: Database, cfg: Config, days: list[date], per_day: int, rated: f
             transferred = 0.05 <= roll < 0.06
             num = cfg.field(f).numbering.format(seq[f])
             tickets.append({
-                "id": ticket_id, "day": d.isoformat(), "origin_service_id": f, "seq": seq[f],
-                "number": num, "service_id": f, "target_counter_id": None, "priority": rng.random() < 0.05,
+                "id": ticket_id, "day": d.isoformat(), "origin_field_id": f, "seq": seq[f],
+                "number": num, "field_id": f, "target_counter_id": None, "priority": rng.random() < 0.05,
                 "transferred": transferred, "state": state, "request_id": None,
                 "token": uuid.uuid4().hex[:24], "device_id": "kiosk-1", "issued_at": issued,
                 "queued_at": issued, "called_at": called, "finished_at": finished,
@@ -142,7 +142,7 @@ def generate(db: Database, cfg: Config, days: list[date], per_day: int, rated: f
                 ratings.append({
                     "id": rating_id, "rating_id": str(uuid.UUID(int=rng.getrandbits(128))),
                     "counter_id": counter.id, "level": rng.choices(level_ids, cum_weights=lcum)[0],
-                    "ticket_id": ticket_id, "officer_id": duty[counter.id], "service_id": f,
+                    "ticket_id": ticket_id, "officer_id": duty[counter.id], "field_id": f,
                     "pressed_at": pressed, "received_at": pressed, "source": "bench"})
         with db.write() as conn:
             conn.execute(t.tickets.insert(), tickets)

@@ -230,6 +230,10 @@ def main(argv: list[str] | None = None) -> int:
     tmp.chmod(0o640)
     tmp.replace(args.output)
     print(f"created {args.output} from {args.template}")
+    if tokens:
+        print("  fresh random device tokens (the kiosks and rating stations need them):")
+    else:
+        print(f"  device tokens kept as they are in {args.template} (none was a demo token)")
     for device_id, kind, token in tokens:
         print(f"  new token for {device_id} ({kind}): {token}")
     if pin:

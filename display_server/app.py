@@ -13,7 +13,7 @@ from config.schema import Config
 from motcua.core.storage import Database, upgrade
 
 from . import safe_input, security_headers
-from .api import bp as api_bp
+from .api import blueprint as api_blueprint
 from .api.errors import install as install_errors
 from .auth import csrf
 from .disk import NO_SPACE_ERRNOS
@@ -49,16 +49,19 @@ def create_app(config: Config, *, db: Database | None = None, clock=None,
     app.wsgi_app = inflight  # type: ignore[method-assign]
     services.bus.wait_idle = inflight.wait_idle  # requests go before the screens' fan-out
     csrf.init_app(app)
-    install_errors(app)
-    app.register_blueprint(api_bp)
-    _register_pages(app)
+    app.url_map.strict_slashes = False  # /admin/ and /counter/ are /admin and /counter
+    app.register_blueprint(api_blueprint())
+    install_errors(app, page_error=_register_pages(app))
     return app
 
 
-def _register_pages(app: Flask) -> None:
+def _register_pages(app: Flask):
+    """Add the pages; returns their HTTP error page."""
     from .pages import register
+    from .pages.common import http_error_page
 
     register(app)
+    return http_error_page
 
 
 def _stored_secret(data_dir: Path) -> str:

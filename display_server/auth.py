@@ -1,8 +1,8 @@
 """Who is asking: a device (config token), an officer (API bearer token or page session).
 
-Devices send ``Authorization: Bearer <token>`` from the config. Officers log in for a signed
-bearer token (API) or a session cookie (pages); requests authenticated by the cookie must also
-carry the CSRF token when they change anything.
+Devices send ``Authorization: Bearer <token>`` from the config. Officers log in
+(:func:`attempt_login`, throttled) for a signed bearer token (API) or a session cookie (pages);
+requests authenticated by the cookie must also carry the CSRF token when they change anything.
 """
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from config.schema import DeviceConfig
 from motcua.core.accounts import Officer
+from motcua.core.i18n import DEFAULT, words
 
 from .api.errors import ApiError
+from .login_throttle import LoginThrottle
 
 TOKEN_MAX_AGE_S = 12 * 3600
 csrf = CSRFProtect()
+throttle = LoginThrottle()  # the process's: failed page and API logins add up
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,32 @@ def _services():
 
 def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="motcua-api-token")
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    """How a login attempt ended: the officer (and their password hash, for the token or the
+    session), or no officer: wrong credentials, or throttled for ``retry_after_s`` seconds."""
+
+    officer: Officer | None = None
+    password_hash: str = ""
+    retry_after_s: int = 0  # > 0: too many failures; the password was not checked
+
+
+def attempt_login(username: str, password: str) -> LoginAttempt:
+    """Check an officer's credentials from this request's address, through the login throttle
+    (per address and account); the page and the API answer the result each in their own way."""
+    keys = (request.remote_addr or "", username)
+    wait = throttle.retry_after(*keys)
+    if wait:
+        return LoginAttempt(retry_after_s=wait)
+    accounts = _services().accounts
+    officer = accounts.authenticate(username, password) if username and password else None
+    if officer is None:
+        throttle.failed(*keys)
+        return LoginAttempt()
+    throttle.succeeded(*keys)
+    return LoginAttempt(officer, accounts.password_hash(officer.id))
 
 
 def issue_token(officer: Officer, password_hash: str) -> str:
@@ -152,10 +181,12 @@ def officer_for_counter(counter_id: str) -> Principal:
     if principal is None:
         raise ApiError(401)
     if principal.officer is None:
-        raise ApiError(403, "officers_only", "Chỉ cán bộ đã đăng nhập mới làm được thao tác này.")
+        raise ApiError(403, "officers_only",
+                       words(DEFAULT).gettext("Chỉ cán bộ đã đăng nhập mới làm được thao tác này."))
     if _services().config.counter(counter_id) is None:
-        raise ApiError(404, "unknown_counter", "Quầy không tồn tại.")
+        raise ApiError(404, "unknown_counter", words(DEFAULT).gettext("Quầy không tồn tại."))
     if not principal.officer.may_use(counter_id):
-        raise ApiError(403, "counter_not_allowed", "Bạn không được phân công ở quầy này.")
+        raise ApiError(403, "counter_not_allowed",
+                       words(DEFAULT).gettext("Bạn không được phân công ở quầy này."))
     check_csrf(principal)
     return principal

@@ -1,14 +1,17 @@
-"""JSON shapes the API and screens share: tickets, counters, the public display snapshot."""
+"""JSON shapes the API and screens share: tickets, counters, the public display snapshot.
+
+They keep the v1 API's names: a field (lĩnh vực) is ``service_id`` and ``service_name`` there,
+the list of fields ``services``."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from config.schema import Config
-from motcua.core.queue import QueueEngine, Ticket
+from motcua.core.queue import FieldStatus, QueueEngine, Ticket, TicketCounts
 
 
 def local_iso(dt: datetime | None, zone: ZoneInfo) -> str | None:
@@ -21,13 +24,13 @@ def local_iso(dt: datetime | None, zone: ZoneInfo) -> str | None:
 def ticket_json(t: Ticket, config: Config, *, track_url: str | None = None) -> dict:
     """A ticket as the API shows it; no token unless ``track_url`` is given (to its holder)."""
     zone = config.zone
-    fld = config.field(t.service_id)
+    fld = config.field(t.field_id)
     counter = config.counter(t.counter_id) if t.counter_id else None
     out = {
         "id": t.id,
         "number": t.number,
-        "service_id": t.service_id,
-        "service_name": fld.name if fld else t.service_id,
+        "service_id": t.field_id,
+        "service_name": fld.name if fld else t.field_id,
         "service_name_en": fld.name_en if fld else "",
         "state": t.state,
         "priority": t.priority,
@@ -45,12 +48,26 @@ def ticket_json(t: Ticket, config: Config, *, track_url: str | None = None) -> d
     if t.transferred:  # where it was sent: a counter, or the field it now waits for
         target = config.counter(t.target_counter_id) if t.target_counter_id else None
         out["transferred_to"] = ({"counter": {"id": target.id, "number": target.number}} if target
-                                 else {"service_id": t.service_id})
+                                 else {"service_id": t.field_id})
     if t.dossier_code:
         out["dossier_code"] = t.dossier_code
     if track_url is not None:
         out["track_url"] = track_url
     return out
+
+
+def field_json(f: FieldStatus) -> dict:
+    """A field now, as ``GET /services``, the screens and the admin dashboard list it."""
+    return asdict(f)
+
+
+def fields_json(engine: QueueEngine) -> list[dict]:
+    return [field_json(f) for f in engine.fields()]
+
+
+def counts_json(counts: TicketCounts) -> dict[str, int]:
+    """Tickets by state: only the states that have tickets, by name."""
+    return counts.by_state()
 
 
 def server_time(zone: ZoneInfo) -> str:
@@ -70,12 +87,12 @@ def _display_snapshot(engine: QueueEngine) -> dict:
     last_id = engine.last_event_id()  # read first: the snapshot is at least this new
     counters = []
     for c in engine.counters():
-        t = c["ticket"]
+        t = c.ticket
         counters.append({
-            "id": c["id"], "number": c["number"], "name": c["name"], "fields": c["fields"],
-            "paused": c["paused"], "pause_reason": c["pause_reason"],
-            "open": c["officer_id"] is not None or t is not None,
-            "ticket": {"number": t.number, "service_id": t.service_id, "state": t.state,
+            "id": c.id, "number": c.number, "name": c.name, "fields": list(c.fields),
+            "paused": c.paused, "pause_reason": c.pause_reason,
+            "open": c.officer_id is not None or t is not None,
+            "ticket": {"number": t.number, "service_id": t.field_id, "state": t.state,
                        "called_at": local_iso(t.called_at, zone), "call_count": t.call_count}
             if t else None,
         })
@@ -83,7 +100,7 @@ def _display_snapshot(engine: QueueEngine) -> dict:
     # the newest call, which the hall shows big, and the rows of its recent-calls list
     for t in engine.recent_calls(config.display.recent_calls + 1):
         c = config.counter(t.counter_id)
-        recent.append({"number": t.number, "service_id": t.service_id, "counter_id": t.counter_id,
+        recent.append({"number": t.number, "service_id": t.field_id, "counter_id": t.counter_id,
                        "counter_number": c.number if c else None,
                        "called_at": local_iso(t.called_at, zone), "state": t.state})
     return {
@@ -94,7 +111,7 @@ def _display_snapshot(engine: QueueEngine) -> dict:
         "last_event_id": last_id,
         "counters": counters,
         "recent_calls": recent,
-        "services": engine.services(),
+        "services": fields_json(engine),
         "notices": engine.notices(),
     }
 

@@ -303,7 +303,7 @@ class KioskApp(App):
         if screen.press(key, self.lang):
             log.warning("admin PIN accepted on the kiosk")
             state = self.controller.printer.last_status
-            screen.status = tr(self.lang, "admin.status",
+            screen.status = tr("Máy chủ: {server} | Máy in: {printer}", self.lang,
                                server="OK" if self.home_state and self.home_state.online else "?",
                                printer=state.value if state else "?")
 
@@ -313,6 +313,6 @@ class KioskApp(App):
         self.stop()
 
     # For the view ---------------------------------------------------------------------------
-    def tr(self, key: str, lang: str, **values: object) -> str:
-        """A string in ``lang`` (kv rules pass ``app.lang`` so they update on a switch)."""
-        return tr(lang, key, **values)
+    def tr(self, message: str, lang: str, **values: object) -> str:
+        """``message`` in ``lang`` (kv rules pass ``app.lang`` so they update on a switch)."""
+        return tr(message, lang, **values)

@@ -80,13 +80,14 @@ class ServerClient:
     def health(self) -> dict:
         return self._call("GET", "/health", timeout_s=2.0).json()
 
-    def services(self) -> list[dict]:
-        """Fields with ``open``, ``waiting`` and ``estimated_wait_s``."""
+    def fields(self) -> list[dict]:
+        """Fields with ``open``, ``waiting`` and ``estimated_wait_s`` (the API's ``/services``)."""
         return self._call("GET", "/services").json()
 
-    def issue(self, service_id: str, *, request_id: str, priority: bool = False) -> IssuedTicket:
-        """Ask for a ticket; safe to repeat with the same ``request_id`` after a timeout."""
-        r = self._call("POST", "/tickets", json={"service_id": service_id, "priority": priority,
+    def issue(self, field_id: str, *, request_id: str, priority: bool = False) -> IssuedTicket:
+        """Ask for a ticket; safe to repeat with the same ``request_id`` after a timeout. The
+        answer is the API's ticket, which calls its field ``service_id``."""
+        r = self._call("POST", "/tickets", json={"service_id": field_id, "priority": priority,
                                                   "request_id": request_id})
         return IssuedTicket(r.json(), created=r.status_code == 201)
 

@@ -26,7 +26,7 @@ from config.schema import Config, FieldConfig
 from printer import PrinterStatus, TicketPrinter, ticket_from_api
 
 from .client import IssuedTicket, ServerError, ServerRefused, ServerUnreachable
-from .i18n import tr
+from .i18n import hours_line, refusal_text, refusal_title
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +46,9 @@ _PRINTER_REFUSALS: dict[PrinterStatus, ErrorKind] = {
 class Server(Protocol):
     """What the controller needs of :class:`kiosk.client.ServerClient`."""
 
-    def services(self) -> list[dict]: ...
+    def fields(self) -> list[dict]: ...
 
-    def issue(self, service_id: str, *, request_id: str, priority: bool = False) -> IssuedTicket: ...
+    def issue(self, field_id: str, *, request_id: str, priority: bool = False) -> IssuedTicket: ...
 
     def heartbeat(self, **info: object) -> None: ...
 
@@ -119,15 +119,13 @@ class Refused:
     screen: str = field(default="error", init=False)
 
     def title(self, language: str) -> str:
-        return tr(language, f"error.{self.kind}.title")
+        return refusal_title(self.kind, language)
 
     def text(self, language: str) -> str:
         """The message in ``language``; the server's own (Vietnamese) one when there is one."""
-        body = self.message if language == "vi" and self.message else tr(language, f"error.{self.kind}")
+        body = self.message if language == "vi" and self.message else refusal_text(self.kind, language)
         if self.kind == "closed":
-            hours = (tr(language, "field.hours", hours=self.hours) if self.hours
-                     else tr(language, "field.day_off"))
-            body = f"{body}\n{hours}"
+            body = f"{body}\n{hours_line(self.hours, language)}"
         return body
 
 
@@ -162,9 +160,9 @@ class KioskController:
         whether the printer can print."""
         fault = self.printer_fault()
         try:
-            rows = {r["id"]: r for r in self.server.services()}
+            rows = {r["id"]: r for r in self.server.fields()}
         except ServerError as exc:
-            log.info("services not available: %s", exc)
+            log.info("fields not available: %s", exc)
             return self._home({}, online=False, printer_fault=fault)
         return self._home(rows, online=True, printer_fault=fault)
 

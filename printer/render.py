@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,9 +17,11 @@ from pathlib import Path
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
+from motcua.core.i18n import Words, words
+
 from .errors import PrinterError
 from .fonts import FontSet, load_font
-from .ticket import TicketInfo, format_counters, format_wait, labels
+from .ticket import TicketInfo, format_counters, format_wait
 
 PAPER_DOTS = {58: 384, 80: 576}
 """Printable width in dots of common 58 mm and 80 mm ESC/POS printers at 203 dpi."""
@@ -370,7 +372,7 @@ class TicketRenderer:
     def render_with_layout(self, ticket: TicketInfo) -> tuple[Image.Image, list[Placed]]:
         """The ticket image and where each element was drawn."""
         s, w = self.style, self.content_width
-        words = labels(ticket.language)
+        say = words(ticket.language)
         reg, bold = self.fonts.regular_at, self.fonts.bold_at
         boxes: list[_Box] = [_gap(s.margin)]
         if self.logo is not None:
@@ -378,20 +380,20 @@ class TicketRenderer:
         boxes.append(_text_box(ticket.centre_name, bold(s.centre), w, kind="centre"))
         if ticket.commune and ticket.commune.casefold() not in ticket.centre_name.casefold():
             boxes.append(_text_box(ticket.commune, reg(s.commune), w, kind="commune"))
-        boxes += [_rule(w), _text_box(words["title"], bold(s.title), w, kind="title"),
+        boxes += [_rule(w), _text_box(say.gettext("SỐ THỨ TỰ"), bold(s.title), w, kind="title"),
                   _gap(s.gap)]
         number = unicodedata.normalize("NFC", ticket.number.strip())
         number_font = fit_font(self.fonts.bold, number, w, s.number_max_height)
         boxes += [_text_box(number, number_font, w, kind="number", ink_only=True),
                   _gap(s.gap + 4)]
         if ticket.priority:
-            boxes += [_bar(words["priority"], bold(s.title), w), _gap(s.gap)]
+            boxes += [_bar(say.gettext("ƯU TIÊN"), bold(s.title), w), _gap(s.gap)]
         boxes.append(_text_box(ticket.field_name, bold(s.field), w, kind="field"))
         if ticket.counters:
             boxes.append(_text_box(format_counters(ticket.counters), reg(s.counters), w,
                                    kind="counters"))
         boxes.append(_rule(w, 16))
-        boxes.append(self._info(ticket, words))
+        boxes.append(self._info(ticket, say))
         boxes += [_gap(s.gap), _text_box(ticket.footer, bold(s.footer), w, kind="footer"),
                   _gap(s.margin)]
         page = _stack(boxes, w)
@@ -401,7 +403,7 @@ class TicketRenderer:
         page.draw(canvas, ImageDraw.Draw(canvas), s.margin, 0, placed)
         return canvas.point(lambda v: 255 if v >= _THRESHOLD else 0, mode="1"), placed
 
-    def _info(self, ticket: TicketInfo, words: Mapping[str, str]) -> _Box:
+    def _info(self, ticket: TicketInfo, say: Words) -> _Box:
         """People ahead, expected wait, time of issue and the QR code."""
         s, w = self.style, self.content_width
         reg, bold = self.fonts.regular_at, self.fonts.bold_at
@@ -413,19 +415,20 @@ class TicketRenderer:
         col = w - qr.width - 4 * s.qr_module if beside and qr is not None else w
         align = "left" if beside else "center"
         local = ticket.local_issued_at
-        lines = [_text_box(words["ahead"].format(n=ticket.people_ahead), bold(s.info), col,
-                           kind="ahead", align=align)]
+        ahead = say.gettext("Trước bạn còn\u00a0{n}\u00a0người", n=ticket.people_ahead)
+        lines = [_text_box(ahead, bold(s.info), col, kind="ahead", align=align)]
         if ticket.estimated_wait_s is not None:
             wait = format_wait(ticket.estimated_wait_s, ticket.language)
-            lines.append(_text_box(words["wait"].format(t=wait), reg(s.info), col,
-                                   kind="wait", align=align))
+            lines.append(_text_box(say.gettext("Thời\u00a0gian\u00a0chờ\u00a0dự\u00a0kiến: {t}", t=wait),
+                                   reg(s.info), col, kind="wait", align=align))
         lines.append(_gap(4))
-        lines.append(_text_box(
-            words["issued"].format(time=f"{local:%H:%M}", date=f"{local:%d/%m/%Y}"),
-            reg(s.small), col, kind="issued", align=align))
+        time, date = f"{local:%H:%M}", f"{local:%d/%m/%Y}"
+        issued = say.gettext("In lúc\u00a0{time} ngày\u00a0{date}", time=time, date=date)
+        lines.append(_text_box(issued, reg(s.small), col, kind="issued", align=align))
         if qr is None:
             return _stack(lines, w, align=align)
-        scan = _text_box(words["scan"], reg(s.small), col, kind="scan", align=align)
+        scan = _text_box(say.gettext("Quét mã QR để theo dõi lượt gọi số"), reg(s.small), col,
+                         kind="scan", align=align)
         qr_box = _image_box(qr, "qr")
         quiet = _gap(4 * s.qr_module)
         if beside:

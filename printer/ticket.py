@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-from motcua.core.i18n import N_, Msg, raw, translations
+from motcua.core.i18n import Words, words
 
 if TYPE_CHECKING:
     from config import Config
@@ -51,48 +51,26 @@ class TicketInfo:
         return self.issued_at.astimezone(ZoneInfo(self.timezone))
 
 
-# The ticket's words by key, from the gettext catalogues (:mod:`motcua.core.i18n`). Words around
-# numbers are joined by no-break spaces so that they never wrap apart.
-MESSAGES: dict[str, Msg] = {
-    "title": N_("SỐ THỨ TỰ"),
-    "priority": N_("ƯU TIÊN"),
-    "ahead": N_("Trước bạn còn\u00a0{n}\u00a0người"),
-    "wait": N_("Thời\u00a0gian\u00a0chờ\u00a0dự\u00a0kiến: {t}"),
-    "issued": N_("In lúc\u00a0{time} ngày\u00a0{date}"),
-    "scan": N_("Quét mã QR để theo dõi lượt gọi số"),
-    "under_minute": N_("dưới\u00a01\u00a0phút"),
-    "about": N_("khoảng\u00a0{t}"),
-    "minutes": N_("{m}\u00a0phút"),
-    "hours": N_("{h}\u00a0giờ"),
-    "hours_minutes": N_("{h}\u00a0giờ\u00a0{m}\u00a0phút"),
-}
-
-
-def labels(language: str) -> Mapping[str, str]:
-    """The ticket's words in ``language`` (Vietnamese for an unknown one), placeholders left in."""
-    trans = translations(language)
-    return {key: raw(msg, trans) for key, msg in MESSAGES.items()}
-
-
 def format_wait(seconds: int, language: str = "vi") -> str:
     """A rough, honest wait: "dưới 1 phút", "khoảng 15 phút", "khoảng 1 giờ 20 phút" (whole
-    minutes up, 5-minute steps from 10): the same words on the kiosk, the ticket and the phone."""
-    words = labels(language)
+    minutes up, 5-minute steps from 10): the same words on the kiosk, the ticket and the phone.
+    Words around numbers are joined by no-break spaces so that they never wrap apart."""
+    say = words(language)
     if seconds < 60:
-        return words["under_minute"]
-    return words["about"].format(t=_duration(seconds, words))
+        return say.gettext("dưới\u00a01\u00a0phút")
+    return say.gettext("khoảng\u00a0{t}", t=_duration(seconds, say))
 
 
-def _duration(seconds: int, words: Mapping[str, str]) -> str:
+def _duration(seconds: int, say: Words) -> str:
     minutes = math.ceil(seconds / 60)
     if minutes >= 10:
         minutes = int(5 * round(minutes / 5))
     h, m = divmod(minutes, 60)
     if h and m:
-        return words["hours_minutes"].format(h=h, m=m)
+        return say.gettext("{h}\u00a0giờ\u00a0{m}\u00a0phút", h=h, m=m)
     if h:
-        return words["hours"].format(h=h)
-    return words["minutes"].format(m=m)
+        return say.gettext("{h}\u00a0giờ", h=h)
+    return say.gettext("{m}\u00a0phút", m=m)
 
 
 _LABEL = re.compile(r"^(.*\S)\s+(\d+)$")

@@ -50,6 +50,12 @@ class Api:
     def act(self, counter: str, action: str, as_: str = "an", **body) -> requests.Response:
         return self.post(f"/counters/{counter}/{action}", as_=as_, json=body or None)
 
+    def act_ok(self, counter: str, action: str, as_: str = "an", **body) -> dict:
+        """:meth:`act`, which must succeed (200); its JSON."""
+        r = self.act(counter, action, as_=as_, **body)
+        assert r.status_code == 200, r.text
+        return r.json()
+
     def rate(self, counter: str, level: str, as_: str = "rating1", rating_id: str | None = None,
              pressed_at: datetime | None = None) -> requests.Response:
         return self.post("/ratings", as_=as_, json={

@@ -5,5 +5,11 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-# Register their routes on bp; reports and admin: admins only.
-from . import admin, reports, routes  # noqa: E402,F401
+
+def blueprint() -> Blueprint:
+    """The API blueprint with its routes registered (``routes``; ``reports`` and ``admin``, admins
+    only). Imported here, not at package import, so that ``auth`` can use ``api.errors`` without a
+    cycle through the routes."""
+    from . import admin, reports, routes  # noqa: F401
+
+    return bp

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 
 from flask import current_app, jsonify
 
+from motcua.core.queue import TicketCounts
 from motcua.core.reports import satisfaction_report
 
 from ..auth import require
+from ..present import fields_json
 from ..services import Services
 from . import bp
 
@@ -23,15 +25,15 @@ def _svc() -> Services:
     return current_app.extensions["motcua"]
 
 
-def today_totals(counts: dict[str, int]) -> dict[str, int]:
+def today_totals(counts: TicketCounts) -> dict[str, int]:
     """Today's tickets by state as the dashboard counts them."""
     return {
-        "issued": sum(counts.values()),
-        "served": counts.get("done", 0),
-        "skipped": counts.get("skipped", 0),
-        "waiting": counts.get("waiting", 0) + counts.get("transferred", 0),
-        "at_counter": counts.get("called", 0) + counts.get("serving", 0),
-        "expired": counts.get("expired", 0),
+        "issued": counts.total,
+        "served": counts.done,
+        "skipped": counts.skipped,
+        "waiting": counts.waiting + counts.transferred,
+        "at_counter": counts.called + counts.serving,
+        "expired": counts.expired,
     }
 
 
@@ -93,14 +95,14 @@ def counter_rows(s: Services) -> list[dict]:
     officers = {o.id: o for o in s.accounts.list()}
     out = []
     for c in s.engine.counters():
-        o = officers.get(c["officer_id"]) if c["officer_id"] is not None else None
-        t = c["ticket"]
+        o = officers.get(c.officer_id) if c.officer_id is not None else None
+        t = c.ticket
         out.append({
-            "id": c["id"], "number": c["number"], "name": c["name"], "fields": c["fields"],
+            "id": c.id, "number": c.number, "name": c.name, "fields": list(c.fields),
             "open": o is not None or t is not None,
-            "paused": c["paused"], "pause_reason": c["pause_reason"],
+            "paused": c.paused, "pause_reason": c.pause_reason,
             "officer": {"username": o.username, "full_name": o.full_name or o.username} if o else None,
-            "ticket": {"number": t.number, "service_id": t.service_id, "state": t.state,
+            "ticket": {"number": t.number, "service_id": t.field_id, "state": t.state,
                        "called_at": t.called_at.replace(tzinfo=UTC).astimezone(zone)
                        .isoformat(timespec="seconds") if t.called_at else None} if t else None,
         })
@@ -113,7 +115,7 @@ def dashboard_data(s: Services) -> dict:
     return {
         "server_time": now.astimezone(s.config.zone).isoformat(timespec="seconds"),
         "day": s.engine.today(),
-        "services": s.engine.services(),
+        "services": fields_json(s.engine),
         "counters": counter_rows(s),
         "totals": today_totals(s.engine.counts_today()),
         "satisfaction": today_satisfaction(s),

@@ -1,4 +1,7 @@
-"""Request bodies, validated with pydantic; a bad body is a 400 naming the field."""
+"""Request bodies, validated with pydantic; a bad body is a 400 naming the field.
+
+The v1 API calls a field (lĩnh vực) ``service_id``; the bodies read it under that name (an alias)
+into ``field_id``, the code's name."""
 
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ from pydantic import (
     ValidationError,
 )
 
+from motcua.core.i18n import DEFAULT, words
+
 from .errors import ApiError
 
 ShortId = Annotated[str, Field(min_length=1, max_length=40)]
@@ -31,13 +36,13 @@ class EmptyBody(_Body):
 
 
 class IssueBody(_Body):
-    service_id: ShortId
+    field_id: ShortId = Field(alias="service_id")
     priority: StrictBool = False
     request_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
 
 
 class TransferBody(_Body):
-    service_id: ShortId | None = None
+    field_id: ShortId | None = Field(default=None, alias="service_id")
     counter_id: ShortId | None = None
 
 
@@ -87,19 +92,21 @@ def parse(model: type[_Body], *, allow_empty: bool = True) -> _Body:
     raw = request.get_data(cache=True)
     if not raw.strip():
         if not allow_empty:
-            raise ApiError(400, "missing_body", "Thiếu dữ liệu gửi lên (một đối tượng JSON).")
+            raise ApiError(400, "missing_body",
+                           words(DEFAULT).gettext("Thiếu dữ liệu gửi lên (một đối tượng JSON)."))
         data: object = {}
     else:
         data = request.get_json(force=True, silent=True)
         if data is None:
-            raise ApiError(400, "bad_json", "Dữ liệu gửi lên không phải JSON hợp lệ.")
+            raise ApiError(400, "bad_json", words(DEFAULT).gettext("Dữ liệu gửi lên không phải JSON hợp lệ."))
     if not isinstance(data, dict):
-        raise ApiError(400, "bad_json", "Dữ liệu gửi lên phải là một đối tượng JSON.")
+        raise ApiError(400, "bad_json", words(DEFAULT).gettext("Dữ liệu gửi lên phải là một đối tượng JSON."))
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         fields = [{"field": ".".join(str(p) for p in e["loc"]) or "(body)", "problem": e["msg"]}
                   for e in exc.errors()]
         names = ", ".join(f["field"] for f in fields)
-        raise ApiError(400, "invalid_body", f"Dữ liệu không hợp lệ ở trường: {names}.",
+        raise ApiError(400, "invalid_body",
+                       words(DEFAULT).gettext("Dữ liệu không hợp lệ ở trường: {names}.", names=names),
                        fields=fields) from None

@@ -1,14 +1,19 @@
-"""API errors: ``{"error": {"code", "message"}}`` with a Vietnamese message and a 4xx status."""
+"""API errors: ``{"error": {"code", "message"}}`` with a Vietnamese message and a 4xx status.
+
+The messages are the API contract's Vietnamese, read through the ``vi`` catalogue (a centre's
+corrected wording applies): msgids marked with ``N_`` here, ``words(DEFAULT)`` at the call sites."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, current_app, jsonify, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from motcua.core.i18n import DEFAULT, N_, words
 from motcua.core.queue import QueueError
 
 from ..disk import RETRY_AFTER_S
@@ -16,20 +21,23 @@ from ..disk import RETRY_AFTER_S
 log = logging.getLogger(__name__)
 
 HTTP_MESSAGES = {
-    400: ("bad_request", "Yêu cầu không hợp lệ."),
-    401: ("unauthorized", "Cần đăng nhập hoặc mã thiết bị hợp lệ."),
-    403: ("forbidden", "Bạn không có quyền thực hiện thao tác này."),
-    404: ("not_found", "Không tìm thấy."),
-    405: ("method_not_allowed", "Phương thức không được hỗ trợ."),
-    413: ("too_large", "Dữ liệu gửi lên quá lớn."),
-    415: ("unsupported_media_type", "Dữ liệu phải ở dạng JSON."),
-    429: ("too_many_requests", "Quá nhiều yêu cầu. Vui lòng thử lại sau."),
-    500: ("internal_error", "Lỗi hệ thống. Vui lòng báo cán bộ kỹ thuật."),
-    503: ("unavailable", "Hệ thống tạm thời không sẵn sàng. Vui lòng thử lại sau."),
+    400: ("bad_request", N_("Yêu cầu không hợp lệ.")),
+    401: ("unauthorized", N_("Cần đăng nhập hoặc mã thiết bị hợp lệ.")),
+    403: ("forbidden", N_("Bạn không có quyền thực hiện thao tác này.")),
+    404: ("not_found", N_("Không tìm thấy.")),
+    405: ("method_not_allowed", N_("Phương thức không được hỗ trợ.")),
+    413: ("too_large", N_("Dữ liệu gửi lên quá lớn.")),
+    415: ("unsupported_media_type", N_("Dữ liệu phải ở dạng JSON.")),
+    429: ("too_many_requests", N_("Quá nhiều yêu cầu. Vui lòng thử lại sau.")),
+    500: ("internal_error", N_("Lỗi hệ thống. Vui lòng báo cán bộ kỹ thuật.")),
+    503: ("unavailable", N_("Hệ thống tạm thời không sẵn sàng. Vui lòng thử lại sau.")),
 }
 DISK_FULL = ("disk_full",
-             "Máy chủ hết chỗ trống trên ổ đĩa: chưa ghi được. Vui lòng báo cán bộ kỹ thuật.")
+             N_("Máy chủ hết chỗ trống trên ổ đĩa: chưa ghi được. Vui lòng báo cán bộ kỹ thuật."))
 """A write refused for want of space (503 with Retry-After): nothing of it was stored."""
+
+V1_NAMES = {"field_id": "service_id"}
+"""The v1 API's names of the details the engine gives with a refusal (the code says field)."""
 
 QUEUE_STATUS = {
     "unknown_counter": 404,
@@ -39,6 +47,16 @@ QUEUE_STATUS = {
 }
 
 
+FALLBACK = ("error", N_("Lỗi."))
+"""The code and message of a status without its own."""
+
+
+def http_message(status: int, fallback: tuple[str, str] = FALLBACK) -> tuple[str, str]:
+    """The code and Vietnamese message of an HTTP ``status`` (``fallback``'s without one)."""
+    code, message = HTTP_MESSAGES.get(status, fallback)
+    return code, words(DEFAULT).gettext(message)
+
+
 class DiskFull(Exception):
     """A write failed for want of space (raised from the error that said so): 503 disk_full."""
 
@@ -46,7 +64,7 @@ class DiskFull(Exception):
 class ApiError(Exception):
     def __init__(self, status: int, code: str | None = None, message: str | None = None,
                  **details: object):
-        default_code, default_message = HTTP_MESSAGES.get(status, ("error", "Lỗi."))
+        default_code, default_message = http_message(status)
         self.status = status
         self.code = code or default_code
         self.message = message or default_message
@@ -59,8 +77,9 @@ def error_response(status: int, code: str, message: str, **details: object):
     return jsonify(body), status
 
 
-def install(app: Flask) -> None:
-    """JSON errors for /api/ paths; the pages keep Flask's own error pages."""
+def install(app: Flask, page_error: Callable[[HTTPException], object] | None = None) -> None:
+    """JSON errors for /api/ paths; the pages' HTTP errors go to ``page_error`` (Flask's own
+    pages without it)."""
 
     def is_api() -> bool:
         return request.path.startswith("/api/")
@@ -75,20 +94,21 @@ def install(app: Flask) -> None:
     @app.errorhandler(QueueError)
     def _queue_error(exc: QueueError):
         status = QUEUE_STATUS.get(exc.code, 409)
-        return error_response(status, exc.code, exc.message, **exc.details)
+        details = {V1_NAMES.get(k, k): v for k, v in exc.details.items()}
+        return error_response(status, exc.code, exc.message, **details)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
         if is_api():
-            return error_response(400, "csrf_failed",
-                                  "Phiên làm việc đã hết hạn. Vui lòng tải lại trang.")
-        return exc
+            return error_response(400, "csrf_failed", words(DEFAULT).gettext(
+                "Phiên làm việc đã hết hạn. Vui lòng tải lại trang."))
+        return page_error(exc) if page_error else exc
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if not is_api():
-            return exc
-        code, message = HTTP_MESSAGES.get(exc.code or 500, ("error", exc.description or "Lỗi."))
+            return page_error(exc) if page_error else exc
+        code, message = http_message(exc.code or 500, ("error", exc.description or FALLBACK[1]))
         response, status = error_response(exc.code or 500, code, message)
         for name in ("Allow", "Retry-After", "WWW-Authenticate"):  # what the answer relies on
             value = exc.get_response().headers.get(name)
@@ -100,11 +120,11 @@ def install(app: Flask) -> None:
         # The transaction was rolled back (or the file not written): nothing half done. The
         # client tries again later; the next write works as soon as there is room.
         current_app.extensions["motcua"].disk.refused(f"{request.method} {request.path}")
+        code, message = DISK_FULL[0], words(DEFAULT).gettext(DISK_FULL[1])
         if is_api():
-            code, message = DISK_FULL
             response, status = error_response(503, code, message, retry_after_s=RETRY_AFTER_S)
         else:
-            response, status = current_app.make_response(DISK_FULL[1]), 503
+            response, status = current_app.make_response(message), 503
         response.headers["Retry-After"] = str(RETRY_AFTER_S)
         return response, status
 
@@ -125,10 +145,10 @@ def install(app: Flask) -> None:
         # connection broke at commit, the audit log tells); the client tries again
         log.error("database unavailable on %s %s: %s", request.method, request.path,
                   str(exc.orig or exc).strip().splitlines()[0])
+        code, message = http_message(503)
         if is_api():
-            code, message = HTTP_MESSAGES[503]
             return error_response(503, code, message)
-        return HTTP_MESSAGES[503][1], 503
+        return message, 503
 
     @app.errorhandler(DiskFull)
     def _disk_full(_exc: DiskFull):
@@ -144,6 +164,5 @@ def install(app: Flask) -> None:
     def _unexpected(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
         if is_api():
-            code, message = HTTP_MESSAGES[500]
-            return error_response(500, code, message)
+            return error_response(500, *http_message(500))
         return "Internal Server Error", 500

@@ -9,20 +9,24 @@ from collections.abc import Callable, Iterable, Iterator
 
 from flask import Response
 
+from motcua.core.i18n import DEFAULT, N_, words
+
 from ..events import sse_stream
 from ..events.admission import Refusal, StreamAdmission
 
 HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 REASONS = {429: "429 Too Many Requests", 503: "503 Service Unavailable"}
 MESSAGES = {
-    "too_many_streams": "Máy chủ đang phục vụ tối đa số màn hình. Màn hình sẽ tự kết nối lại.",
-    "too_many_streams_from_address": "Thiết bị này đang mở quá nhiều kết nối. "
-                                     "Trang sẽ tự kết nối lại.",
+    "too_many_streams": N_("Máy chủ đang phục vụ tối đa số màn hình. Màn hình sẽ tự kết nối lại."),
+    "too_many_streams_from_address": N_("Thiết bị này đang mở quá nhiều kết nối. "
+                                        "Trang sẽ tự kết nối lại."),
 }
+"""A refusal's message by its code: ``N_`` msgids, read through the ``vi`` catalogue when sent."""
 
 
 def refusal_body(refusal: Refusal) -> bytes:
-    return json.dumps({"error": {"code": refusal.code, "message": MESSAGES[refusal.code]}},
+    message = words(DEFAULT).gettext(MESSAGES[refusal.code])
+    return json.dumps({"error": {"code": refusal.code, "message": message}},
                       ensure_ascii=False).encode("utf-8")
 
 

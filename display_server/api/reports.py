@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request
 
+from motcua.core.i18n import DEFAULT, words
 from motcua.core.reports import (
     ReportError,
     dissatisfied_cases,
@@ -23,7 +24,8 @@ FORMATS = ("json", "csv", "xlsx")
 def _format() -> str:
     fmt = (request.args.get("format") or "json").strip().lower()
     if fmt not in FORMATS:
-        raise ApiError(400, "bad_format", f"Định dạng không hỗ trợ: {fmt!r}. Chọn json, csv hoặc xlsx.")
+        raise ApiError(400, "bad_format", words(DEFAULT).gettext(
+            "Định dạng không hỗ trợ: {format}. Chọn json, csv hoặc xlsx.", format=repr(fmt)))
     return fmt
 
 

@@ -9,16 +9,17 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from motcua import __version__
+from motcua.core.i18n import DEFAULT, words
 
 from ..auth import (
+    attempt_login,
     current_principal,
     issue_token,
     officer_for_counter,
     registered_caller,
     require,
 )
-from ..login_throttle import LoginThrottle
-from ..present import ticket_json
+from ..present import counts_json, fields_json, ticket_json
 from ..safe_input import db_int
 from ..services import Services
 from . import bp
@@ -37,8 +38,6 @@ from .bodies import (
 )
 from .errors import ApiError, DiskFull
 from .event_stream import EventStreamResponse
-
-throttle = LoginThrottle()
 
 
 def svc() -> Services:
@@ -70,7 +69,7 @@ def health():
 
 @bp.get("/services")
 def services():
-    return jsonify(svc().engine.services())
+    return jsonify(fields_json(svc().engine))
 
 
 @bp.get("/tickets/<int:ticket_id>")
@@ -81,7 +80,7 @@ def get_ticket(ticket_id: int):
 @bp.get("/track/<token>")
 def track(token: str):
     if len(token) > 40:
-        raise ApiError(404, "unknown_ticket", "Không tìm thấy số thứ tự.")
+        raise ApiError(404, "unknown_ticket", words(DEFAULT).gettext("Không tìm thấy số thứ tự."))
     return jsonify(ticket_json(svc().engine.ticket_by_token(token), svc().config))
 
 
@@ -119,7 +118,8 @@ def announcement(event_id: int):
         if s.disk.is_full_error(exc):  # the voice cache could not be written
             raise DiskFull() from exc
         current_app.logger.error("voice announcement failed: %s", exc)
-        raise ApiError(503, "voice_unavailable", "Không tạo được lời gọi số.") from None
+        raise ApiError(503, "voice_unavailable",
+                       words(DEFAULT).gettext("Không tạo được lời gọi số.")) from None
     return send_file(path, mimetype="audio/wav", max_age=86400)
 
 
@@ -130,7 +130,7 @@ def issue_ticket():
     body = parse(IssueBody)
     principal = current_principal()
     device_id = principal.device.id if principal.device else None
-    ticket, created = svc().engine.issue(body.service_id, priority=body.priority,
+    ticket, created = svc().engine.issue(body.field_id, priority=body.priority,
                                          request_id=body.request_id, device_id=device_id,
                                          actor=principal.actor)
     out = ticket_json(ticket, svc().config, track_url=track_url(ticket.token))
@@ -146,14 +146,16 @@ def rate():
     if principal.device is not None:
         allowed = {b.counter for b in principal.device.buttons}
         if body.counter_id not in allowed:
-            raise ApiError(403, "counter_not_allowed", "Thiết bị không gắn với quầy này.")
+            raise ApiError(403, "counter_not_allowed",
+                           words(DEFAULT).gettext("Thiết bị không gắn với quầy này."))
     elif not principal.officer.may_use(body.counter_id):
-        raise ApiError(403, "counter_not_allowed", "Bạn không được phân công ở quầy này.")
+        raise ApiError(403, "counter_not_allowed",
+                       words(DEFAULT).gettext("Bạn không được phân công ở quầy này."))
     now = datetime.now(UTC)
     if body.pressed_at > now + timedelta(minutes=10):
-        raise ApiError(400, "invalid_body",
+        raise ApiError(400, "invalid_body", words(DEFAULT).gettext(
                        "Dữ liệu không hợp lệ ở trường: pressed_at (thời điểm bấm nút ở tương lai: "
-                       "kiểm tra đồng hồ thiết bị).",
+                       "kiểm tra đồng hồ thiết bị)."),
                        fields=[{"field": "pressed_at", "problem": "in the future"}])
     record, created = s.engine.record_rating(str(body.rating_id), body.counter_id, body.level,
                                              body.pressed_at, source=principal.actor,
@@ -179,20 +181,22 @@ def heartbeat():
 @bp.post("/auth/login")
 def login():
     body = parse(LoginBody)
-    keys = (request.remote_addr or "", body.username)
-    wait = throttle.retry_after(*keys)
+    attempt = attempt_login(body.username, body.password)
+    wait = attempt.retry_after_s
+    say = words(DEFAULT)  # the API's messages are Vietnamese
     if wait:
-        later = f"{wait} giây" if wait < 60 else f"{wait // 60 + 1} phút"
-        raise ApiError(429, "too_many_attempts",
-                       f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {later}.",
-                       retry_after_s=wait)
-    officer = svc().accounts.authenticate(body.username, body.password)
-    if officer is None:
-        throttle.failed(*keys)
-        raise ApiError(401, "bad_credentials", "Tên đăng nhập hoặc mật khẩu không đúng.")
-    throttle.succeeded(*keys)
-    token = issue_token(officer, svc().accounts.password_hash(officer.id))
-    return jsonify({"token": token, "officer": _officer_json(officer)})
+        if wait < 60:
+            message = say.ngettext("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} giây.",
+                                   "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} giây.", wait)
+        else:
+            message = say.ngettext("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.",
+                                   "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.",
+                                   wait // 60 + 1)
+        raise ApiError(429, "too_many_attempts", message, retry_after_s=wait)
+    if attempt.officer is None:
+        raise ApiError(401, "bad_credentials", say.gettext("Tên đăng nhập hoặc mật khẩu không đúng."))
+    token = issue_token(attempt.officer, attempt.password_hash)
+    return jsonify({"token": token, "officer": _officer_json(attempt.officer)})
 
 
 @bp.get("/auth/me")
@@ -215,17 +219,17 @@ def _ticket_reply(ticket):
 def counter_view(counter_id: str):
     officer_for_counter(counter_id)
     s = svc()
-    state = next(c for c in s.engine.counters() if c["id"] == counter_id)
+    state = next(c for c in s.engine.counters() if c.id == counter_id)
     cfg = s.config.counter(counter_id)
-    waiting = {sv["id"]: sv["waiting"] for sv in s.engine.services() if sv["id"] in cfg.fields}
+    waiting = {f.id: f.waiting for f in s.engine.fields() if f.id in cfg.fields}
     return jsonify({
         "counter": {"id": cfg.id, "number": cfg.number, "name": cfg.name, "fields": list(cfg.fields),
-                    "paused": state["paused"], "pause_reason": state["pause_reason"]},
-        "ticket": ticket_json(state["ticket"], s.config) if state["ticket"] else None,
+                    "paused": state.paused, "pause_reason": state.pause_reason},
+        "ticket": ticket_json(state.ticket, s.config) if state.ticket else None,
         "waiting": waiting,
         "waiting_list": [ticket_json(t, s.config) for t in s.engine.waiting() if _waits_for(t, cfg)][:50],
         "missed": [ticket_json(t, s.config) for t in s.engine.missed(counter_id)],
-        "today": s.engine.counts_today(counter_id),
+        "today": counts_json(s.engine.counts_today(counter_id)),
         "calls_before_skip": s.config.queue.calls_before_skip,
         "printer_alerts": printer_alerts(s),  # the officers are the people nearest the kiosk
     })
@@ -234,7 +238,7 @@ def counter_view(counter_id: str):
 def _waits_for(ticket, counter) -> bool:
     if ticket.target_counter_id is not None:
         return ticket.target_counter_id == counter.id
-    return ticket.service_id in counter.fields
+    return ticket.field_id in counter.fields
 
 
 @bp.post("/counters/<counter_id>/sign-in")
@@ -288,7 +292,7 @@ def finish(counter_id: str):
 def transfer(counter_id: str):
     p = officer_for_counter(counter_id)
     body = parse(TransferBody)
-    ticket = svc().engine.transfer(counter_id, service_id=body.service_id,
+    ticket = svc().engine.transfer(counter_id, field_id=body.field_id,
                                    to_counter_id=body.counter_id, actor=p.actor)
     return _ticket_reply(ticket)
 

@@ -1,5 +1,6 @@
 """HTML pages: hall and counter screens (``display``), the officer page (``counter``), the
-phone tracking page (``track``) and an admin placeholder (``admin``)."""
+phone tracking page (``track``) and the admin pages (``admin``, a package: one blueprint, a
+module per page). Every template extends ``templates/base.html``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask import Flask
 
 from . import admin, counter, display, track
 from .common import asset, config, lang_url
-from .i18n import LANGS, current_lang, init_app, remember_lang, t
+from .i18n import LANGS, current_lang, init_app, remember_lang
 
 BLUEPRINTS = (display.bp, counter.bp, track.bp, admin.bp)
 
@@ -26,5 +27,5 @@ def register(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return {}
         lang = current_lang()
-        return {"lang": lang, "other_lang": next(x for x in LANGS if x != lang), "t": t,
+        return {"lang": lang, "other_lang": next(x for x in LANGS if x != lang),
                 "asset": asset, "lang_url": lang_url, "centre": config().centre}

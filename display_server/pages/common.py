@@ -8,13 +8,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
 from config.schema import Config, CounterConfig, FieldConfig
 from motcua.core.accounts import Officer
 
 from ..auth import current_principal
 from ..services import Services
-from .i18n import current_lang, t
+from .i18n import current_lang
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -54,7 +57,38 @@ def error_page(status: int, title: str, text: str = ""):
 
 
 def not_found(title: str | None = None, text: str = ""):
-    return error_page(404, title or t("not_found"), text)
+    return error_page(404, title or _("Không tìm thấy trang"), text)
+
+
+def http_error_page(exc: HTTPException):
+    """A page's HTTP error (an unknown address, a wrong method, a stale form) as a friendly page
+    in the page's language, keeping the headers the answer relies on. Redirects pass through."""
+    if exc.code is None or exc.code < 400:
+        return exc
+    if isinstance(exc, CSRFError):
+        title, text = _("Biểu mẫu đã cũ"), _("Biểu mẫu đã cũ hoặc thiếu mã bảo mật. Vui lòng mở lại "
+                                              "trang và thử lại.")
+    elif exc.code == 404:
+        title, text = _("Không tìm thấy trang"), _("Địa chỉ này không có trên hệ thống. Vui lòng "
+                                                   "kiểm tra lại đường dẫn.")
+    elif exc.code == 405:
+        title, text = _("Thao tác không được hỗ trợ"), _("Trang này không nhận thao tác vừa gửi.")
+    elif exc.code < 500:
+        title, text = _("Yêu cầu không hợp lệ"), _("Vui lòng mở lại trang và thử lại.")
+    else:
+        title, text = _("Có lỗi xảy ra. Vui lòng thử lại."), ""
+    body, status = error_page(exc.code, title, text)
+    response = current_app.make_response((body, status))
+    for name in ("Allow", "Retry-After"):
+        value = exc.get_response().headers.get(name)
+        if value:
+            response.headers[name] = value
+    return response
+
+
+def counter_not_found(counter_id: str):
+    return not_found(_("Không có quầy này"),
+                     _("Mã quầy “{id}” không có trong cấu hình của trung tâm.").format(id=counter_id))
 
 
 def safe_next(target: str | None, default: str) -> str:

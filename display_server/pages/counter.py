@@ -4,33 +4,62 @@ JSON API with the session cookie and the CSRF token)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 from flask_wtf.csrf import CSRFError
 
 from motcua.core.queue.events import KINDS
 
-from ..auth import csrf
+from ..auth import attempt_login, csrf
 from .common import (
     allowed_counters,
     config,
+    counter_not_found,
     error_page,
     field_names,
-    not_found,
     page_officer,
     safe_next,
-    svc,
 )
-from .i18n import PAUSE_REASONS, current_lang, strings, t, tn
+from .i18n import counted, current_lang
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 
-WORK_STRINGS = (
-    "counter_n", "no_current", "called_times", "skip_after", "nobody_waiting", "called_ok",
-    "no_missed", "call_again", "count_done", "count_skipped", "count_transferred",
-    "rating_received", "rating_received_nonumber", "paused_banner", "pause", "resume",
-    "priority", "error_generic", "error_network", "session_expired", "transfer_title",
-    "people", "dossier_saved", "printer_alert_paper_out", "printer_alert_cover_open",
-    "printer_alert_offline", "recalled_ok", "transferred_ok", "dossier_too_long",
-)
+
+def work_strings() -> dict[str, str]:
+    """The officer page's words for static/js/officer.js; keys: the names the script uses."""
+    return {
+        "counter_n": _("Quầy {n}"),
+        "no_current": pgettext("no_current", "Chưa gọi số nào"),
+        "called_times": _("Đã gọi {n} lần"),
+        **counted("skip_after",
+                  lambda n: ngettext("Được bỏ qua sau {n} lần gọi", "Được bỏ qua sau {n} lần gọi", n)),
+        "nobody_waiting": _("Không còn ai đang chờ."),
+        "called_ok": _("Đã gọi số {number}."),
+        "no_missed": _("Không có số vắng mặt."),
+        "call_again": _("Gọi lại số {number}"),
+        "count_done": _("Đã phục vụ"),
+        "count_skipped": pgettext("count_skipped", "Vắng mặt"),
+        "count_transferred": _("Đã chuyển"),
+        "rating_received": _("Đánh giá số {number}: {level}"),
+        "rating_received_nonumber": _("Đánh giá vừa nhận: {level}"),
+        "paused_banner": _("Quầy đang tạm dừng: {reason}"),
+        "pause": pgettext("pause", "Tạm dừng"),
+        "resume": _("Tiếp tục làm việc"),
+        "priority": _("Ưu tiên"),
+        "error_generic": _("Có lỗi xảy ra. Vui lòng thử lại."),
+        "error_network": _("Không gửi được yêu cầu đến máy chủ. Kiểm tra kết nối mạng."),
+        "session_expired": _("Phiên đăng nhập đã hết. Đang chuyển về trang đăng nhập…"),
+        "transfer_title": _("Chuyển số {number}"),
+        **counted("people", lambda n: ngettext("{n} người", "{n} người", n)),
+        "dossier_saved": _("Đã lưu mã hồ sơ cho số {number}."),
+        "printer_alert_paper_out": _("{device}: máy in hết giấy, đang tạm ngừng phát số. Nhờ thay giấy."),
+        "printer_alert_cover_open": _("{device}: nắp máy in đang mở, đang tạm ngừng phát số. Nhờ đóng nắp."),
+        "printer_alert_offline": _("{device}: máy in không hoạt động, đang tạm ngừng phát số. Nhờ kiểm tra "
+                                   "máy in."),
+        "recalled_ok": _("Đã gọi lại số {number}."),
+        "transferred_ok": _("Đã chuyển số {number} sang {to}."),
+        "dossier_too_long": _("Mã hồ sơ dài {n} ký tự, quá {max} ký tự: chưa lưu. Xin kiểm tra lại."),
+    }
 
 
 def _login_page(error: str = "", status: int = 200, username: str = ""):
@@ -56,24 +85,20 @@ def login():
     try:
         csrf.protect()
     except CSRFError:
-        return _login_page(t("csrf_failed"), 400)
-    from ..api.routes import throttle  # the API's throttle: page and API failures add up
-
+        return _login_page(_("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."), 400)
     username = request.form.get("username", "").strip().lower()[:64]
     password = request.form.get("password", "")[:256]
-    keys = (request.remote_addr or "", username)
-    wait = throttle.retry_after(*keys)
-    if wait:
-        return _login_page(tn("too_many_attempts", wait // 60 + 1), 429, username)
-    accounts = svc().accounts
-    officer = accounts.authenticate(username, password) if username and password else None
-    if officer is None:
-        throttle.failed(*keys)
-        return _login_page(t("bad_credentials"), 401, username)
-    throttle.succeeded(*keys)
+    attempt = attempt_login(username, password)
+    if attempt.retry_after_s:
+        minutes = attempt.retry_after_s // 60 + 1
+        return _login_page(ngettext("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.",
+                                    "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {n} phút.",
+                                    minutes).format(n=minutes), 429, username)
+    if attempt.officer is None:
+        return _login_page(_("Tên đăng nhập hoặc mật khẩu không đúng."), 401, username)
     session.clear()
-    session["officer_id"] = officer.id
-    session["h"] = accounts.password_hash(officer.id)[-12:]
+    session["officer_id"] = attempt.officer.id
+    session["h"] = attempt.password_hash[-12:]
     return redirect(safe_next(request.form.get("next"), url_for("counter.index")))
 
 
@@ -82,7 +107,7 @@ def logout():
     try:
         csrf.protect()
     except CSRFError:
-        return error_page(400, t("csrf_failed"))
+        return error_page(400, _("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."))
     session.clear()
     return redirect(url_for("counter.index"))
 
@@ -92,12 +117,13 @@ def work(counter_id: str):
     cfg = config()
     counter = cfg.counter(counter_id)
     if counter is None:
-        return not_found(t("counter_not_found"), t("counter_not_found_text", id=counter_id))
+        return counter_not_found(counter_id)
     officer = page_officer()
     if officer is None:
         return redirect(url_for("counter.index", next=request.path))
     if not officer.may_use(counter_id):
-        return error_page(403, t("forbidden"), t("no_counter_allowed"))
+        return error_page(403, _("Bạn không có quyền xem trang này"),
+                          _("Bạn chưa được phân công quầy nào. Vui lòng liên hệ quản trị."))
     lang = current_lang()
     levels = {lv.id: (lv.name_en or lv.name) if lang == "en" else lv.name
               for lv in cfg.ratings.effective_levels}
@@ -109,9 +135,9 @@ def work(counter_id: str):
         "counter": {"id": counter.id, "number": counter.number},
         "fields": field_names(),
         "levels": levels,
-        "strings": strings(*WORK_STRINGS),
+        "strings": work_strings(),
     }
     others = [c for c in cfg.counters if c.id != counter.id]
     return render_template("counter/work.html", officer=officer, counter=counter, boot=boot,
                            fields=field_names(), others=others,
-                           reasons=[t(r) for r in PAUSE_REASONS])
+                           reasons=[_("Đi họp"), _("Nghỉ giải lao"), _("Hỗ trợ nghiệp vụ")])

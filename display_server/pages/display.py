@@ -3,16 +3,39 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 
 from motcua.core.queue.events import KINDS
 
-from .common import config, field_names, not_found, svc
-from .i18n import current_lang, strings, t
+from .common import config, counter_not_found, field_names, svc
+from .i18n import counted, current_lang
 
 bp = Blueprint("display", __name__)
 
-SCREEN_STRINGS = ("counter_n", "paused", "idle", "people", "minutes", "under_minute",
-                  "field_closed", "weekdays", "no_calls_yet", "no_counter_open", "counter_closed")
+
+def queue_strings() -> dict[str, str]:
+    """A field's and a counter's queue in words, for the screens' and the dashboard's scripts."""
+    return {
+        "counter_n": _("Quầy {n}"),
+        "paused": pgettext("paused", "Tạm dừng"),
+        **counted("people", lambda n: ngettext("{n} người", "{n} người", n)),
+        "minutes": _("khoảng {n} phút"),
+        "under_minute": _("dưới 1 phút"),
+        "field_closed": _("Ngoài giờ nhận số"),
+    }
+
+
+def screen_strings() -> dict[str, str]:
+    """The hall and counter screens' words for their scripts; keys: the names the script uses."""
+    return {
+        **queue_strings(),
+        "idle": _("Chưa gọi số"),
+        "weekdays": _("Chủ nhật,Thứ Hai,Thứ Ba,Thứ Tư,Thứ Năm,Thứ Sáu,Thứ Bảy"),
+        "no_calls_yet": pgettext("no_calls_yet", "Chưa gọi số nào"),
+        "no_counter_open": _("Chưa có quầy nào mở"),
+        "counter_closed": _("Quầy chưa mở"),
+    }
 
 
 def _boot(**extra: object) -> dict:
@@ -25,7 +48,7 @@ def _boot(**extra: object) -> dict:
         "keepalive_s": current_app.config["SSE_KEEPALIVE_S"],
         "kinds": list(KINDS),
         "fields": field_names(),
-        "strings": strings(*SCREEN_STRINGS),
+        "strings": screen_strings(),
         **extra,
     }
 
@@ -47,6 +70,6 @@ def hall():
 def counter_screen(counter_id: str):
     counter = config().counter(counter_id)
     if counter is None:
-        return not_found(t("counter_not_found"), t("counter_not_found_text", id=counter_id))
+        return counter_not_found(counter_id)
     boot = _boot(counter={"id": counter.id, "number": counter.number}, snapshot=svc().snapshot(fresh=True))
     return render_template("display/counter.html", boot=boot, counter=counter)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
 
 from motcua.core.queue import QueueError
 
 from ..present import ticket_json
 from .common import config, field_name, not_found, svc
-from .i18n import current_lang, strings, t
+from .i18n import counted, current_lang
 
 bp = Blueprint("track", __name__)
 
@@ -16,10 +18,27 @@ TICKET_KINDS = ("ticket.issued", "ticket.called", "ticket.recalled", "ticket.ski
                 "ticket.transferred", "ticket.finished")
 """The events the phone page listens for: its own ticket's, and its line's (how many wait)."""
 
-TRACK_STRINGS = ("state_waiting", "state_transferred", "state_called", "state_done",
-                 "state_skipped", "state_expired", "ahead", "ahead_none", "estimate", "minutes",
-                 "under_minute", "skipped_help", "done_help", "updated_at",
-                 "transferred_to_counter", "transferred_to_field")
+
+def track_strings() -> dict[str, str]:
+    """The phone page's words for static/js/track.js; keys: the names the script uses."""
+    return {
+        "state_waiting": _("Đang chờ"),
+        "state_transferred": _("Đang chờ (đã chuyển)"),
+        "state_called": _("Mời đến quầy số {n}"),
+        "state_done": _("Đã phục vụ"),
+        "state_skipped": pgettext("state_skipped", "Vắng mặt"),
+        "state_expired": _("Số đã hết hiệu lực"),
+        **counted("ahead", lambda n: ngettext("Trước bạn còn {n} người", "Trước bạn còn {n} người", n)),
+        "ahead_none": _("Bạn là người tiếp theo"),
+        "estimate": _("Thời gian chờ dự kiến: {t}"),
+        "minutes": _("khoảng {n} phút"),
+        "under_minute": _("dưới 1 phút"),
+        "skipped_help": _("Bạn đã được gọi nhưng không có mặt. Vui lòng đến quầy để được gọi lại."),
+        "done_help": _("Cảm ơn Quý khách!"),
+        "updated_at": _("Cập nhật lúc {t}"),
+        "transferred_to_counter": _("Đã chuyển sang Quầy {n}"),
+        "transferred_to_field": _("Đã chuyển sang lĩnh vực {field}"),
+    }
 
 
 @bp.get("/t/<token>")
@@ -29,10 +48,12 @@ def ticket_page(token: str):
             raise QueueError("unknown_ticket")
         ticket = svc().engine.ticket_by_token(token)
     except QueueError:
-        return not_found(t("ticket_not_found"), t("ticket_not_found_text"))
+        return not_found(_("Không tìm thấy số thứ tự"),
+                         _("Mã trên phiếu không đúng hoặc phiếu đã quá cũ. Vui lòng hỏi cán bộ tại quầy "
+                           "hướng dẫn."))
     cfg = config()
     data = ticket_json(ticket, cfg)
-    fld = cfg.field(ticket.service_id)
+    fld = cfg.field(ticket.field_id)
     boot = {
         "lang": current_lang(),
         "token": token,
@@ -42,17 +63,17 @@ def ticket_page(token: str):
         "kinds": TICKET_KINDS,
         "ticket": data,
         "fields": {f.id: field_name(f) for f in cfg.fields},
-        "strings": strings(*TRACK_STRINGS),
+        "strings": track_strings(),
     }
     return render_template("track/ticket.html", ticket=data, boot=boot, view=describe(data),
-                           field=field_name(fld) if fld else ticket.service_id)
+                           field=field_name(fld) if fld else ticket.field_id)
 
 
 def wait_text(seconds: int | None) -> str:
     if seconds is None:
         return ""
     minutes = round(seconds / 60)
-    return t("minutes", n=minutes) if minutes >= 1 else t("under_minute")
+    return _("khoảng {n} phút").format(n=minutes) if minutes >= 1 else _("dưới 1 phút")
 
 
 def describe(ticket: dict) -> dict[str, str]:
@@ -60,17 +81,25 @@ def describe(ticket: dict) -> dict[str, str]:
     state = ticket["state"]
     view = {"state": "", "ahead": "", "estimate": "", "help": ""}
     if state in ("waiting", "transferred"):
-        view["state"] = t(f"state_{state}")
+        view["state"] = _("Đang chờ") if state == "waiting" else _("Đang chờ (đã chuyển)")
         ahead = ticket.get("waiting_before") or 0
-        view["ahead"] = t("ahead", n=ahead) if ahead else t("ahead_none")
         if ahead:
-            view["estimate"] = t("estimate", t=wait_text(ticket.get("estimated_wait_s")))
+            view["ahead"] = ngettext("Trước bạn còn {n} người", "Trước bạn còn {n} người",
+                                     ahead).format(n=ahead)
+            wait = wait_text(ticket.get("estimated_wait_s"))
+            view["estimate"] = _("Thời gian chờ dự kiến: {t}").format(t=wait)
+        else:
+            view["ahead"] = _("Bạn là người tiếp theo")
     elif state in ("called", "serving"):
         counter = ticket.get("counter") or {}
-        view["state"] = t("state_called", n=counter.get("number", "?"))
+        view["state"] = _("Mời đến quầy số {n}").format(n=counter.get("number", "?"))
     elif state in ("done", "skipped", "expired"):
-        view["state"] = t(f"state_{state}")
-        view["help"] = {"done": t("done_help"), "skipped": t("skipped_help")}.get(state, "")
+        view["state"] = {"done": _("Đã phục vụ"), "skipped": pgettext("state_skipped", "Vắng mặt"),
+                         "expired": _("Số đã hết hiệu lực")}[state]
+        if state == "done":
+            view["help"] = _("Cảm ơn Quý khách!")
+        elif state == "skipped":
+            view["help"] = _("Bạn đã được gọi nhưng không có mặt. Vui lòng đến quầy để được gọi lại.")
     else:
         view["state"] = state
     return view

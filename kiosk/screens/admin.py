@@ -23,7 +23,7 @@ class AdminScreen(Screen):
         self.pad = PinPad(pin)
         self.mode = "pin"
         self.shown = ""
-        self.message = tr(lang, "admin.title")
+        self.message = tr("Nhập mã quản trị", lang)
 
     def press(self, key: str, lang: str) -> bool:
         """A key of the pad; True when the PIN was right."""
@@ -34,7 +34,7 @@ class AdminScreen(Screen):
                 self.mode = "menu"
                 self.shown = ""
                 return True
-            self.message = tr(lang, "admin.wrong")
+            self.message = tr("Sai mã, xin nhập lại", lang)
         else:
             self.pad.press(key)
         self.shown = self.pad.masked

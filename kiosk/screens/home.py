@@ -8,7 +8,7 @@ from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 from ..controller import FieldTile, HomeState
-from ..i18n import format_wait, keep_together, tr
+from ..i18n import format_wait, hours_line, keep_together, printer_banner, refusal_title, tr
 from . import theme
 from .widgets import FieldButton
 
@@ -24,17 +24,15 @@ def tile_lines(tile: FieldTile, lang: str, online: bool,
                printer_fault: str | None = None) -> tuple[str, str]:
     """The two lines under a field's name."""
     if printer_fault and tile.open:
-        return tr(lang, "field.paused"), tr(lang, f"error.{printer_fault}.title")
+        return tr("Tạm ngừng phát số", lang), refusal_title(printer_fault, lang)
     if not tile.open:
-        hours = (tr(lang, "field.hours", hours=tile.hours_today) if tile.hours_today
-                 else tr(lang, "field.day_off"))
-        return tr(lang, "field.closed"), hours
+        return tr("Hết giờ lấy số", lang), hours_line(tile.hours_today, lang)
     if not online or tile.waiting is None:
         return "", ""
     if tile.waiting == 0:
-        return tr(lang, "field.waiting", n=0), tr(lang, "field.no_wait")
+        return tr("Đang chờ: {n} người", lang, n=0), tr("Không phải chờ", lang)
     wait = format_wait(tile.estimated_wait_s or 0, lang)
-    return tr(lang, "field.waiting", n=tile.waiting), tr(lang, "field.wait", t=wait)
+    return tr("Đang chờ: {n} người", lang, n=tile.waiting), tr("Chờ {t}", lang, t=wait)
 
 
 class HomeScreen(Screen):
@@ -53,7 +51,7 @@ class HomeScreen(Screen):
         grid = self.ids.grid
         self.state = state
         self.online = state.online
-        self.fault = tr(lang, f"home.{state.printer_fault}") if state.printer_fault else ""
+        self.fault = printer_banner(state.printer_fault, lang) if state.printer_fault else ""
         ids = [t.id for t in state.fields]
         if list(self.buttons) != ids:
             grid.clear_widgets()

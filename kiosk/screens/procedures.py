@@ -27,18 +27,18 @@ class ProcedureCard(BoxLayout):
         body.clear_widgets()
         wrap = Factory.WrapLabel
 
-        def heading(key: str) -> None:
-            body.add_widget(wrap(text=tr(lang, key), bold=True, color=theme.YELLOW))
+        def heading(text: str) -> None:
+            body.add_widget(wrap(text=text, bold=True, color=theme.YELLOW))
 
         if proc.documents:
-            heading("procedures.documents")
+            heading(tr("Hồ sơ cần chuẩn bị", lang))
             for doc in proc.documents:
                 body.add_widget(wrap(text=f"•  {doc}"))
         if proc.processing_time:
-            heading("procedures.time")
+            heading(tr("Thời hạn giải quyết", lang))
             body.add_widget(wrap(text=proc.processing_time))
         if proc.fee:
-            heading("procedures.fee")
+            heading(tr("Phí, lệ phí", lang))
             body.add_widget(wrap(text=proc.fee))
 
 
@@ -81,7 +81,8 @@ class ProceduresScreen(Screen):
         items.clear_widgets()
         procs = self.book.for_field(field_id, self.lang)
         if not procs:
-            items.add_widget(Factory.WrapLabel(text=tr(self.lang, "procedures.none")))
+            none = tr("Chưa có thông tin thủ tục của lĩnh vực này. Xin hỏi cán bộ tại quầy.", self.lang)
+            items.add_widget(Factory.WrapLabel(text=none))
         for p in procs:
             card = ProcedureCard()
             card.fill(p, self.lang)

@@ -7,6 +7,7 @@ from kivy.graphics.texture import Texture
 from kivy.properties import BooleanProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
+from motcua.core.i18n import words
 from printer.ticket import format_counters
 
 from ..controller import Issued, qr_matrix
@@ -43,17 +44,18 @@ class ResultScreen(Screen):
     def show(self, issued: Issued, lang: str) -> None:
         self.number = issued.number
         self.priority = issued.priority
-        self.heading = tr(lang, "result.priority" if issued.priority else "result.title")
+        self.heading = tr("SỐ ƯU TIÊN", lang) if issued.priority else tr("SỐ THỨ TỰ CỦA BẠN", lang)
         self.field_name = keep_together(issued.field_name)
         where = format_counters(issued.counters).replace("\u00a0", " ")
-        self.counters = tr(lang, "result.counters", counters=where) if where else ""
-        self.ahead = tr(lang, "result.ahead", n=issued.people_ahead)
-        self.wait = (tr(lang, "result.wait", t=format_wait(issued.estimated_wait_s, lang))
+        self.counters = tr("Mời đến: {counters}", lang, counters=where) if where else ""
+        self.ahead = words(lang).pgettext("result.ahead", "Trước bạn còn {n} người", n=issued.people_ahead)
+        self.wait = (tr("Thời gian chờ dự kiến: {t}", lang, t=format_wait(issued.estimated_wait_s, lang))
                      if issued.estimated_wait_s and issued.people_ahead else "")
         self.printed = issued.printed
         if issued.printed:
-            self.take = tr(lang, "result.take")
+            self.take = tr("Xin mời nhận phiếu", lang)
             self.qr = None
         else:
-            self.take = tr(lang, "result.not_printed") + "\n" + tr(lang, "result.remember")
+            self.take = (tr("Máy in đang gặp sự cố, phiếu chưa in được.", lang) + "\n"
+                         + tr("Xin ghi nhớ số này hoặc chụp ảnh mã QR để theo dõi lượt gọi.", lang))
             self.qr = qr_texture(issued.track_url) if issued.track_url else None

@@ -53,7 +53,7 @@ def run_demo_day(cfg: Config, *, tickets: int = 40, seed: int = 1,
     issued = served = skipped = 0
     rated: dict[str, int] = {}
     waits: list[float] = []
-    while issued < tickets or engine.waiting() or any(c["ticket"] for c in engine.counters()):
+    while issued < tickets or engine.waiting() or any(c.ticket for c in engine.counters()):
         if issued < tickets and rng.random() < 0.6:
             fld = rng.choice(cfg.fields)
             try:
@@ -68,8 +68,8 @@ def run_demo_day(cfg: Config, *, tickets: int = 40, seed: int = 1,
         for counter in cfg.counters:
             if busy_until[counter.id] > clock.now:
                 continue
-            state = next(c for c in engine.counters() if c["id"] == counter.id)
-            current = state["ticket"]
+            state = next(c for c in engine.counters() if c.id == counter.id)
+            current = state.ticket
             if current is not None:
                 engine.finish(counter.id, actor="officer:demo")
                 served += 1

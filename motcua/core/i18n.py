@@ -6,15 +6,22 @@ no build step. Vietnamese is the source language: msgids are the Vietnamese word
 repeats them (so a centre can correct a wording with Poedit, without code) and ``en.po`` gives the
 English. Placeholders are brace names (``{n}``, ``{number}``), filled after translation.
 
-The shells name their messages by key in small tables of :class:`Msg` (``N_``, ``NP_``, ``NN_``
-mark them for ``pybabel extract``, see ``babel.cfg``); :func:`text` turns one into words.
-Update after changing wording: ``pybabel extract`` then ``update`` then ``compile`` (README).
+Call sites carry the message itself, with gettext's names, so that ``pybabel extract`` finds it
+(``babel.cfg``)::
+
+    say = words(language)
+    say.gettext("Xin mời nhận phiếu")
+    say.ngettext("{n} người", "{n} người", n)             # "1 person", "2 people"
+    say.pgettext("result.ahead", "Trước bạn còn {n} người", n=3)
+
+A message named before its language is known (a refusal reason kept with its code) is marked
+with :func:`N_` and translated where it is shown. Update the catalogues after changing wording:
+``pybabel extract``, then ``update``, then ``compile`` (README, "Wording").
 """
 
 from __future__ import annotations
 
-import gettext
-from dataclasses import dataclass
+import gettext as _stdlib
 from functools import cache
 from pathlib import Path
 
@@ -24,54 +31,49 @@ LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
 
 
-@dataclass(frozen=True)
-class Msg:
-    """A message: its Vietnamese msgid, the plural msgid (counted with ``n``), a msgctxt."""
-
-    msgid: str
-    plural: str | None = None
-    context: str | None = None
+def N_(message: str) -> str:  # noqa: N802  (the gettext convention)
+    """Mark ``message`` for extraction, to translate later (gettext_noop)."""
+    return message
 
 
-def N_(msgid: str) -> Msg:  # noqa: N802  (the gettext convention)
-    """A message to translate later."""
-    return Msg(msgid)
-
-
-def NP_(context: str, msgid: str) -> Msg:  # noqa: N802
-    """A message with a context, for a Vietnamese wording that English says two ways."""
-    return Msg(msgid, context=context)
-
-
-def NN_(msgid: str, plural: str) -> Msg:  # noqa: N802
-    """A message counted with ``n``: English says "1 person", "2 people"."""
-    return Msg(msgid, plural=plural)
-
-
-def translations(language: str) -> gettext.NullTranslations:
+def translations(language: str) -> _stdlib.NullTranslations:
     """The compiled catalogue of ``language`` (Vietnamese for an unknown one)."""
     return _load(language if language in LANGUAGES else DEFAULT)
 
 
 @cache
-def _load(language: str) -> gettext.NullTranslations:
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+def _load(language: str) -> _stdlib.NullTranslations:
+    return _stdlib.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
 
 
-def raw(msg: Msg, trans: gettext.NullTranslations, n: int | None = None) -> str:
-    """``msg`` translated by ``trans``, placeholders left in; plurals chosen for ``n`` (else many)."""
-    if msg.plural is not None:
-        count = 2 if n is None else n
-        if msg.context:
-            return trans.npgettext(msg.context, msg.msgid, msg.plural, count)
-        return trans.ngettext(msg.msgid, msg.plural, count)
-    if msg.context:
-        return trans.pgettext(msg.context, msg.msgid)
-    return trans.gettext(msg.msgid)
+def _filled(text: str, values: dict[str, object]) -> str:
+    return text.format(**values) if values else text
 
 
-def text(msg: Msg, language: str, **values: object) -> str:
-    """``msg`` in ``language``, formatted with ``values`` (a plural by ``values["n"]``)."""
-    n = values.get("n")
-    words = raw(msg, translations(language), n if isinstance(n, int) else None)
-    return words.format(**values) if values else words
+class Words:
+    """The words of one language: stdlib gettext's calls, each filling its brace placeholders."""
+
+    def __init__(self, trans: _stdlib.NullTranslations):
+        self.translations = trans
+
+    def gettext(self, message: str, /, **values: object) -> str:
+        """``message`` translated, formatted with ``values``."""
+        return _filled(self.translations.gettext(message), values)
+
+    def pgettext(self, context: str, message: str, /, **values: object) -> str:
+        """``message`` in ``context`` (a wording English says two ways), formatted."""
+        return _filled(self.translations.pgettext(context, message), values)
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
+        """The form for the count ``n`` (which fills ``{n}``), formatted with ``values``."""
+        return self.translations.ngettext(singular, plural, n).format(n=n, **values)
+
+
+def words(language: str) -> Words:
+    """The words of ``language`` (Vietnamese for an unknown one)."""
+    return _words(language if language in LANGUAGES else DEFAULT)
+
+
+@cache
+def _words(language: str) -> Words:
+    return Words(_load(language))

@@ -8,10 +8,10 @@ import pytest
 
 from display_server.api.admin import today_totals
 from display_server.app import create_app
-from display_server.pages.admin_config import changed_sections, mask_secrets
-from display_server.pages.admin_period import choose, preset_range, trend_unit
-from display_server.pages.admin_reports import cell
-from display_server.pages.admin_strings import EN, VI
+from display_server.pages.admin.config import changed_sections, mask_secrets
+from display_server.pages.admin.period import choose, preset_range, trend_unit
+from display_server.pages.admin.reports import cell
+from motcua.core.queue import TicketCounts
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -66,17 +66,9 @@ def test_report_cells(value, kind: str, text: str) -> None:
 
 
 def test_today_totals() -> None:
-    assert today_totals({"waiting": 2, "transferred": 1, "called": 1, "done": 5, "skipped": 1,
-                         "expired": 3}) == {"issued": 13, "served": 5, "skipped": 1, "waiting": 3,
+    assert today_totals(TicketCounts(waiting=2, transferred=1, called=1, done=5, skipped=1,
+                                     expired=3)) == {"issued": 13, "served": 5, "skipped": 1, "waiting": 3,
                                              "at_counter": 1, "expired": 3}
-
-
-def test_admin_strings_exist_in_both_languages_with_the_same_placeholders() -> None:
-    import re
-
-    assert set(VI) == set(EN)
-    for key in VI:
-        assert set(re.findall(r"\{(\w+)\}", VI[key])) == set(re.findall(r"\{(\w+)\}", EN[key])), key
 
 
 def test_changed_sections(make_config) -> None:
@@ -87,7 +79,7 @@ def test_changed_sections(make_config) -> None:
 
 
 def test_event_wording_in_both_languages(config) -> None:
-    from display_server.pages.admin_audit import describe
+    from display_server.pages.admin.audit import describe
 
     app = create_app(config)
     cases = {
@@ -105,3 +97,16 @@ def test_event_wording_in_both_languages(config) -> None:
         with app.test_request_context(f"/admin/audit?lang={lang}"):
             got = describe(kind, {"x": 1} if kind == "unknown.kind" else data)
             assert got == text, (kind, lang)
+
+
+def test_who_did_it_in_both_languages(config) -> None:
+    from display_server.pages.admin.audit import kind_label, who
+
+    app = create_app(config)
+    with app.test_request_context("/admin/audit?lang=en"):
+        assert who("system", {}) == "System"
+        assert who("officer:an", {"an": "Nguyễn Văn An"}) == "Nguyễn Văn An (an)"
+        assert kind_label("account.password_reset") == "Password reset" and kind_label("x.y") == "x.y"
+    with app.test_request_context("/admin/audit?lang=vi"):
+        assert who("system", {}) == "Hệ thống"
+        assert kind_label("ticket.recalled") == "Gọi lại"

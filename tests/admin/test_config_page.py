@@ -68,7 +68,7 @@ def test_reload_with_a_valid_changed_file_asks_for_a_restart(admin, http_server)
 
 
 def test_the_demo_config_itself_shows_no_token() -> None:
-    from display_server.pages.admin_config import mask_secrets
+    from display_server.pages.admin.config import mask_secrets
 
     masked = mask_secrets(DEMO_CONFIG.read_text(encoding="utf-8"))
     assert not any(s in masked for s in SECRETS)

@@ -128,3 +128,14 @@ def test_printable_view_names_centre_and_period(admin, served) -> None:
     assert "/static/css/page-a4-landscape.css" in wide
     assert "size: A4 landscape" in admin.get("/static/css/page-a4-landscape.css").text
     assert "NGƯỜI LẬP BIỂU" in doc and 'id="print-table"' in doc
+
+
+def test_printable_document_stays_vietnamese_in_english(admin, served) -> None:
+    """The toolbar follows the page language; the document (the centre's official figures) does not."""
+    doc = admin.get("/admin/reports/print?report=satisfaction&preset=today&lang=en").text
+    assert "Print the report" in doc
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in doc and "Độc lập - Tự do - Hạnh phúc" in doc
+    assert re.search(r"ngày \d\d tháng \d\d năm \d{4}", doc)
+    assert re.search(r"In lúc \d\d:\d\d \d\d/\d\d/\d{4} từ hệ thống xếp hàng motcua\.", doc)
+    assert "THỦ TRƯỞNG ĐƠN VỊ" in doc and "(Ký, ghi rõ họ tên, đóng dấu)" in doc
+    assert "SOCIALIST REPUBLIC" not in doc

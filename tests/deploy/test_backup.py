@@ -164,7 +164,7 @@ def add_tickets(db: Path, n: int, day: str = "2026-11-25") -> None:
         start = conn.execute("SELECT coalesce(max(seq), 0) FROM tickets").fetchone()[0]
         for i in range(start + 1, start + n + 1):
             conn.execute(
-                "INSERT INTO tickets (day, origin_service_id, seq, number, service_id, priority, "
+                "INSERT INTO tickets (day, origin_field_id, seq, number, field_id, priority, "
                 "transferred, state, token, issued_at, queued_at, call_count) VALUES "
                 "(?, 'ho-tich', ?, ?, 'ho-tich', 0, 0, 'waiting', ?, '2026-11-25 02:00:00', "
                 "'2026-11-25 02:00:00', 0)", (day, i, str(1000 + i), f"tok{i}"))
@@ -189,6 +189,36 @@ def test_restore_keeps_a_copy_of_the_current_database(env: dict, tmp_path: Path)
     # The copy is itself restorable: the restore can be undone.
     assert motcua(env, "restore", str(copy)).returncode == 0
     assert len(tickets_in(db)) == 8
+
+
+def test_restore_migrates_a_backup_of_an_older_schema(env: dict, tmp_path: Path) -> None:
+    """A backup made before the field columns were renamed (0004) is restored and migrated."""
+    from alembic import command
+
+    from motcua.core.storage import Database
+    from motcua.core.storage.migrate import HEAD, _alembic_config
+
+    old = tmp_path / "motcua-20261101-000000.db"
+    db = Database(f"sqlite:///{old}")
+    command.upgrade(_alembic_config(db), "0004")
+    db.dispose()
+    conn = sqlite3.connect(old)
+    with conn:
+        conn.execute(
+            "INSERT INTO tickets (day, origin_service_id, seq, number, service_id, priority, "
+            "transferred, state, token, issued_at, queued_at, call_count) VALUES ('2026-11-01', "
+            "'ho-tich', 1, '1001', 'dat-dai', 0, 1, 'transferred', 'tok1', '2026-11-01 02:00:00', "
+            "'2026-11-01 02:00:00', 0)")
+    conn.close()
+    r = motcua(env, "restore", str(old))
+    assert r.returncode == 0, r.stderr
+    assert f"0004 -> {HEAD}" in r.stdout
+    conn = sqlite3.connect(tmp_path / "data" / "motcua.db")
+    try:
+        assert conn.execute("SELECT number, origin_field_id, field_id FROM tickets").fetchall() == [
+            ("1001", "ho-tich", "dat-dai")]
+    finally:
+        conn.close()
 
 
 def test_restore_refuses_what_is_not_a_sound_motcua_database(env: dict, tmp_path: Path) -> None:

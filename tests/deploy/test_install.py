@@ -412,6 +412,23 @@ def test_make_config_from_the_example_configs(template: str, tmp_path: Path) -> 
     assert out.read_text() == text
 
 
+def test_make_config_says_whether_tokens_are_new_or_kept(tmp_path: Path) -> None:
+    """From the demo template it prints fresh tokens; from a centre's own config it says it kept them."""
+    def make(template: Path, out: Path) -> str:
+        r = subprocess.run([sys.executable, str(DEPLOY / "install-helper.py"), "make-config",
+                            "--template", str(template), "--output", str(out)],
+                           capture_output=True, text=True, check=True)
+        return r.stdout
+
+    first = make(ROOT / "config" / "demo.toml", tmp_path / "a.toml")
+    assert "fresh random device tokens" in first and "new token for" in first
+    second = make(tmp_path / "a.toml", tmp_path / "b.toml")
+    assert "fresh random" not in second and "new token for" not in second
+    assert "device tokens kept" in second
+    assert {d.token for d in load_config(tmp_path / "b.toml", env={}).devices} == \
+        {d.token for d in load_config(tmp_path / "a.toml", env={}).devices}
+
+
 def test_set_key_adds_missing_keys_and_sections() -> None:
     h = helper()
     lines = ["[centre]", 'name = "X"', "", "[[devices]]", 'id = "a"']

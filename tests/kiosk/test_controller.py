@@ -39,19 +39,19 @@ class FakeServer:
     """Answers ``issue`` from a script: a dict is a ticket, an exception is raised."""
 
     script: list = field(default_factory=list)
-    services_rows: list[dict] | Exception = field(default_factory=list)
+    fields_rows: list[dict] | Exception = field(default_factory=list)
     heartbeat_error: Exception | None = None
     issue_calls: list[tuple[str, str, bool]] = field(default_factory=list)
     heartbeats: list[dict] = field(default_factory=list)
 
-    def services(self) -> list[dict]:
-        if isinstance(self.services_rows, Exception):
-            raise self.services_rows
-        return self.services_rows
+    def fields(self) -> list[dict]:
+        if isinstance(self.fields_rows, Exception):
+            raise self.fields_rows
+        return self.fields_rows
 
-    def issue(self, service_id: str, *, request_id: str, priority: bool = False) -> IssuedTicket:
-        self.issue_calls.append((service_id, request_id, priority))
-        step = self.script.pop(0) if self.script else ticket_json(service_id=service_id)
+    def issue(self, field_id: str, *, request_id: str, priority: bool = False) -> IssuedTicket:
+        self.issue_calls.append((field_id, request_id, priority))
+        step = self.script.pop(0) if self.script else ticket_json(service_id=field_id)
         if isinstance(step, Exception):
             raise step
         return IssuedTicket(step, created=True)
@@ -331,7 +331,7 @@ def test_heartbeat_thread_beats_and_can_be_kicked():
 
 
 def test_home_uses_the_servers_figures(make, server):
-    server.services_rows = [
+    server.fields_rows = [
         {"id": "ho-tich", "open": True, "waiting": 4, "estimated_wait_s": 1440},
         {"id": "dat-dai", "open": False, "waiting": 0, "estimated_wait_s": 0},
     ]
@@ -347,7 +347,7 @@ def test_home_uses_the_servers_figures(make, server):
 
 
 def test_home_without_the_server_shows_the_config(make, server):
-    server.services_rows = unreachable()
+    server.fields_rows = unreachable()
     state = make().home()
     assert not state.online
     assert all(t.waiting is None and t.open for t in state.fields)  # demo: open 24 h

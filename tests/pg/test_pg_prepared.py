@@ -11,8 +11,8 @@ from motcua.core.storage import tables as t
 from motcua.core.storage.prepared import Prepared, Rows
 
 NOW = datetime(2026, 12, 2, 8, 30)
-TICKET = {"day": "2026-12-02", "round": 0, "origin_service_id": "ho-tich", "seq": 1,
-          "number": "1001", "service_id": "ho-tich", "priority": True, "transferred": False,
+TICKET = {"day": "2026-12-02", "round": 0, "origin_field_id": "ho-tich", "seq": 1,
+          "number": "1001", "field_id": "ho-tich", "priority": True, "transferred": False,
           "state": "waiting", "request_id": "r-1", "token": "tok-1", "device_id": None,
           "issued_at": NOW, "queued_at": NOW, "call_count": 0}
 INSERT = Prepared(t.tickets.insert().returning(*t.tickets.c))

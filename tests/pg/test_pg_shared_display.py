@@ -25,8 +25,8 @@ class Process:
         return display_snapshot(self.engine)
 
 
-def _waiting(display: DisplayJSON, service_id: str = "ho-tich") -> int:
-    return next(s["waiting"] for s in display.parse()["services"] if s["id"] == service_id)
+def _waiting(display: DisplayJSON, field_id: str = "ho-tich") -> int:
+    return next(s["waiting"] for s in display.parse()["services"] if s["id"] == field_id)
 
 
 def test_one_process_builds_the_others_read_it(pg_url, config, clock) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from motcua.core.queue import QueueError
+from motcua.core.queue import QueueError, TicketCounts
 
 
 def numbers(engine, counter: str, n: int) -> list[str]:
@@ -90,7 +90,7 @@ def test_no_current_ticket(engine) -> None:
             op("quay-3")
         assert info.value.code == "no_current_ticket"
     with pytest.raises(QueueError) as info:
-        engine.transfer("quay-3", service_id="ho-tich")
+        engine.transfer("quay-3", field_id="ho-tich")
     assert info.value.code == "no_current_ticket"
 
 
@@ -144,12 +144,12 @@ def test_transfer_to_field_keeps_number_and_queues_as_configured(
     engine.issue("ho-tich")  # 1002, taken after 3001
     engine.call_next("quay-3")
     clock.advance(minutes=3)
-    moved = engine.transfer("quay-3", service_id="ho-tich", actor="officer:binh")
-    assert (moved.number, moved.state, moved.service_id) == ("3001", "transferred", "ho-tich")
+    moved = engine.transfer("quay-3", field_id="ho-tich", actor="officer:binh")
+    assert (moved.number, moved.state, moved.field_id) == ("3001", "transferred", "ho-tich")
     ev = events[-1]
     assert ev.kind == "ticket.transferred"
     assert ev.data["to_service_id"] == "ho-tich" and ev.data["from_service_id"] == "dat-dai"
-    assert engine.counters()[2]["ticket"] is None  # quay-3 is free
+    assert engine.counters()[2].ticket is None  # quay-3 is free
     # by_issue_time: between 1001 and 1002, as its number was taken; first: ahead of both
     assert engine.ticket(t.id).waiting_before == order.index("3001")
     assert [engine.call_next("quay-1").number for _ in order] == order
@@ -169,8 +169,8 @@ def test_every_count_agrees_after_transfers_to_a_counter(make_engine, make_confi
     for _ in range(2):
         engine.call_next("quay-1")
         engine.transfer("quay-1", to_counter_id="quay-3")
-    services = {s["id"]: s["waiting"] for s in engine.services()}
-    assert services["ho-tich"] == 1  # 1003 alone waits for the field
+    waiting = {f.id: f.waiting for f in engine.fields()}
+    assert waiting["ho-tich"] == 1  # 1003 alone waits for the field
     new, _ = engine.issue("ho-tich")
     assert new.waiting_before == 1  # only 1003 ahead: the two at Quầy 3 are not in this line
     assert engine.ticket(new.id).waiting_before == 1
@@ -206,15 +206,15 @@ def test_transfer_to_counter_of_another_field(engine) -> None:
 def test_bad_transfers(engine) -> None:
     engine.issue("ho-tich")
     engine.call_next("quay-1")
-    for kwargs in ({}, {"service_id": "ho-tich", "to_counter_id": "quay-2"},
+    for kwargs in ({}, {"field_id": "ho-tich", "to_counter_id": "quay-2"},
                    {"to_counter_id": "quay-1"}):
         with pytest.raises(QueueError) as info:
             engine.transfer("quay-1", **kwargs)
         assert info.value.code == "bad_transfer"
     with pytest.raises(QueueError) as info:
-        engine.transfer("quay-1", service_id="nope")
+        engine.transfer("quay-1", field_id="nope")
     assert info.value.code == "unknown_field"
-    assert engine.counters()[0]["ticket"].number == "1001"  # nothing changed
+    assert engine.counters()[0].ticket.number == "1001"  # nothing changed
 
 
 def test_finish(engine, events, clock) -> None:
@@ -225,20 +225,20 @@ def test_finish(engine, events, clock) -> None:
     assert t.state == "done"
     assert (t.finished_at - t.called_at).total_seconds() == 240
     assert events[-1].kind == "ticket.finished"
-    assert engine.counts_today() == {"done": 1}
-    assert engine.counts_today("quay-3") == {"done": 1}
+    assert engine.counts_today() == TicketCounts(done=1)
+    assert engine.counts_today("quay-3") == TicketCounts(done=1)
 
 
 def test_pause_and_resume(engine, events) -> None:
     engine.pause("quay-3", "Đi họp", actor="officer:an")
     c = engine.counters()[2]
-    assert c["paused"] and c["pause_reason"] == "Đi họp"
+    assert c.paused and c.pause_reason == "Đi họp"
     assert events[-1].kind == "counter.paused" and events[-1].data["reason"] == "Đi họp"
     assert engine.resume("quay-3") is True
     assert events[-1].kind == "counter.resumed"
     assert engine.resume("quay-3") is False  # not paused: nothing happens
     assert events[-1].kind == "counter.resumed" and len(events) == 2
-    assert not engine.counters()[2]["paused"]
+    assert not engine.counters()[2].paused
 
 
 def test_call_next_resumes_a_paused_counter(engine, events) -> None:
@@ -246,7 +246,7 @@ def test_call_next_resumes_a_paused_counter(engine, events) -> None:
     engine.pause("quay-3", "Nghỉ trưa")
     assert engine.call_next("quay-3").number == "3001"
     assert [e.kind for e in events[-2:]] == ["counter.resumed", "ticket.called"]
-    assert not engine.counters()[2]["paused"]
+    assert not engine.counters()[2].paused
 
 
 def test_call_next_with_nobody_waiting_still_finishes_the_ticket_and_resumes(engine, events) -> None:
@@ -257,7 +257,7 @@ def test_call_next_with_nobody_waiting_still_finishes_the_ticket_and_resumes(eng
     assert [e.kind for e in events[-2:]] == ["counter.resumed", "ticket.finished"]
     assert events[-1].data["number"] == served.number and events[-1].id > events[-2].id
     c = engine.counters()[2]
-    assert not c["paused"] and c["pause_reason"] == "" and c["ticket"] is None
+    assert not c.paused and c.pause_reason == "" and c.ticket is None
     assert engine.ticket(served.id).state == "done"
     assert engine.call_next("quay-3") is None
     assert events[-1].kind == "ticket.finished"  # nothing more to finish or resume
@@ -270,10 +270,10 @@ def test_counters_view_and_recent_calls(engine, clock) -> None:
     engine.call_next("quay-3")
     clock.advance(seconds=5)
     engine.call_next("quay-1")
-    view = {c["id"]: c for c in engine.counters()}
-    assert view["quay-3"]["ticket"].number == "3001"
-    assert view["quay-1"]["ticket"].number == "1001"
-    assert view["quay-2"]["ticket"] is None and view["quay-2"]["number"] == 2
+    view = {c.id: c for c in engine.counters()}
+    assert view["quay-3"].ticket.number == "3001"
+    assert view["quay-1"].ticket.number == "1001"
+    assert view["quay-2"].ticket is None and view["quay-2"].number == 2
     assert [t.number for t in engine.recent_calls()] == ["1001", "3001"]
     assert engine.waiting() == []
 

@@ -23,7 +23,7 @@ def test_numbers_reset_at_local_midnight(engine, clock, events) -> None:
     resets = [e for e in events if e.kind == "day.reset"]
     assert len(resets) == 1
     assert resets[0].data["day"] == "2026-11-26" and resets[0].data["expired"] == 2
-    assert engine.counters()[2]["ticket"] is None
+    assert engine.counters()[2].ticket is None
     assert [w.id for w in engine.waiting()] == [t.id]
 
 
@@ -134,7 +134,7 @@ def test_reset_day_restarts_numbers_and_clears_the_hall(engine, events) -> None:
     t = engine.call_next("quay-1")
     assert engine.reset_day(actor="officer:admin") == 1
     assert engine.ticket(t.id).state == "done"
-    assert engine.counters()[0]["ticket"] is None and engine.waiting() == []
+    assert engine.counters()[0].ticket is None and engine.waiting() == []
     again, _ = engine.issue("ho-tich")
     assert again.number == "1001"  # numbering restarted, the old 1001 is kept in history
     reset = [e for e in events if e.kind == "day.reset"][-1]
@@ -146,8 +146,8 @@ def test_close_field_for_the_rest_of_today(engine, clock, events) -> None:
     with pytest.raises(QueueError) as info:
         engine.issue("dat-dai")
     assert info.value.code == "closed" and "hôm nay" in info.value.message
-    s = {x["id"]: x for x in engine.services()}
-    assert s["dat-dai"]["open"] is False and s["dat-dai"]["closed_today"] is True
+    s = {x.id: x for x in engine.fields()}
+    assert s["dat-dai"].open is False and s["dat-dai"].closed_today is True
     assert engine.closed_today() == {"dat-dai"}
     engine.close_field("dat-dai", reopen=True)
     assert engine.issue("dat-dai")[0].number == "3001"

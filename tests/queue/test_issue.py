@@ -32,7 +32,7 @@ def test_ticket_fields_and_event(engine, events) -> None:
     ticket, created = engine.issue("dat-dai", priority=True, request_id="req-1", device_id="kiosk-1",
                                    actor="device:kiosk-1")
     assert created
-    assert ticket.state == "waiting" and ticket.priority and ticket.service_id == "dat-dai"
+    assert ticket.state == "waiting" and ticket.priority and ticket.field_id == "dat-dai"
     assert ticket.day == "2026-11-25"
     assert len(ticket.token) >= 16
     assert ticket.waiting_before == 0
@@ -89,7 +89,7 @@ def test_ticket_hours(make_engine, make_config, clock, when, open_) -> None:
         with pytest.raises(QueueError) as info:
             engine.issue("ho-tich")
         assert info.value.code == "closed"
-    assert [s["open"] for s in engine.services() if s["id"] == "ho-tich"] == [open_]
+    assert [s.open for s in engine.fields() if s.id == "ho-tich"] == [open_]
 
 
 def test_field_hours_override_centre_hours(make_engine, make_config, clock, config) -> None:
@@ -167,11 +167,11 @@ def test_people_ahead_and_estimate(engine, clock) -> None:
     assert t.estimated_wait_s == 2 * 120
 
 
-def test_services_list(engine) -> None:
+def test_fields_list(engine) -> None:
     engine.issue("ho-tich")
     engine.issue("ho-tich")
-    s = {x["id"]: x for x in engine.services()}
-    assert s["ho-tich"]["waiting"] == 2 and s["ho-tich"]["open"]
-    assert s["ho-tich"]["estimated_wait_s"] > 0
-    assert s["dat-dai"]["waiting"] == 0 and s["dat-dai"]["estimated_wait_s"] == 0
-    assert s["ho-tich"]["name"] == "Tư pháp - Hộ tịch"
+    s = {x.id: x for x in engine.fields()}
+    assert s["ho-tich"].waiting == 2 and s["ho-tich"].open
+    assert s["ho-tich"].estimated_wait_s > 0
+    assert s["dat-dai"].waiting == 0 and s["dat-dai"].estimated_wait_s == 0
+    assert s["ho-tich"].name == "Tư pháp - Hộ tịch"

@@ -48,8 +48,8 @@ class Seed:
         seq = self._seq[(day, service)] = self._seq.get((day, service), 0) + 1
         with self.db.write() as conn:
             return conn.execute(insert(t.tickets).values(
-                day=day, origin_service_id=service, seq=seq, number=number or f"{seq + 1000}",
-                service_id=service, priority=False, transferred=False, state=state,
+                day=day, origin_field_id=service, seq=seq, number=number or f"{seq + 1000}",
+                field_id=service, priority=False, transferred=False, state=state,
                 token=uuid.uuid4().hex[:24], issued_at=utc(issued), queued_at=utc(issued),
                 called_at=utc(called) if called else None,
                 finished_at=utc(finished) if finished else None,
@@ -61,7 +61,7 @@ class Seed:
         with self.db.write() as conn:
             return conn.execute(insert(t.ratings).values(
                 rating_id=str(uuid.uuid4()), counter_id=counter, level=level, ticket_id=ticket,
-                officer_id=officer, service_id=service, pressed_at=utc(pressed),
+                officer_id=officer, field_id=service, pressed_at=utc(pressed),
                 received_at=utc(pressed), source="test")).inserted_primary_key[0]
 
     def votes(self, pressed: datetime, **levels: int) -> None:

@@ -28,7 +28,7 @@ def test_cases_with_ticket_counter_officer_and_dossier(rdb, make_config, seed) -
         None, "Quầy 5", "Không xác định", None)
     assert first.pressed_at.replace(tzinfo=None) == L(2026, 11, 9, 7, 1).replace(tzinfo=None)
     assert first.pressed_at.utcoffset() == timedelta(hours=7)
-    assert (second.number, second.counter_name, second.officer_name, second.service_name,
+    assert (second.number, second.counter_name, second.officer_name, second.field_name,
             second.level_name, second.dossier_code) == (
         "3007", "Quầy 3", "Nguyễn Văn An", "Đất đai", "Không hài lòng", "H12.34-261110-0001")
     d = out.as_dict()

@@ -88,15 +88,15 @@ def consistency_problems(db: Database, config: Config) -> list[str]:
             if fk:
                 problems.append(f"foreign_key_check: {fk}")
         tickets = conn.execute(select(t.tickets)).all()
-        seqs = {(r.day, r.service_id): r.last_seq for r in conn.execute(select(t.sequences))}
+        seqs = {(r.day, r.field_id): r.last_seq for r in conn.execute(select(t.sequences))}
         events = conn.execute(select(t.audit_log.c.kind, t.audit_log.c.ticket_id)
                               .order_by(t.audit_log.c.id)).all()
         counters = conn.execute(select(t.counter_states)).all()
 
     by_key: dict[tuple[str, str], list[int]] = {}
     for r in tickets:
-        by_key.setdefault((r.day, r.origin_service_id), []).append(r.seq)
-        if r.number != fields[r.origin_service_id].numbering.format(r.seq):
+        by_key.setdefault((r.day, r.origin_field_id), []).append(r.seq)
+        if r.number != fields[r.origin_field_id].numbering.format(r.seq):
             problems.append(f"ticket {r.id}: number {r.number} does not match seq {r.seq}")
     for key, got in by_key.items():
         if sorted(got) != list(range(1, len(got) + 1)):
@@ -167,7 +167,7 @@ def _emit(**record: object) -> None:
 
 
 def _ticket_record(op: str, ticket, **extra: object) -> None:
-    _emit(op=op, id=ticket.id, number=ticket.number, service_id=ticket.service_id, **extra)
+    _emit(op=op, id=ticket.id, number=ticket.number, field_id=ticket.field_id, **extra)
 
 
 def _wait_for(go: Path, timeout_s: float = 120.0) -> None:

@@ -257,7 +257,7 @@ def test_threads_random_counter_work_keeps_queue_consistent(config, db, clock):
                     if missed:
                         eng.call_missed(counter, missed[-1].id)
                 elif op == "transfer_field":
-                    eng.transfer(counter, service_id=rnd.choice(fields))
+                    eng.transfer(counter, field_id=rnd.choice(fields))
                 elif op == "transfer_counter":
                     eng.transfer(counter, to_counter_id=rnd.choice(counters))
                 else:
@@ -372,7 +372,7 @@ def test_processes_issuing_and_calling_at_once(config, db, tmp_path, data_dir):
     rows = db_tickets(db)
     assert {r["id"]: r["number"] for r in issued} == {i: rows[i].number for i in rows}
     for service, first in (("ho-tich", 1001), ("chung-thuc", 2001), ("dat-dai", 3001)):
-        got = sorted(r["number"] for r in issued if r["service_id"] == service)
+        got = sorted(r["number"] for r in issued if r["field_id"] == service)
         assert got == expected_numbers(first, len(got))
     for r in called:
         assert rows[r["id"]].counter_id == r["counter"]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.exc import IntegrityError
 
 from motcua.core.storage import Database, upgrade
 from motcua.core.storage.migrate import current_revision, head_revision
@@ -71,3 +75,68 @@ def test_upgrade_keeps_a_populated_database(tmp_path) -> None:
         assert conn.exec_driver_sql("SELECT number, round FROM tickets").all() == [("1001", 0)]
         assert conn.exec_driver_sql("SELECT ticket_id FROM ratings").scalar_one() == 1
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def _at_0003_with_data(url: str) -> Database:
+    """A database at revision 0003 (numbers by round, columns still named ``service_id``) with
+    an officer, two tickets (one transferred to another field), their sequences and a rating."""
+    from alembic import command
+
+    from motcua.core.storage.migrate import _alembic_config
+
+    db = Database(url)
+    command.upgrade(_alembic_config(db), "0003")
+    with db.write() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO officers (id, username, full_name, password_hash, role, counters, active,"
+            " created_at) VALUES (1, 'an', 'An', 'x', 'officer', '', TRUE, '2026-11-01 00:00:00')")
+        for id_, origin, now, state in ((1, "ho-tich", "ho-tich", "done"),
+                                        (2, "ho-tich", "dat-dai", "transferred")):
+            conn.exec_driver_sql(
+                "INSERT INTO tickets (id, day, origin_service_id, round, seq, number, service_id,"
+                " priority, transferred, state, token, issued_at, queued_at, counter_id,"
+                " officer_id, call_count) VALUES"
+                f" ({id_}, '2026-11-01', '{origin}', 1, {id_}, '100{id_}', '{now}', FALSE,"
+                f" {'TRUE' if state == 'transferred' else 'FALSE'}, '{state}', 'tok{id_}',"
+                " '2026-11-01 01:00:00', '2026-11-01 01:00:00', 'quay-1', 1, 1)")
+        conn.exec_driver_sql(
+            "INSERT INTO sequences (day, service_id, last_seq) VALUES ('2026-11-01', 'ho-tich', 2)")
+        conn.exec_driver_sql(
+            "INSERT INTO ratings (rating_id, counter_id, level, ticket_id, officer_id, service_id,"
+            " pressed_at, received_at, source) VALUES ('r1', 'quay-1', 'satisfied', 1, 1,"
+            " 'ho-tich', '2026-11-01 01:11:00', '2026-11-01 01:11:00', 'test')")
+    return db
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_field_columns_renamed_with_their_data(backend, tmp_path, request) -> None:
+    """0005 renames the ``service_id`` columns to ``field_id`` on both databases: the rows, the
+    constraints and the indexes follow, and the result is the declared schema."""
+    from sqlalchemy import select
+
+    from motcua.core.storage import tables as t
+
+    url = (f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    db = _at_0003_with_data(url)
+    try:
+        assert upgrade(db) == ("0003", head_revision())
+        with db.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+        with db.read() as conn:
+            c = t.tickets.c
+            assert conn.execute(select(c.id, c.origin_field_id, c.field_id, c.round)
+                                .order_by(c.id)).all() == [(1, "ho-tich", "ho-tich", 1),
+                                                           (2, "ho-tich", "dat-dai", 1)]
+            assert conn.execute(select(t.sequences)).all() == [("2026-11-01", "ho-tich", 2)]
+            assert conn.execute(select(t.ratings.c.ticket_id, t.ratings.c.field_id)).all() == [
+                (1, "ho-tich")]
+        # a number is still taken once per day and round
+        with pytest.raises(IntegrityError), db.write() as conn:
+            conn.execute(t.tickets.insert().values(
+                id=3, day="2026-11-01", origin_field_id="ho-tich", round=1, seq=1,
+                number="1001", field_id="ho-tich", priority=False, transferred=False,
+                state="waiting", token="tok3", issued_at=datetime(2026, 11, 1, 2),
+                queued_at=datetime(2026, 11, 1, 2), call_count=0))
+    finally:
+        db.dispose()

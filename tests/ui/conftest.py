@@ -2,6 +2,8 @@
 
 They skip, saying why, when Chromium or the ``playwright`` package is missing. Never run
 ``playwright install``: the tests use the Chromium that install.sh puts on the machine.
+The JSON API comes from the shared ``api`` fixture (tests/conftest.py); every module here is
+marked ``live``, so it talks to the same server process as the browser.
 """
 
 from __future__ import annotations
@@ -12,13 +14,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import requests
+
+from tests.clients import PASSWORD
 
 CHROMIUM = Path(os.environ.get("MOTCUA_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BASE_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-KIOSK = {"Authorization": "Bearer demo-kiosk-1-token-not-secret"}
-PASSWORD = "matkhau-123"
 
 
 @pytest.fixture(scope="session")
@@ -56,35 +57,6 @@ def browser(launch):
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-
-class Api:
-    """The JSON API as the kiosk and as logged-in officers (bearer tokens)."""
-
-    def __init__(self, server):
-        self.server = server
-        self._tokens: dict[str, str] = {}
-
-    def issue(self, service_id: str = "ho-tich") -> dict:
-        r = requests.post(self.server.api("/tickets"), json={"service_id": service_id},
-                          headers=KIOSK, timeout=10)
-        assert r.status_code == 201, r.text
-        return r.json()
-
-    def act(self, counter_id: str, action: str, as_: str = "an", **body) -> dict:
-        if as_ not in self._tokens:
-            r = requests.post(self.server.api("/auth/login"),
-                              json={"username": as_, "password": PASSWORD}, timeout=10)
-            self._tokens[as_] = r.json()["token"]
-        r = requests.post(self.server.api(f"/counters/{counter_id}/{action}"), json=body,
-                          headers={"Authorization": f"Bearer {self._tokens[as_]}"}, timeout=10)
-        assert r.status_code == 200, r.text
-        return r.json()
-
-
-@pytest.fixture
-def api(live_server) -> Api:
-    return Api(live_server)
 
 
 @pytest.fixture

@@ -12,14 +12,13 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from tests.clients import KIOSK, RATING1, Api
+from tests.clients import KIOSK, PASSWORD, RATING1
 from tests.ui.conftest import wait_for_js
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests need the 'playwright' package").expect
 
-pytestmark = pytest.mark.slow
-PASSWORD = "matkhau-123"
+pytestmark = [pytest.mark.slow, pytest.mark.live]  # the shared api talks to the live server
 
 
 class Console:
@@ -42,14 +41,6 @@ def admin_page(browser, base_url: str, path: str = "/admin", viewport=None):
     page.click("#login-form button[type=submit]")
     page.wait_for_url(base_url + path)
     return page, console
-
-
-@pytest.fixture
-def api(live_server) -> Api:
-    """The JSON API as the kiosk, the rating stations and ``an``."""
-    a = Api(live_server)
-    a.login("an")
-    return a
 
 
 def heartbeat(server, token: str, **info) -> None:

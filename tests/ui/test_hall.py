@@ -11,7 +11,7 @@ from tests.ui.conftest import wait_for_js
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests need the 'playwright' package").expect
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.live]  # the shared api talks to the live server
 
 
 def test_hall_shows_a_call_within_a_second_of_the_click(hall, officer, api) -> None:
@@ -34,7 +34,7 @@ def test_hall_lists_as_many_recent_calls_as_the_config_asks(hall, api, artifacts
     for _ in range(8):
         api.issue("ho-tich")
     for _ in range(8):
-        api.act("quay-1", "call-next")
+        api.act_ok("quay-1", "call-next")
     expect(hall.locator("#call-number")).to_have_text("1008")
     rows = hall.locator("#recent .recent-row")
     expect(rows).to_have_count(6)  # [display] recent_calls = 6, besides the newest shown big
@@ -44,12 +44,12 @@ def test_hall_lists_as_many_recent_calls_as_the_config_asks(hall, api, artifacts
 
 
 def test_hall_shows_paused_counters_with_their_reason(hall, api) -> None:
-    api.act("quay-2", "sign-in")
-    api.act("quay-2", "pause", reason="Đi họp")
+    api.act_ok("quay-2", "sign-in")
+    api.act_ok("quay-2", "pause", reason="Đi họp")
     tile = hall.locator(".tile[data-counter=quay-2]")
     expect(tile).to_contain_text("Tạm dừng")
     expect(tile).to_contain_text("Đi họp")
-    api.act("quay-2", "resume")
+    api.act_ok("quay-2", "resume")
     expect(tile).not_to_contain_text("Tạm dừng")
     expect(hall.locator(".tile[data-counter=quay-3]")).to_have_count(0)  # closed: not shown
 
@@ -57,7 +57,7 @@ def test_hall_shows_paused_counters_with_their_reason(hall, api) -> None:
 def test_hall_says_it_is_reconnecting_and_recovers_after_a_restart(hall, api, live_server,
                                                                     artifacts) -> None:
     api.issue("dat-dai")
-    api.act("quay-3", "call-next", as_="admin")
+    api.act_ok("quay-3", "call-next", as_="admin")
     number = hall.locator("#call-number")
     expect(number).to_have_text("3001")
     expect(number).to_be_visible()
@@ -74,7 +74,7 @@ def test_hall_says_it_is_reconnecting_and_recovers_after_a_restart(hall, api, li
     expect(banner).to_be_hidden(timeout=15_000)
     expect(number).to_be_visible()
     api.issue("ho-tich")
-    api.act("quay-1", "call-next")
+    api.act_ok("quay-1", "call-next")
     expect(number).to_have_text("1001")
     expect(hall.locator("#call-counter")).to_have_text("1")
 
@@ -115,10 +115,10 @@ def test_calls_arriving_together_are_announced_one_after_another(chime_only, bro
     page.wait_for_selector("body[data-live=online]")
     for field in ("ho-tich", "chung-thuc", "dat-dai"):
         api.issue(field)
-    api.act("quay-1", "call-next")
-    api.act("quay-4", "call-next", as_="admin")  # nobody waits there: no call, no sound
-    api.act("quay-3", "call-next", as_="admin")
-    api.act("quay-2", "call-next")
+    api.act_ok("quay-1", "call-next")
+    api.act_ok("quay-4", "call-next", as_="admin")  # nobody waits there: no call, no sound
+    api.act_ok("quay-3", "call-next", as_="admin")
+    api.act_ok("quay-2", "call-next")
     wait_for_js(page, "window.__announced.length === 3 && window.__announced.every(a => a.ended)")
     played = page.evaluate("window.__announced")
     assert [(a["number"], a["counter"]) for a in played] == [("1001", 1), ("3001", 3), ("2001", 2)]
@@ -138,7 +138,7 @@ def test_hall_notices_a_silent_connection_and_resumes(hall, api, live_server) ->
     import signal
 
     api.issue("ho-tich")
-    api.act("quay-1", "call-next")
+    api.act_ok("quay-1", "call-next")
     expect(hall.locator("#call-number")).to_have_text("1001")
     live_server.process.send_signal(signal.SIGSTOP)
     try:
@@ -147,15 +147,15 @@ def test_hall_notices_a_silent_connection_and_resumes(hall, api, live_server) ->
     finally:
         live_server.process.send_signal(signal.SIGCONT)
     expect(hall.locator("#offline")).to_be_hidden(timeout=15_000)
-    api.act("quay-1", "recall")
+    api.act_ok("quay-1", "recall")
     expect(hall.locator("#call-number")).to_have_text("1001")
     expect(hall.locator("#call-number")).to_be_visible()
 
 
 def test_a_hall_turned_away_at_its_address_cap_waits_and_connects_when_a_place_frees(
         browser, start_server, demo_config_text) -> None:
+    from tests.clients import Api
     from tests.conftest import open_stream, reset
-    from tests.ui.conftest import Api
 
     cap = 2
     server = start_server(demo_config_text.replace(
@@ -181,8 +181,9 @@ def test_a_hall_turned_away_at_its_address_cap_waits_and_connects_when_a_place_f
         page.wait_for_selector("body[data-live=online]", timeout=15_000)
         expect(banner).to_be_hidden()
         api = Api(server)
+        api.login("an")
         api.issue("ho-tich")
-        api.act("quay-1", "call-next")
+        api.act_ok("quay-1", "call-next")
         expect(page.locator("#call-number")).to_have_text("1001")
     finally:
         for s in held:

@@ -9,7 +9,7 @@ from tests.ui.conftest import wait_for_js
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests need the 'playwright' package").expect
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.live]  # the shared api talks to the live server
 
 
 def test_counter_screen_follows_its_counter(browser, api, live_server) -> None:
@@ -19,10 +19,10 @@ def test_counter_screen_follows_its_counter(browser, api, live_server) -> None:
     expect(page.locator(".cs-head")).to_have_text("Quầy 3")
     expect(page.locator("#cs-number")).to_have_text("Quầy chưa mở")
     api.issue("dat-dai")
-    api.act("quay-3", "call-next", as_="admin")
+    api.act_ok("quay-3", "call-next", as_="admin")
     expect(page.locator("#cs-number")).to_have_text("3001")
     expect(page.locator("#cs-label")).to_have_text("Đang phục vụ số")
-    api.act("quay-3", "pause", as_="admin", reason="Hỗ trợ nghiệp vụ")
+    api.act_ok("quay-3", "pause", as_="admin", reason="Hỗ trợ nghiệp vụ")
     expect(page.locator("#cs-number")).to_have_text("Tạm dừng")
     expect(page.locator("#cs-reason")).to_have_text("Hỗ trợ nghiệp vụ")
 
@@ -52,12 +52,12 @@ def test_screens_show_a_call_from_its_event_before_the_display_follows(browser, 
     for page in (hall, counter):
         page.wait_for_selector("body[data-live=online]")
     api.issue("dat-dai")
-    api.act("quay-3", "call-next", as_="admin")
+    api.act_ok("quay-3", "call-next", as_="admin")
     expect(hall.locator("#call-number")).to_have_text("3001")
     expect(hall.locator(".tile[data-counter=quay-3] .tile-number")).to_have_text("3001")
     expect(counter.locator("#cs-number")).to_have_text("3001")
     expect(counter.locator("#cs-label")).to_have_text("Đang phục vụ số")
-    api.act("quay-3", "finish", as_="admin")
+    api.act_ok("quay-3", "finish", as_="admin")
     expect(counter.locator("#cs-number")).to_have_text("Chưa gọi số")
     for page in (hall, counter):  # the displays did come, and were dropped
         wait_for_js(page, "window.__dropped >= 1")
@@ -68,14 +68,14 @@ def test_screenshots(browser, api, live_server, officer, artifacts) -> None:
     """Saves the pages as a person sees them; the assertions only check nothing is cut off."""
     tickets = [api.issue(f) for f in ("ho-tich", "ho-tich", "chung-thuc", "dat-dai", "kinh-doanh",
                                       "van-hoa-xa-hoi", "tra-ket-qua", "ho-tich", "chung-thuc")]
-    api.act("quay-3", "call-next", as_="admin")
-    api.act("quay-5", "call-next", as_="admin")
-    api.act("quay-4", "sign-in", as_="admin")
-    api.act("quay-4", "pause", as_="admin", reason="Đi họp")
+    api.act_ok("quay-3", "call-next", as_="admin")
+    api.act_ok("quay-5", "call-next", as_="admin")
+    api.act_ok("quay-4", "sign-in", as_="admin")
+    api.act_ok("quay-4", "pause", as_="admin", reason="Đi họp")
     work = officer("quay-1")
     work.keyboard.press("g")
     expect(work.locator("#current-number")).to_have_text("1002")  # quay-5 took 1001
-    api.act("quay-2", "call-next")
+    api.act_ok("quay-2", "call-next")
 
     hall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     hall.goto(live_server.url + "/display")
@@ -117,8 +117,8 @@ def test_hall_fits_many_counters_and_long_numbers(browser, api, live_server, art
     live_server.start()
     for n in range(5, 25):
         api.issue("tra-ket-qua")
-        api.act(f"quay-{n}", "call-next", as_="admin")
-    api.act("quay-7", "pause", as_="admin", reason="Hỗ trợ nghiệp vụ cho bộ phận khác trong cơ quan")
+        api.act_ok(f"quay-{n}", "call-next", as_="admin")
+    api.act_ok("quay-7", "pause", as_="admin", reason="Hỗ trợ nghiệp vụ cho bộ phận khác trong cơ quan")
 
     hall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
     hall.goto(live_server.url + "/display")

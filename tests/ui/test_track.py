@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import requests
 
 expect = pytest.importorskip(
     "playwright.sync_api", reason="browser tests need the 'playwright' package").expect
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.live]  # the shared api talks to the live server
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True,
          "has_touch": True}
@@ -26,16 +25,16 @@ def test_phone_page_updates_live_when_its_ticket_is_called(browser, api) -> None
     expect(page.locator("#estimate")).to_contain_text("Thời gian chờ dự kiến")
     assert first["number"] not in page.locator("body").inner_text()
 
-    api.act("quay-1", "call-next")  # the one ahead is called
+    api.act_ok("quay-1", "call-next")  # the one ahead is called
     expect(page.locator("#ahead")).to_have_text("Bạn là người tiếp theo")
     expect(page.locator("#estimate")).to_be_hidden()
 
-    api.act("quay-2", "call-next")  # now it is this ticket's turn
+    api.act_ok("quay-2", "call-next")  # now it is this ticket's turn
     expect(page.locator("#state")).to_have_text("Mời đến quầy số 2")
     expect(page.locator("#ahead")).to_be_hidden()
     assert first["number"] not in page.locator("body").inner_text()
 
-    api.act("quay-2", "finish")
+    api.act_ok("quay-2", "finish")
     expect(page.locator("#state")).to_have_text("Đã phục vụ")
     expect(page.locator("#help")).to_have_text("Cảm ơn Quý khách!")
 
@@ -52,11 +51,10 @@ def test_phone_page_in_english(browser, api) -> None:
 def test_phone_page_of_a_transferred_ticket_says_where_it_went(browser, api) -> None:
     to_field = api.issue("ho-tich")
     to_counter = api.issue("ho-tich")
-    api.act("quay-1", "call-next")
-    api.act("quay-1", "transfer", service_id="dat-dai")  # a field quay-1 does not serve
-    api.act("quay-1", "call-next")
-    r = requests.post(api.server.api("/counters/quay-1/transfer"), json={"counter_id": "quay-2"},
-                      headers={"Authorization": f"Bearer {api._tokens['an']}"}, timeout=10)
+    api.act_ok("quay-1", "call-next")
+    api.act_ok("quay-1", "transfer", service_id="dat-dai")  # a field quay-1 does not serve
+    api.act_ok("quay-1", "call-next")
+    r = api.act("quay-1", "transfer", counter_id="quay-2")
     assert r.status_code == 200, r.text
     page = browser.new_context(**PHONE).new_page()
     page.goto(to_field["track_url"])
@@ -86,12 +84,13 @@ def _counting_fetches(page) -> list[str]:
 def test_phone_page_is_pushed_through_a_call_a_transfer_and_a_finish(
         browser, start_server, demo_config_text) -> None:
     """Polling only every 120 s here: every change below comes over the event stream."""
-    from tests.ui.conftest import Api
+    from tests.clients import Api
 
     server = start_server(demo_config_text.replace("[display]\n",
                                                    "[display]\nphone_refresh_s = 120\n", 1))
     server.add_officer("an", counters="quay-1,quay-2")
     api = Api(server)
+    api.login("an")
     mine = api.issue("ho-tich")
     page = browser.new_context(**PHONE).new_page()
     fetched = _counting_fetches(page)
@@ -99,23 +98,21 @@ def test_phone_page_is_pushed_through_a_call_a_transfer_and_a_finish(
     page.wait_for_selector("body[data-live=online]")
     expect(page.locator("#state")).to_have_text("Đang chờ")
 
-    api.act("quay-1", "call-next")
+    api.act_ok("quay-1", "call-next")
     expect(page.locator("#state")).to_have_text("Mời đến quầy số 1")
-    r = requests.post(api.server.api("/counters/quay-1/transfer"), json={"counter_id": "quay-2"},
-                      headers={"Authorization": f"Bearer {api._tokens['an']}"}, timeout=10)
-    assert r.status_code == 200, r.text
+    api.act_ok("quay-1", "transfer", counter_id="quay-2")
     expect(page.locator("#help")).to_have_text("Đã chuyển sang Quầy 2")
-    api.act("quay-2", "call-next")
+    api.act_ok("quay-2", "call-next")
     expect(page.locator("#state")).to_have_text("Mời đến quầy số 2")
-    api.act("quay-2", "finish")
+    api.act_ok("quay-2", "finish")
     expect(page.locator("#state")).to_have_text("Đã phục vụ")
     assert len(fetched) <= 1 + 4 + 1  # at the start, one per change of this ticket (and slack)
 
 
 def test_phone_page_falls_back_to_polling_when_its_stream_is_refused(
         browser, start_server, demo_config_text) -> None:
+    from tests.clients import Api
     from tests.conftest import open_stream, reset
-    from tests.ui.conftest import Api
 
     server = start_server(demo_config_text.replace(
         "streams_per_address = 8 ", "streams_per_address = 1 "))  # polling every 1 s (tests)
@@ -124,12 +121,13 @@ def test_phone_page_falls_back_to_polling_when_its_stream_is_refused(
     assert head.startswith(b"HTTP/1.1 200")
     try:
         api = Api(server)
+        api.login("an")
         mine = api.issue("ho-tich")
         page = browser.new_context(**PHONE).new_page()
         fetched = _counting_fetches(page)
         page.goto(mine["track_url"])
         expect(page.locator("#state")).to_have_text("Đang chờ")
-        api.act("quay-1", "call-next")
+        api.act_ok("quay-1", "call-next")
         expect(page.locator("#state")).to_have_text("Mời đến quầy số 1")
         page.wait_for_timeout(2500)
         assert len(fetched) >= 3  # it polls

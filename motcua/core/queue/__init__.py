@@ -3,6 +3,7 @@
 from .engine import QueueEngine
 from .errors import QueueError
 from .events import Event
-from .model import RatingRecord, Ticket, TicketState
+from .model import CounterStatus, FieldStatus, RatingRecord, Ticket, TicketCounts, TicketState
 
-__all__ = ["Event", "QueueEngine", "QueueError", "RatingRecord", "Ticket", "TicketState"]
+__all__ = ["CounterStatus", "Event", "FieldStatus", "QueueEngine", "QueueError", "RatingRecord",
+           "Ticket", "TicketCounts", "TicketState"]

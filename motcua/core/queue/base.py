@@ -127,10 +127,10 @@ class EngineBase:
             except Exception:  # a broken subscriber must not undo a committed change
                 log.exception("event publisher failed for %s", ev.kind)
 
-    def _field(self, service_id: str) -> FieldConfig:
-        f = self._fields.get(service_id)
+    def _field(self, field_id: str) -> FieldConfig:
+        f = self._fields.get(field_id)
         if f is None:
-            raise QueueError("unknown_field", service_id=service_id)
+            raise QueueError("unknown_field", field_id=field_id)
         return f
 
     def _counter(self, counter_id: str) -> CounterConfig:
@@ -159,7 +159,9 @@ class EngineBase:
         return state, row
 
     def _ticket_data(self, row, counter: CounterConfig | None = None) -> dict:
-        data = {"number": row.number, "service_id": row.service_id, "priority": bool(row.priority)}
+        """A ticket's part of an event payload; its keys are a contract (screens read them, the
+        audit log keeps them), so the field is ``service_id`` there, as in the v1 API."""
+        data = {"number": row.number, "service_id": row.field_id, "priority": bool(row.priority)}
         if counter is not None:
             data.update(counter_id=counter.id, counter_number=counter.number)
         return data

@@ -87,9 +87,9 @@ class DayRollover:
         with self.db.read() as conn:
             return self._day_flags(conn, self.today())["closed"]
 
-    def close_field(self, service_id: str, *, reopen: bool = False, actor: str = "system") -> None:
+    def close_field(self, field_id: str, *, reopen: bool = False, actor: str = "system") -> None:
         """Stop (or, with ``reopen``, restart) issuing tickets of a field for the rest of today."""
-        fld = self._field(service_id)
+        fld = self._field(field_id)
 
         def op() -> None:
             with self._write() as tx:
@@ -99,7 +99,7 @@ class DayRollover:
                 self._set_meta(tx.conn, f"closed:{tx.day}", json.dumps(sorted(closed)))
                 if changed:
                     tx.log("service.reopened" if reopen else "service.closed", actor,
-                           service_id=fld.id)
+                           service_id=fld.id)  # the audit log's (and events') key
 
         self._run(op)
 

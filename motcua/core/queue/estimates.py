@@ -34,7 +34,7 @@ def _ahead_statements(transferred_first: bool) -> dict:
     counter's own line (``targeted``), apart from their field's."""
     c = t.tickets.c
     today = [c.day == bindparam("b_day"), c.state.in_(WAITING_STATES), c.id != bindparam("b_id")]
-    base = select(func.count()).where(*today, c.service_id == bindparam("b_service"),
+    base = select(func.count()).where(*today, c.field_id == bindparam("b_field"),
                                       c.target_counter_id.is_(None))
     queued = bindparam("b_queued")
     earlier = or_(c.queued_at < queued, and_(c.queued_at == queued, c.id < bindparam("b_id")))
@@ -56,30 +56,30 @@ _AHEAD = {True: _ahead_statements(True), False: _ahead_statements(False)}
 class Estimates:
     """People ahead, open counters, mean service times."""
 
-    def _count_waiting(self, conn: Connection, day: str, service_id: str | None = None) -> int:
+    def _count_waiting(self, conn: Connection, day: str, field_id: str | None = None) -> int:
         q = select(func.count()).select_from(t.tickets).where(
             t.tickets.c.day == day, t.tickets.c.state.in_(WAITING_STATES))
-        if service_id is not None:
-            q = q.where(t.tickets.c.service_id == service_id)
+        if field_id is not None:
+            q = q.where(t.tickets.c.field_id == field_id)
         return conn.execute(q).scalar_one()
 
-    def _mean_service_s(self, conn: Connection, service_id: str) -> float:
+    def _mean_service_s(self, conn: Connection, field_id: str) -> float:
         """The mean of the field's last ``SERVICE_SAMPLE`` service times (the default when none
         yet). Read from the database at most every ``_ESTIMATE_TTL_S``; in between, tickets this
         process finishes are added to it (:meth:`_learn_service`)."""
-        cached = self._service_cache.get(service_id)
+        cached = self._service_cache.get(field_id)
         if cached is None or _time.monotonic() - cached[0] >= _ESTIMATE_TTL_S:
             c = t.tickets.c
             rows = conn.execute(
                 select(c.called_at, c.finished_at)
-                .where(c.service_id == service_id, c.state == TicketState.DONE, c.finished_at.is_not(None),
+                .where(c.field_id == field_id, c.state == TicketState.DONE, c.finished_at.is_not(None),
                        c.called_at.is_not(None))
                 .order_by(c.finished_at.desc()).limit(SERVICE_SAMPLE)
             ).all()
             durations = deque(
                 (d for d in ((r.finished_at - r.called_at).total_seconds() for r in reversed(rows))
                  if _plausible(d)), maxlen=SERVICE_SAMPLE)
-            cached = self._service_cache[service_id] = (_time.monotonic(), durations)
+            cached = self._service_cache[field_id] = (_time.monotonic(), durations)
         durations = cached[1]
         return (sum(durations) / len(durations) if durations
                 else self.config.queue.default_service_minutes * 60)
@@ -89,7 +89,7 @@ class Estimates:
         if row.called_at is None:
             return
         seconds = (tx.now - row.called_at).total_seconds()
-        cached = self._service_cache.get(row.service_id)
+        cached = self._service_cache.get(row.field_id)
         if cached is not None and _plausible(seconds):
             tx.after_commit.append(lambda: cached[1].append(seconds))
 
@@ -116,9 +116,9 @@ class Estimates:
         kind = ("targeted" if row.target_counter_id else
                 "transferred" if row.transferred and first else
                 "priority" if row.priority else "normal")
-        line = row.target_counter_id or row.service_id
+        line = row.target_counter_id or row.field_id
         ahead, open_counters = self._position_stmt(kind, line).run(conn, {
-            "b_day": row.day, "b_service": row.service_id, "b_id": row.id,
+            "b_day": row.day, "b_field": row.field_id, "b_id": row.id,
             "b_queued": row.queued_at, "b_target": row.target_counter_id}).one()
-        wait = int(ahead * self._mean_service_s(conn, row.service_id) / max(1, open_counters))
+        wait = int(ahead * self._mean_service_s(conn, row.field_id) / max(1, open_counters))
         return Ticket.from_row(row, waiting_before=ahead, estimated_wait_s=wait)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from config.schema import CounterConfig, FieldConfig
 
+from ..i18n import N_
 from ..storage import tables as t
 from ..storage.prepared import Prepared
 from ..storage.upsert import upsert_increment
@@ -59,7 +60,7 @@ SELECT * FROM called"""))
     for states in (WAITING_STATES, (TicketState.SKIPPED,))
 }
 
-_SEQ = Prepared(upsert_increment(t.sequences, {"day": "b_day", "service_id": "b_service"},
+_SEQ = Prepared(upsert_increment(t.sequences, {"day": "b_day", "field_id": "b_field"},
                                  "last_seq"))
 
 
@@ -80,15 +81,15 @@ _RECALL_TICKET = Prepared(update(t.tickets).where(t.tickets.c.id == bindparam("b
 class Lifecycle:
     """A ticket from issue to done, skipped or transferred."""
 
-    def issue(self, service_id: str, *, priority: bool = False, request_id: str | None = None,
+    def issue(self, field_id: str, *, priority: bool = False, request_id: str | None = None,
               device_id: str | None = None, actor: str = "system") -> tuple[Ticket, bool]:
-        """Issue the next ticket of ``service_id``; returns (ticket, created).
+        """Issue the next ticket of ``field_id``; returns (ticket, created).
 
         The same ``request_id`` again returns the ticket it first got, with ``created`` False.
         Refuses with :class:`QueueError` ``closed``, ``daily_cap``, ``hall_full`` or
         ``unknown_field``.
         """
-        fld = self._field(service_id)
+        fld = self._field(field_id)
 
         def op() -> tuple[Ticket, bool]:
             try:
@@ -108,22 +109,22 @@ class Lifecycle:
             if row is not None:
                 return self._with_position(conn, row), False
         if not is_open(self.config, fld, tx.local.replace(tzinfo=None)):
-            raise QueueError("closed", service_id=fld.id)
+            raise QueueError("closed", field_id=fld.id)
         flags = self._day_flags(conn, tx.day,
                                 lock="alone" if self.config.queue.max_waiting else "share")
         if fld.id in flags["closed"]:
-            raise QueueError("closed", "Lĩnh vực này đã ngừng nhận số trong hôm nay.",
-                             service_id=fld.id)
+            raise QueueError("closed", N_("Lĩnh vực này đã ngừng nhận số trong hôm nay."),
+                             field_id=fld.id)
         cap = self.config.queue.max_waiting
         if cap and self._count_waiting(conn, tx.day) >= cap:
             raise QueueError("hall_full", max_waiting=cap)
-        seq = _SEQ.run(conn, {"b_day": tx.day, "b_service": fld.id}).scalar_one()
+        seq = _SEQ.run(conn, {"b_day": tx.day, "b_field": fld.id}).scalar_one()
         limit = min(fld.daily_cap or fld.numbering.capacity, fld.numbering.capacity)
         if seq > limit:  # raising rolls the increment back
-            raise QueueError("daily_cap", service_id=fld.id, daily_cap=limit)
+            raise QueueError("daily_cap", field_id=fld.id, daily_cap=limit)
         values = {
-            "day": tx.day, "round": flags["round"], "origin_service_id": fld.id, "seq": seq,
-            "number": fld.numbering.format(seq), "service_id": fld.id, "priority": priority,
+            "day": tx.day, "round": flags["round"], "origin_field_id": fld.id, "seq": seq,
+            "number": fld.numbering.format(seq), "field_id": fld.id, "priority": priority,
             "transferred": False, "state": TicketState.WAITING, "request_id": request_id,
             "token": secrets.token_urlsafe(12), "device_id": device_id,
             "issued_at": tx.now, "queued_at": tx.now, "call_count": 0,
@@ -171,7 +172,7 @@ class Lifecycle:
                     select(t.tickets).where(t.tickets.c.id == ticket_id)).one_or_none()
                 if row is None or row.day != tx.day or row.state != TicketState.SKIPPED:
                     raise QueueError("not_missed", ticket_id=ticket_id)
-                if row.service_id not in counter.fields:
+                if row.field_id not in counter.fields:
                     raise QueueError("not_missed", ticket_id=ticket_id)
                 state = self._leave_current(tx, counter, actor)
                 ticket = self._call(tx, counter, row, officer_id, actor, state,
@@ -241,14 +242,14 @@ class Lifecycle:
 
     def _choose_stmt(self, counter: CounterConfig, passing: bool):
         c = t.tickets.c
-        mine = and_(c.service_id.in_(counter.fields), c.target_counter_id.is_(None))
+        mine = and_(c.field_id.in_(counter.fields), c.target_counter_id.is_(None))
         waiting = [c.day == bindparam("day"), c.state.in_(WAITING_STATES)]
         if passing:
             waiting.append(c.id.not_in(bindparam("passed", expanding=True)))
         order = [c.queued_at, c.id]
         if self.config.queue.call_order == "field_order":
             rank = {f: i for i, f in enumerate(counter.fields)}
-            order.insert(0, case(rank, value=c.service_id, else_=len(rank)))
+            order.insert(0, case(rank, value=c.field_id, else_=len(rank)))
         if self.config.queue.transferred == "first":
             groups = {
                 "targeted": c.target_counter_id == counter.id,
@@ -263,7 +264,7 @@ class Lifecycle:
                 "normal": and_(mine, c.priority.is_(False)),
             }
         heads = [
-            select(c.id, c.number, c.state, c.service_id, c.priority, c.transferred, c.queued_at,
+            select(c.id, c.number, c.state, c.field_id, c.priority, c.transferred, c.queued_at,
                    literal(name).label("grp"))
             .where(*waiting, cond)
             .order_by(*order).limit(1).subquery()
@@ -318,8 +319,8 @@ class Lifecycle:
             needed = self.config.queue.calls_before_skip
             if row.call_count < needed:
                 raise QueueError(
-                    "too_early", f"Cần gọi đủ {needed} lần trước khi bỏ qua số này "
-                                 f"(đã gọi {row.call_count} lần).",
+                    "too_early", N_("Cần gọi đủ {calls_before_skip} lần trước khi bỏ qua số này "
+                                    "(đã gọi {call_count} lần)."),
                     calls_before_skip=needed, call_count=row.call_count)
             return self._end_current(tx, counter, row, TicketState.SKIPPED, "ticket.skipped", actor)
 
@@ -346,31 +347,31 @@ class Lifecycle:
         tx.log(kind, actor, ticket_id=row.id, **self._ticket_data(row, counter), **extra)
         return Ticket.from_row(new)
 
-    def transfer(self, counter_id: str, *, service_id: str | None = None,
+    def transfer(self, counter_id: str, *, field_id: str | None = None,
                  to_counter_id: str | None = None, actor: str = "system") -> Ticket:
         """Send the current ticket to another field or counter. It keeps its number; where it
         waits there is ``queue.transferred``: by when its number was taken (``by_issue_time``),
         or before every ticket waiting there (``first``). Its calls are counted afresh there."""
         counter = self._counter(counter_id)
-        if (service_id is None) == (to_counter_id is None):
-            raise QueueError("bad_transfer", "Chọn một lĩnh vực hoặc một quầy để chuyển đến.")
-        if service_id is not None:
-            self._field(service_id)
+        if (field_id is None) == (to_counter_id is None):
+            raise QueueError("bad_transfer", N_("Chọn một lĩnh vực hoặc một quầy để chuyển đến."))
+        if field_id is not None:
+            self._field(field_id)
         else:
             target = self._counter(to_counter_id)
             if target.id == counter.id:
-                raise QueueError("bad_transfer", "Không thể chuyển về chính quầy này.")
+                raise QueueError("bad_transfer", N_("Không thể chuyển về chính quầy này."))
         with self._write() as tx:
             _, row = self._current(tx, counter_id)
             first = self.config.queue.transferred == "first"
             values = {"transferred": True, "queued_at": tx.now if first else row.issued_at,
                       "called_at": None, "call_count": 0, "target_counter_id": to_counter_id}
-            if service_id is not None:
-                values["service_id"] = service_id
-            return self._end_current(
+            if field_id is not None:
+                values["field_id"] = field_id
+            return self._end_current(  # the event's keys stay those of the audit log
                 tx, counter, row, TicketState.TRANSFERRED, "ticket.transferred", actor,
-                _values=values, to_service_id=service_id, to_counter_id=to_counter_id,
-                from_service_id=row.service_id)
+                _values=values, to_service_id=field_id, to_counter_id=to_counter_id,
+                from_service_id=row.field_id)
 
     def set_dossier(self, counter_id: str, dossier_code: str, *, actor: str = "system") -> Ticket:
         """Record the dossier code (mã hồ sơ) of the ticket the counter serves now, or last

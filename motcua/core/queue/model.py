@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from enum import StrEnum
 
@@ -32,7 +33,7 @@ class Ticket:
     id: int
     day: str
     number: str
-    service_id: str
+    field_id: str
     state: TicketState
     priority: bool
     transferred: bool
@@ -54,7 +55,7 @@ class Ticket:
     def from_row(cls, row, **extra) -> Ticket:
         r = row  # a SQLAlchemy Row or a psycopg named tuple: the same attributes
         return cls(
-            id=r.id, day=r.day, number=r.number, service_id=r.service_id, state=TicketState(r.state),
+            id=r.id, day=r.day, number=r.number, field_id=r.field_id, state=TicketState(r.state),
             priority=bool(r.priority), transferred=bool(r.transferred), token=r.token,
             issued_at=r.issued_at, queued_at=r.queued_at, called_at=r.called_at,
             finished_at=r.finished_at, counter_id=r.counter_id,
@@ -69,6 +70,62 @@ class Ticket:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class FieldStatus:
+    """A field (lĩnh vực) now: open, people waiting, the estimated wait of a new ticket."""
+
+    id: str
+    code: str
+    """The numbers' prefix, else the field's first number."""
+    name: str
+    name_en: str
+    open: bool
+    closed_today: bool
+    """Closed for the rest of the day by an admin."""
+    waiting: int
+    estimated_wait_s: int
+
+
+@dataclass(frozen=True)
+class CounterStatus:
+    """A counter now: paused and why, the officer signed in, the ticket it serves."""
+
+    id: str
+    number: int
+    name: str
+    fields: tuple[str, ...]
+    paused: bool
+    pause_reason: str
+    officer_id: int | None
+    ticket: Ticket | None
+
+
+@dataclass(frozen=True)
+class TicketCounts:
+    """Tickets by state (today's, or those one counter called today)."""
+
+    waiting: int = 0
+    transferred: int = 0
+    called: int = 0
+    serving: int = 0
+    done: int = 0
+    skipped: int = 0
+    expired: int = 0
+
+    @classmethod
+    def of(cls, by_state: Mapping[str, int]) -> TicketCounts:
+        return cls(**{TicketState(state).value: n for state, n in by_state.items()})
+
+    @property
+    def total(self) -> int:
+        return sum(getattr(self, f.name) for f in fields(self))
+
+    def by_state(self) -> dict[str, int]:
+        """The states that have tickets, by name."""
+        return {f.name: getattr(self, f.name) for f in sorted(fields(self), key=lambda f: f.name)
+                if getattr(self, f.name)}
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ class Ratings:
             return _rating(existing), False
         c = t.tickets.c
         ticket = conn.execute(
-            select(c.id, c.officer_id, c.service_id, c.number, c.finished_at, c.state)
+            select(c.id, c.officer_id, c.field_id, c.number, c.finished_at, c.state)
             .where(c.counter_id == counter_id, c.called_at <= pressed,
                    or_(c.finished_at.is_(None), c.finished_at >= pressed - RATING_WINDOW))
             .order_by(c.called_at.desc()).limit(1)
@@ -65,7 +65,7 @@ class Ratings:
         row_id = conn.execute(t.ratings.insert().values(
             rating_id=rating_id, counter_id=counter_id, level=level,
             ticket_id=ticket.id if ticket else None, officer_id=officer_id,
-            service_id=ticket.service_id if ticket else None, pressed_at=pressed,
+            field_id=ticket.field_id if ticket else None, pressed_at=pressed,
             received_at=tx.now, source=source,
         )).inserted_primary_key[0]
         row = conn.execute(select(t.ratings).where(r.id == row_id)).one()

@@ -12,14 +12,22 @@ from ..storage.prepared import Prepared
 from .errors import QueueError
 from .events import Event
 from .hours import is_open
-from .model import AT_COUNTER_STATES, WAITING_STATES, Ticket, TicketState
+from .model import (
+    AT_COUNTER_STATES,
+    WAITING_STATES,
+    CounterStatus,
+    FieldStatus,
+    Ticket,
+    TicketCounts,
+    TicketState,
+)
 
 # The reads of a display snapshot (one per event on a busy server).
-_WAITING_BY_SERVICE = Prepared(
-    select(t.tickets.c.service_id, func.count())
+_WAITING_BY_FIELD = Prepared(
+    select(t.tickets.c.field_id, func.count())
     .where(t.tickets.c.day == bindparam("b_day"), t.tickets.c.state.in_(WAITING_STATES),
            t.tickets.c.target_counter_id.is_(None))
-    .group_by(t.tickets.c.service_id))
+    .group_by(t.tickets.c.field_id))
 
 
 _STAFFED = Prepared(select(t.counter_states.c.counter_id).where(
@@ -57,12 +65,12 @@ class Reads:
                 raise QueueError("unknown_ticket")
             return self._with_position(conn, row)
 
-    def services(self) -> list[dict]:
+    def fields(self) -> list[FieldStatus]:
         """Per field: open now, people waiting, estimated wait for a new ticket."""
         _, local = self._clock()
         day = local.date().isoformat()
         with self.db.read() as conn:
-            counts = dict(_WAITING_BY_SERVICE.run(conn, {"b_day": day}).all())
+            counts = dict(_WAITING_BY_FIELD.run(conn, {"b_day": day}).all())
             staffed = {r.counter_id for r in _STAFFED.run(conn)}
             means = {f.id: self._mean_service_s(conn, f.id) for f in self.config.fields}
             closed = self._day_flags(conn, day)["closed"]
@@ -70,17 +78,17 @@ class Reads:
         for f in self.config.fields:
             waiting = counts.get(f.id, 0)
             serving = sum(1 for cc in self.config.counters if f.id in cc.fields and cc.id in staffed)
-            out.append({
-                "id": f.id, "code": f.numbering.prefix or f.numbering.format(1),
-                "name": f.name, "name_en": f.name_en,
-                "open": f.id not in closed and is_open(self.config, f, local.replace(tzinfo=None)),
-                "closed_today": f.id in closed,
-                "waiting": waiting,
-                "estimated_wait_s": int(waiting * means[f.id] / max(1, serving)),
-            })
+            out.append(FieldStatus(
+                id=f.id, code=f.numbering.prefix or f.numbering.format(1),
+                name=f.name, name_en=f.name_en,
+                open=f.id not in closed and is_open(self.config, f, local.replace(tzinfo=None)),
+                closed_today=f.id in closed,
+                waiting=waiting,
+                estimated_wait_s=int(waiting * means[f.id] / max(1, serving)),
+            ))
         return out
 
-    def counters(self) -> list[dict]:
+    def counters(self) -> list[CounterStatus]:
         """Per counter: paused state and reason, officer, the ticket it serves now."""
         day = self.today()
         with self.db.read() as conn:
@@ -94,22 +102,22 @@ class Reads:
             row = current.get(s.current_ticket_id) if s else None
             if row is not None and (row.day != day or row.state not in AT_COUNTER_STATES):
                 row = None
-            out.append({
-                "id": cc.id, "number": cc.number, "name": cc.name, "fields": list(cc.fields),
-                "paused": bool(s.paused) if s else False,
-                "pause_reason": s.pause_reason if s else "",
-                "officer_id": s.officer_id if s else None,
-                "ticket": Ticket.from_row(row) if row is not None else None,
-            })
+            out.append(CounterStatus(
+                id=cc.id, number=cc.number, name=cc.name, fields=tuple(cc.fields),
+                paused=bool(s.paused) if s else False,
+                pause_reason=s.pause_reason if s else "",
+                officer_id=s.officer_id if s else None,
+                ticket=Ticket.from_row(row) if row is not None else None,
+            ))
         return out
 
-    def waiting(self, service_id: str | None = None) -> list[Ticket]:
+    def waiting(self, field_id: str | None = None) -> list[Ticket]:
         """Today's waiting tickets in queue order (oldest first)."""
         day = self.today()
         c = t.tickets.c
         q = select(t.tickets).where(c.day == day, c.state.in_(WAITING_STATES))
-        if service_id is not None:
-            q = q.where(c.service_id == service_id)
+        if field_id is not None:
+            q = q.where(c.field_id == field_id)
         with self.db.read() as conn:
             return [Ticket.from_row(r) for r in conn.execute(q.order_by(c.queued_at, c.id))]
 
@@ -120,7 +128,7 @@ class Reads:
         with self.db.read() as conn:
             rows = conn.execute(
                 select(t.tickets).where(c.day == self.today(), c.state == TicketState.SKIPPED,
-                                        c.service_id.in_(counter.fields))
+                                        c.field_id.in_(counter.fields))
                 .order_by(c.finished_at.desc())).all()
         return [Ticket.from_row(r) for r in rows]
 
@@ -130,14 +138,14 @@ class Reads:
             rows = _RECENT_CALLS.run(conn, {"b_day": self.today(), "b_limit": limit}).all()
         return [Ticket.from_row(r) for r in rows]
 
-    def counts_today(self, counter_id: str | None = None) -> dict[str, int]:
+    def counts_today(self, counter_id: str | None = None) -> TicketCounts:
         """Today's tickets by state (for one counter, the ones it called)."""
         c = t.tickets.c
         q = select(c.state, func.count()).where(c.day == self.today()).group_by(c.state)
         if counter_id is not None:
             q = q.where(c.counter_id == counter_id)
         with self.db.read() as conn:
-            return dict(conn.execute(q).all())
+            return TicketCounts.of(dict(conn.execute(q).all()))
 
     def events_after(self, event_id: int, limit: int = 500) -> list[Event]:
         """Audit-log events with ids above ``event_id``, oldest first."""

@@ -12,7 +12,7 @@ from config.schema import Config
 
 from ..storage import tables as t
 from ..storage.database import Database
-from .groups import UNKNOWN, Labels
+from .groups import Labels
 from .period import Period, parse_period
 
 
@@ -29,11 +29,14 @@ class DissatisfiedCase:
     counter_name: str
     officer_id: int | None
     officer_name: str
-    service_id: str | None
-    service_name: str
+    field_id: str | None
+    field_name: str
 
     def as_dict(self) -> dict:
-        return {**asdict(self), "pressed_at": self.pressed_at.isoformat()}
+        """The case as JSON, with the v1 API's names for its field (``service_id``, ...)."""
+        out = {**asdict(self), "pressed_at": self.pressed_at.isoformat()}
+        out["service_id"], out["service_name"] = out.pop("field_id"), out.pop("field_name")
+        return out
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,7 @@ def dissatisfied_cases(db: Database, config: Config, start: str | date, end: str
     levels = {lv.id: lv.name for lv in config.ratings.effective_levels if lv.dissatisfied}
     r, c = t.ratings.c, t.tickets.c
     query = (select(r.rating_id, r.pressed_at, r.level, r.ticket_id, r.counter_id, r.officer_id,
-                    r.service_id, c.number, c.dossier_code)
+                    r.field_id, c.number, c.dossier_code)
              .select_from(t.ratings.outerjoin(t.tickets, c.id == r.ticket_id))
              .where(r.pressed_at >= lo, r.pressed_at < hi, r.level.in_(list(levels)))
              .order_by(r.pressed_at, r.id))
@@ -69,7 +72,7 @@ def dissatisfied_cases(db: Database, config: Config, start: str | date, end: str
         level=row.level, level_name=levels[row.level], ticket_id=row.ticket_id, number=row.number,
         dossier_code=row.dossier_code or None, counter_id=row.counter_id,
         counter_name=labels.name("counter", row.counter_id), officer_id=row.officer_id,
-        officer_name=labels.name("officer", row.officer_id), service_id=row.service_id,
-        service_name=labels.name("service", row.service_id) if row.service_id else UNKNOWN,
+        officer_name=labels.name("officer", row.officer_id), field_id=row.field_id,
+        field_name=labels.name("service", row.field_id) if row.field_id else labels.unknown,
     ) for row in rows]
     return DissatisfiedList(config.centre.name, period, cases)

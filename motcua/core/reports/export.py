@@ -1,5 +1,6 @@
 """Exports of a :class:`~motcua.core.reports.table.ReportTable`: CSV (UTF-8 with BOM, so Excel
-shows Vietnamese), XLSX (openpyxl) and a plain-text table for the terminal."""
+shows Vietnamese), XLSX (openpyxl) and a plain-text table for the terminal; their words are
+Vietnamese in every language, through the ``vi`` catalogue."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 import unicodedata
 from datetime import datetime
 
+from ..i18n import DEFAULT, N_, words
 from .errors import ReportError
 from .table import ReportTable, as_datetime
 
@@ -16,7 +18,8 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 _SLUGS = {"satisfaction": "hai-long", "waiting": "cho-va-phuc-vu", "dissatisfied": "khong-hai-long"}
-_SHEETS = {"satisfaction": "Hài lòng", "waiting": "Chờ và phục vụ", "dissatisfied": "Không hài lòng"}
+_SHEETS = {"satisfaction": N_("Hài lòng"), "waiting": N_("Chờ và phục vụ"),
+           "dissatisfied": N_("Không hài lòng")}
 
 
 _BY_SLUGS = {"officer": "can-bo", "counter": "quay", "service": "linh-vuc", "hour": "gio",
@@ -37,7 +40,8 @@ def export(table: ReportTable, fmt: str) -> tuple[bytes, str, str]:
         return to_csv(table), FORMATS["csv"], filename(table, "csv")
     if fmt == "xlsx":
         return to_xlsx(table), FORMATS["xlsx"], filename(table, "xlsx")
-    raise ReportError("bad_format", f"Định dạng không hỗ trợ: {fmt!r}. Chọn json, csv hoặc xlsx.")
+    raise ReportError("bad_format", words(DEFAULT).gettext(
+        "Định dạng không hỗ trợ: {format}. Chọn json, csv hoặc xlsx.", format=repr(fmt)))
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -81,11 +85,12 @@ def to_xlsx(table: ReportTable) -> bytes:
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
         from openpyxl.utils import get_column_letter
     except ImportError:  # pragma: no cover - openpyxl is a dependency of reports
-        raise ReportError("xlsx_unavailable", "Máy chủ chưa cài gói openpyxl để xuất tệp XLSX.") from None
+        raise ReportError("xlsx_unavailable", words(DEFAULT).gettext(
+            "Máy chủ chưa cài gói openpyxl để xuất tệp XLSX.")) from None
 
     wb = Workbook()
     ws = wb.active
-    ws.title = _SHEETS[table.kind]
+    ws.title = words(DEFAULT).gettext(_SHEETS[table.kind])
     width = len(table.columns)
     ws.cell(row=1, column=1, value=table.title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
@@ -164,5 +169,5 @@ def to_text(table: ReportTable) -> str:
     if total:
         lines += [rule, line(total)] if body else [line(total)]
     elif not body:
-        lines.append("(không có dữ liệu)")
+        lines.append(words(DEFAULT).gettext("(không có dữ liệu)"))
     return "\n".join(lines) + "\n"

@@ -2,7 +2,8 @@
 
 A report groups by up to two dimensions (e.g. ``officer,month``); none gives the total only.
 Keys are raw ids (officer id, counter id, field id, ISO day ``2026-11-25``, month ``2026-11``,
-quarter ``2026-Q4``, hour 0-23); labels are what people read.
+quarter ``2026-Q4``, hour 0-23); labels are what people read, in Vietnamese in every language
+(the centre's official figures), through the ``vi`` catalogue.
 """
 
 from __future__ import annotations
@@ -15,19 +16,26 @@ from sqlalchemy import Connection, select
 
 from config.schema import Config
 
+from ..i18n import DEFAULT, N_, words
 from ..storage import tables as t
 from .errors import ReportError
 from .period import Period, vn_date
 
 HEADERS = {
-    "officer": "Cán bộ", "counter": "Quầy", "service": "Lĩnh vực", "day": "Ngày",
-    "month": "Tháng", "quarter": "Quý", "hour": "Giờ",
+    "officer": N_("Cán bộ"), "counter": N_("Quầy"), "service": N_("Lĩnh vực"), "day": N_("Ngày"),
+    "month": N_("Tháng"), "quarter": N_("Quý"), "hour": N_("Giờ"),
 }
+"""Each dimension's column header (a msgid: :func:`header` reads it through the catalogue)."""
 TIME_DIMS = ("day", "month", "quarter")
-UNKNOWN = "Không xác định"
+UNKNOWN = N_("Không xác định")
 MAX_DIMS = 2
 
 Key = int | str | None
+
+
+def header(dim: str) -> str:
+    """The column header of dimension ``dim``."""
+    return words(DEFAULT).gettext(HEADERS[dim])
 
 
 def parse_group_by(value: str | Sequence[str] | None, allowed: Sequence[str]) -> tuple[str, ...]:
@@ -37,13 +45,15 @@ def parse_group_by(value: str | Sequence[str] | None, allowed: Sequence[str]) ->
     parts = value.split(",") if isinstance(value, str) else list(value)
     dims = [p.strip().lower() for p in parts if p and p.strip() and p.strip().lower() != "none"]
     bad = [d for d in dims if d not in allowed]
+    say = words(DEFAULT)
     if bad:
-        raise ReportError("bad_group_by", f"Cách nhóm không hợp lệ: {', '.join(bad)}. "
-                                          f"Chọn trong: {', '.join(allowed)}.")
+        raise ReportError("bad_group_by", say.gettext("Cách nhóm không hợp lệ: {bad}. Chọn trong: {allowed}.",
+                                                      bad=", ".join(bad), allowed=", ".join(allowed)))
     if len(set(dims)) != len(dims) or len(dims) > MAX_DIMS:
-        raise ReportError("bad_group_by", f"Nhóm theo tối đa {MAX_DIMS} tiêu chí khác nhau.")
+        raise ReportError("bad_group_by", say.gettext("Nhóm theo tối đa {n} tiêu chí khác nhau.", n=MAX_DIMS))
     if sum(d in TIME_DIMS or d == "hour" for d in dims) > 1:
-        raise ReportError("bad_group_by", "Chỉ nhóm theo một mốc thời gian (ngày, tháng, quý hoặc giờ).")
+        raise ReportError("bad_group_by",
+                          say.gettext("Chỉ nhóm theo một mốc thời gian (ngày, tháng, quý hoặc giờ)."))
     return tuple(dims)
 
 
@@ -87,9 +97,10 @@ class Labels:
     """Names and order of dimension values, from the config and the officers table."""
 
     def __init__(self, config: Config, officers: dict[int, tuple[str, bool]], unknown: str = UNKNOWN):
+        """``unknown``: the msgid of a missing value's name."""
         self.config = config
         self.officers = officers  # id -> (name, listed when no data: active non-admin)
-        self.unknown = unknown  # the name of a missing value (no officer, no counter...)
+        self.unknown = words(DEFAULT).gettext(unknown)  # the name of a missing value (no officer...)
         self._names: dict[tuple[str, Key], str] = {}
         self._counter_rank = {c.id: i for i, c in enumerate(config.counters)}
         self._field_rank = {f.id: i for i, f in enumerate(config.fields)}
@@ -114,7 +125,7 @@ class Labels:
             return self.officers.get(key, (f"#{key}", False))[0]
         if dim == "counter":
             c = self.config.counter(key)
-            return (c.name or f"Quầy {c.number}") if c else str(key)
+            return (c.name or words(DEFAULT).gettext("Quầy {n}", n=c.number)) if c else str(key)
         if dim == "service":
             f = self.config.field(key)
             return f.name if f else str(key)
@@ -123,7 +134,7 @@ class Labels:
         if dim == "month":
             return f"{key[5:7]}/{key[:4]}"
         if dim == "quarter":
-            return f"Quý {key[-1]}/{key[:4]}"
+            return words(DEFAULT).gettext("Quý {quarter}/{year}", quarter=key[-1], year=key[:4])
         if dim == "hour":
             return f"{key:02d}:00-{key + 1:02d}:00"
         return str(key)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from ..i18n import DEFAULT, words
 from .errors import ReportError
 
 MAX_DAYS = 5 * 366
@@ -37,9 +38,10 @@ class Period:
 
     def label(self) -> str:
         """Vietnamese wording, e.g. ``từ 01/11/2026 đến 30/11/2026``."""
+        say = words(DEFAULT)
         if self.start == self.end:
-            return f"ngày {vn_date(self.start)}"
-        return f"từ {vn_date(self.start)} đến {vn_date(self.end)}"
+            return say.gettext("ngày {date}", date=vn_date(self.start))
+        return say.gettext("từ {start} đến {end}", start=vn_date(self.start), end=vn_date(self.end))
 
     def utc_bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
         """Naive UTC ``[lo, hi)`` covering the local days of the period."""
@@ -56,18 +58,22 @@ def local_midnight_utc(d: date, zone: ZoneInfo) -> datetime:
 
 
 def _parse_date(value: str | None, name: str) -> date:
+    say = words(DEFAULT)
     if not value:
-        raise ReportError("missing_date", f"Thiếu ngày '{name}' (dạng YYYY-MM-DD, ví dụ 2026-11-01).")
+        raise ReportError("missing_date",
+                          say.gettext("Thiếu ngày '{name}' (dạng YYYY-MM-DD, ví dụ 2026-11-01).", name=name))
     try:
         if not _ISO_DATE.fullmatch(value.strip()):
             raise ValueError(value)
         day = date.fromisoformat(value.strip())
     except ValueError:
-        raise ReportError("bad_date", f"Ngày '{name}' không hợp lệ: {value!r} "
-                                      "(dạng YYYY-MM-DD, ví dụ 2026-11-01).") from None
+        raise ReportError("bad_date", say.gettext(
+            "Ngày '{name}' không hợp lệ: {value} (dạng YYYY-MM-DD, ví dụ 2026-11-01).",
+            name=name, value=repr(value))) from None
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ReportError("bad_date", f"Ngày '{name}' ({vn_date(day)}) nằm ngoài khoảng "
-                                      f"{vn_date(FIRST_DAY)} - {vn_date(LAST_DAY)}.")
+        raise ReportError("bad_date", say.gettext(
+            "Ngày '{name}' ({date}) nằm ngoài khoảng {first} - {last}.",
+            name=name, date=vn_date(day), first=vn_date(FIRST_DAY), last=vn_date(LAST_DAY)))
     return day
 
 
@@ -75,12 +81,15 @@ def parse_period(start: str | date | None, end: str | date | None) -> Period:
     """Validate a range given as ISO dates; raises :class:`ReportError` with a Vietnamese message."""
     lo = start if isinstance(start, date) else _parse_date(start, "from")
     hi = end if isinstance(end, date) else _parse_date(end, "to")
+    say = words(DEFAULT)
     if lo > hi:
-        raise ReportError("bad_range", f"Ngày bắt đầu ({vn_date(lo)}) sau ngày kết thúc ({vn_date(hi)}).")
+        raise ReportError("bad_range", say.gettext("Ngày bắt đầu ({start}) sau ngày kết thúc ({end}).",
+                                                   start=vn_date(lo), end=vn_date(hi)))
     period = Period(lo, hi)
     if period.days > MAX_DAYS:
-        raise ReportError("range_too_long",
-                          f"Khoảng thời gian quá dài ({period.days} ngày); tối đa {MAX_DAYS} ngày (5 năm).")
+        raise ReportError("range_too_long", say.gettext(
+            "Khoảng thời gian quá dài ({days} ngày); tối đa {max_days} ngày (5 năm).",
+            days=period.days, max_days=MAX_DAYS))
     return period
 
 

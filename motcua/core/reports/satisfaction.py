@@ -107,7 +107,7 @@ def _queries(dims: tuple[str, ...], period: Period, config: Config) -> tuple[lis
     Time buckets are UTC ranges of local days, months or quarters, one range scan each (no date
     arithmetic per row); the other dimensions and the level are grouped in SQL."""
     r = t.ratings.c
-    columns = {"officer": r.officer_id, "counter": r.counter_id, "service": r.service_id}
+    columns = {"officer": r.officer_id, "counter": r.counter_id, "service": r.field_id}
     other = [columns[d] for d in dims if d in columns]
     time_dim = next((d for d in dims if d in TIME_DIMS), None)
 

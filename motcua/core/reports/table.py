@@ -1,5 +1,7 @@
 """Reports as plain tables: a title, Vietnamese column headers, rows of plain values and a total
-row. Exports and the printable page render these; nothing here knows about files or HTML.
+row. Exports and the printable page render these; nothing here knows about files or HTML. The
+words are Vietnamese in every language (the centre's official figures), read through the ``vi``
+catalogue so that a centre's corrected wording applies.
 
 Value kinds: ``text``; ``int``; ``percent`` (a number 0-100, e.g. 99.91); ``minutes`` (a number,
 1 decimal); ``datetime`` (naive local time). ``None`` is an empty cell.
@@ -11,16 +13,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
 
+from ..i18n import DEFAULT, N_, words
 from .dissatisfied import DissatisfiedList
-from .groups import HEADERS
+from .groups import header
 from .period import Period
 from .satisfaction import SatisfactionReport
 from .stats import Summary, rounded
 from .waiting import WaitingReport, WaitingRow
 
-TOTAL = "Tổng cộng"
-SCORE_NOTE = ("Điểm QĐ 766 = (tổng số lượt đánh giá - số lượt Không hài lòng) / tổng số lượt "
-              "đánh giá x 100% (Quyết định 766/QĐ-TTg).")
+TOTAL = N_("Tổng cộng")
+SCORE_NOTE = N_("Điểm QĐ 766 = (tổng số lượt đánh giá - số lượt Không hài lòng) / tổng số lượt "
+                "đánh giá x 100% (Quyết định 766/QĐ-TTg).")
 
 
 @dataclass(frozen=True)
@@ -68,24 +71,27 @@ def _title(what: str, centre: str, period: Period) -> str:
 
 def _group_columns(dims: tuple[str, ...]) -> list[Column]:
     if not dims:
-        return [Column("scope", "Phạm vi", width=28)]
-    return [Column(d, HEADERS[d], width=30 if d in ("officer", "service") else 14) for d in dims]
+        return [Column("scope", words(DEFAULT).gettext("Phạm vi"), width=28)]
+    return [Column(d, header(d), width=30 if d in ("officer", "service") else 14) for d in dims]
 
 
 def _total_cells(dims: tuple[str, ...]) -> list:
-    return [TOTAL] + [None] * (max(1, len(dims)) - 1)
+    return [words(DEFAULT).gettext(TOTAL)] + [None] * (max(1, len(dims)) - 1)
 
 
 def _grouping_note(dims: tuple[str, ...]) -> tuple[str, ...]:
-    return (f"Nhóm theo: {', '.join(HEADERS[d].lower() for d in dims)}.",) if dims else ()
+    if not dims:
+        return ()
+    return (words(DEFAULT).gettext("Nhóm theo: {dims}.", dims=", ".join(header(d).lower() for d in dims)),)
 
 
 def satisfaction_table(report: SatisfactionReport) -> ReportTable:
-    cols = _group_columns(report.group_by) + [Column("total", "Tổng số lượt", "int", 12)]
+    say = words(DEFAULT)
+    cols = _group_columns(report.group_by) + [Column("total", say.gettext("Tổng số lượt"), "int", 12)]
     for lv in report.levels:
-        cols += [Column(f"{lv.id}_count", f"{lv.name} (lượt)", "int", 14),
+        cols += [Column(f"{lv.id}_count", say.gettext("{level} (lượt)", level=lv.name), "int", 14),
                  Column(f"{lv.id}_percent", f"{lv.name} (%)", "percent", 14)]
-    cols.append(Column("score", "Điểm QĐ 766 (%)", "percent", 14))
+    cols.append(Column("score", say.gettext("Điểm QĐ 766 (%)"), "percent", 14))
 
     def cells(row) -> list:
         out: list = [row.total]
@@ -94,11 +100,11 @@ def satisfaction_table(report: SatisfactionReport) -> ReportTable:
         return out + [row.score]
 
     return ReportTable(
-        "satisfaction", _title("Báo cáo mức độ hài lòng", report.centre, report.period),
+        "satisfaction", _title(say.gettext("Báo cáo mức độ hài lòng"), report.centre, report.period),
         report.period, report.group_by, tuple(cols),
         [[g.name for g in r.group] + cells(r) for r in report.rows],
         _total_cells(report.group_by) + cells(report.total),
-        _grouping_note(report.group_by) + (SCORE_NOTE,))
+        _grouping_note(report.group_by) + (say.gettext(SCORE_NOTE),))
 
 
 def _minutes(seconds: float | None) -> float | None:
@@ -111,46 +117,55 @@ def _summary_cells(s: Summary) -> list:
 
 def waiting_table(report: WaitingReport) -> ReportTable:
     target = f"{report.target_wait_minutes:g}"
+    say = words(DEFAULT)
     cols = _group_columns(report.group_by) + [
-        Column("tickets", "Số vé", "int", 10), Column("called", "Đã gọi", "int", 10),
-        Column("served", "Đã phục vụ", "int", 11), Column("no_show", "Vắng mặt", "int", 10),
-        Column("no_show_rate", "Tỷ lệ vắng mặt (%)", "percent", 12),
-        Column("wait_mean", "Chờ trung bình (phút)", "minutes", 12),
-        Column("wait_median", "Chờ trung vị (phút)", "minutes", 12),
-        Column("wait_p90", "Chờ P90 (phút)", "minutes", 12),
-        Column("service_mean", "Phục vụ trung bình (phút)", "minutes", 12),
-        Column("service_median", "Phục vụ trung vị (phút)", "minutes", 12),
-        Column("service_p90", "Phục vụ P90 (phút)", "minutes", 12),
-        Column("within_target_rate", f"Được gọi trong {target} phút (%)", "percent", 14),
+        Column("tickets", say.gettext("Số vé"), "int", 10),
+        Column("called", say.gettext("Đã gọi"), "int", 10),
+        Column("served", say.gettext("Đã phục vụ"), "int", 11),
+        Column("no_show", say.gettext("Vắng mặt"), "int", 10),
+        Column("no_show_rate", say.gettext("Tỷ lệ vắng mặt (%)"), "percent", 12),
+        Column("wait_mean", say.gettext("Chờ trung bình (phút)"), "minutes", 12),
+        Column("wait_median", say.gettext("Chờ trung vị (phút)"), "minutes", 12),
+        Column("wait_p90", say.gettext("Chờ P90 (phút)"), "minutes", 12),
+        Column("service_mean", say.gettext("Phục vụ trung bình (phút)"), "minutes", 12),
+        Column("service_median", say.gettext("Phục vụ trung vị (phút)"), "minutes", 12),
+        Column("service_p90", say.gettext("Phục vụ P90 (phút)"), "minutes", 12),
+        Column("within_target_rate", say.gettext("Được gọi trong {target} phút (%)", target=target),
+               "percent", 14),
     ]
 
     def cells(r: WaitingRow) -> list:
         return ([r.tickets, r.called, r.served, r.no_show, r.no_show_rate]
                 + _summary_cells(r.wait) + _summary_cells(r.service) + [r.within_target_rate])
 
-    notes = _grouping_note(report.group_by) + (
+    notes = _grouping_note(report.group_by) + (say.gettext(
         "Thời gian chờ: từ lúc lấy số đến lúc được gọi; thời gian phục vụ: từ lúc gọi đến lúc "
         "hoàn thành. P90: 90% số vé không quá mức này. Vắng mặt: đã gọi nhưng không được phục vụ "
-        "(tỷ lệ trên số vé đã gọi).",)
+        "(tỷ lệ trên số vé đã gọi)."),)
     return ReportTable(
-        "waiting", _title("Báo cáo thời gian chờ và phục vụ", report.centre, report.period),
+        "waiting", _title(say.gettext("Báo cáo thời gian chờ và phục vụ"), report.centre, report.period),
         report.period, report.group_by, tuple(cols),
         [[g.name for g in r.group] + cells(r) for r in report.rows],
         _total_cells(report.group_by) + cells(report.total), notes)
 
 
 def dissatisfied_table(report: DissatisfiedList) -> ReportTable:
-    cols = (Column("index", "STT", "int", 6), Column("pressed_at", "Thời gian", "datetime", 17),
-            Column("number", "Số thứ tự", width=10), Column("counter", "Quầy", width=12),
-            Column("officer", "Cán bộ", width=26), Column("service", "Lĩnh vực", width=30),
-            Column("level", "Mức đánh giá", width=16), Column("dossier_code", "Mã hồ sơ", width=22))
+    say = words(DEFAULT)
+    cols = (Column("index", say.gettext("STT"), "int", 6),
+            Column("pressed_at", say.gettext("Thời gian"), "datetime", 17),
+            Column("number", say.gettext("Số thứ tự"), width=10),
+            Column("counter", header("counter"), width=12),
+            Column("officer", header("officer"), width=26), Column("service", header("service"), width=30),
+            Column("level", say.gettext("Mức đánh giá"), width=16),
+            Column("dossier_code", say.gettext("Mã hồ sơ"), width=22))
     rows = [[i, c.pressed_at.replace(tzinfo=None, microsecond=0), c.number, c.counter_name,
-             c.officer_name, c.service_name, c.level_name, c.dossier_code]
+             c.officer_name, c.field_name, c.level_name, c.dossier_code]
             for i, c in enumerate(report.cases, start=1)]
     return ReportTable(
         "dissatisfied",
-        _title("Danh sách trường hợp không hài lòng", report.centre, report.period),
-        report.period, (), cols, rows, None, (f"Tổng số: {len(rows)} trường hợp.",))
+        _title(say.gettext("Danh sách trường hợp không hài lòng"), report.centre, report.period),
+        report.period, (), cols, rows, None,
+        (say.ngettext("Tổng số: {n} trường hợp.", "Tổng số: {n} trường hợp.", len(rows)),))
 
 
 def as_datetime(value: datetime) -> str:

@@ -28,6 +28,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from config.schema import Config
 
+from ..i18n import N_
 from ..queue.model import TicketState
 from ..storage import tables as t
 from ..storage.database import Database
@@ -39,8 +40,8 @@ from .stats import EMPTY, Histogram, Summary, percent
 
 DIMENSIONS = ("service", "hour", "counter", "officer", "day", "month", "quarter")
 NO_SHOW_STATES = (TicketState.SKIPPED, TicketState.EXPIRED)
-NOT_CALLED = "Chưa được gọi"
-"""The counter and officer of tickets nobody called."""
+NOT_CALLED = N_("Chưa được gọi")
+"""The counter and officer of tickets nobody called (a msgid)."""
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ def _per_day_query(dims: Sequence[str], period: Period, config: Config):
     c = t.tickets.c
     lo, hi = period.utc_bounds(config.zone)
     segments = offset_segments(config.zone, lo, hi)
-    columns = {"service": c.service_id, "counter": c.counter_id, "officer": c.officer_id}
+    columns = {"service": c.field_id, "counter": c.counter_id, "officer": c.officer_id}
     groups = [_text(local_hour(c.issued_at, segments) if d == "hour" else columns[d])
               for d in dims if d not in TIME_DIMS]
     wait = func.coalesce(cast(seconds_between(c.issued_at, c.called_at), String), literal_column("''"))

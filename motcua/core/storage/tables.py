@@ -45,11 +45,11 @@ tickets = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("day", String(10), nullable=False),  # local service day, YYYY-MM-DD
-    Column("origin_service_id", String(40), nullable=False),  # the field that numbered it
+    Column("origin_field_id", String(40), nullable=False),  # the field that numbered it
     Column("round", Integer, nullable=False, default=0, server_default="0"),  # bumped by a reset
     Column("seq", Integer, nullable=False),
     Column("number", String(16), nullable=False),
-    Column("service_id", String(40), nullable=False),  # the field it waits in now
+    Column("field_id", String(40), nullable=False),  # the field it waits in now
     Column("target_counter_id", String(40)),  # set when transferred to one counter
     Column("priority", Boolean, nullable=False, default=False),
     Column("transferred", Boolean, nullable=False, default=False),
@@ -65,7 +65,7 @@ tickets = Table(
     Column("officer_id", Integer, ForeignKey("officers.id")),
     Column("call_count", Integer, nullable=False, default=0),
     Column("dossier_code", String(64)),
-    UniqueConstraint("day", "round", "origin_service_id", "seq", name="uq_tickets_day_number"),
+    UniqueConstraint("day", "round", "origin_field_id", "seq", name="uq_tickets_day_number"),
     Index("ix_tickets_day_state", "day", "state"),
     Index("ix_tickets_counter_called", "counter_id", "called_at"),
 )
@@ -74,7 +74,7 @@ sequences = Table(
     "sequences",
     metadata,
     Column("day", String(10), primary_key=True),
-    Column("service_id", String(40), primary_key=True),
+    Column("field_id", String(40), primary_key=True),
     Column("last_seq", Integer, nullable=False),
 )
 
@@ -99,12 +99,12 @@ ratings = Table(
     Column("level", String(40), nullable=False),
     Column("ticket_id", Integer, ForeignKey("tickets.id")),
     Column("officer_id", Integer, ForeignKey("officers.id")),
-    Column("service_id", String(40)),
+    Column("field_id", String(40)),
     Column("pressed_at", DateTime, nullable=False),
     Column("received_at", DateTime, nullable=False),
     Column("source", String(60), nullable=False, default=""),
     # Reports: counts over a pressed_at range read this index only; dissatisfied cases by level.
-    Index("ix_ratings_report", "pressed_at", "level", "officer_id", "counter_id", "service_id"),
+    Index("ix_ratings_report", "pressed_at", "level", "officer_id", "counter_id", "field_id"),
     Index("ix_ratings_level_pressed", "level", "pressed_at"),
     Index("ix_ratings_ticket", "ticket_id"),
 )

@@ -15,13 +15,13 @@ import re
 from pathlib import Path
 
 from flask import render_template
+from flask_babel import gettext as _
 
 from config import Config, ConfigError, load_config
 from config.summary import facts
 
-from .admin import bp
-from .common import config
-from .i18n import t
+from ..common import config
+from . import bp
 
 MASK = "••••••"
 SECRET_KEYS = ("token", "secret_key", "admin_pin", "password", "passwd")
@@ -50,26 +50,43 @@ def summary_text(cfg: Config) -> str:
     :func:`config.summary.facts`), in the page's language, with any password in the database URL
     masked."""
     s = facts(cfg)
-    no_cap = t("adm_sum_no_cap")
+    no_cap = _("không giới hạn")
+    if s.priority_policy == "strict":
+        priority = _("Ưu tiên: luôn gọi số ưu tiên trước")
+    else:
+        priority = _("Ưu tiên: một số ưu tiên sau mỗi {n} số thường").format(n=s.priority_every)
+    if s.call_order == "oldest":
+        order = _("Thứ tự gọi: số lấy trước gọi trước")
+    else:
+        order = _("Thứ tự gọi: theo thứ tự lĩnh vực của quầy")
+    if s.transferred == "first":
+        transferred = _("Số được chuyển: gọi trước mọi người đang chờ")
+    else:
+        transferred = _("Số được chuyển: xếp theo thời điểm lấy số")
+    database = s.database_url or _("SQLite trong {path}").format(path=s.data_path)
     lines = [
-        t("adm_sum_ok", file=s.source or "—"),
-        t("adm_sum_centre", name=s.centre, where=s.where, tz=s.timezone),
-        t("adm_sum_counts", fields=s.fields, counters=s.counters, kiosks=s.kiosks,
-          stations=s.stations),
-        t("adm_sum_levels", levels=", ".join(s.levels)),
-        t(f"adm_sum_priority_{s.priority_policy}", n=s.priority_every),
-        t(f"adm_sum_order_{s.call_order}"),
-        t(f"adm_sum_transferred_{s.transferred}"),
-        t("adm_sum_max_waiting", n=s.max_waiting or no_cap),
-        t("adm_sum_database", db=s.database_url or t("adm_sum_sqlite", path=s.data_path)),
-        t("adm_sum_devices", printer=s.printer, width=s.paper_width_mm, voice=s.voice),
+        _("{file}: hợp lệ").format(file=s.source or "—"),
+        _("Trung tâm: {name} ({where}), múi giờ {tz}").format(name=s.centre, where=s.where, tz=s.timezone),
+        _("Lĩnh vực: {fields}; quầy: {counters}; máy lấy số: {kiosks}; bộ nút đánh giá: {stations}").format(
+            fields=s.fields, counters=s.counters, kiosks=s.kiosks, stations=s.stations),
+        _("Mức đánh giá: {levels}").format(levels=", ".join(s.levels)),
+        priority,
+        order,
+        transferred,
+        _("Số người chờ tối đa trong sảnh: {n}").format(n=s.max_waiting or no_cap),
+        _("Cơ sở dữ liệu: {db}").format(db=database),
+        _("Máy in: {printer}, khổ {width} mm; giọng đọc: {voice}").format(
+            printer=s.printer, width=s.paper_width_mm, voice=s.voice),
     ]
     path = s.procedures_path
-    lines.append(t("adm_sum_procedures", n=len(s.procedures.entries)) if s.procedures is not None
-                 else t("adm_sum_no_procedures", file=path.name if path else "procedures.toml"))
+    if s.procedures is not None:
+        lines.append(_("Tra cứu thủ tục: {n} thủ tục").format(n=len(s.procedures.entries)))
+    else:
+        lines.append(_("Tra cứu thủ tục: không có (thiếu tệp {file} cạnh tệp cấu hình)").format(
+            file=path.name if path else "procedures.toml"))
     for f in s.field_lines:
-        lines.append(t("adm_sum_field", id=f.id, name=f.name, cap=f.daily_cap or no_cap,
-                       format=f.format))
+        lines.append(_("  - {id}: {name} [{format}], tối đa {cap} số/ngày").format(
+            id=f.id, name=f.name, cap=f.daily_cap or no_cap, format=f.format))
     return mask_secrets("\n".join(lines))
 
 

@@ -3,12 +3,15 @@ and starting the day again (after a confirmation page that says what will happen
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from dataclasses import asdict
 
-from .admin import actor, bp
-from .admin_audit import local_date
-from .common import config, field_name, not_found, svc
-from .i18n import t
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from ..common import config, field_name, not_found, svc
+from . import actor, bp
+from .audit import local_date
 
 MAX_NOTICES = 20
 MAX_NOTICE_CHARS = 300
@@ -19,16 +22,17 @@ def check_notices(text: str) -> tuple[list[str], str | None]:
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
     if len(lines) > MAX_NOTICES:
-        return lines, t("adm_err_notices_many", n=MAX_NOTICES)
+        return lines, _("Nhiều hơn {n} dòng thông báo. Vui lòng bớt lại.").format(n=MAX_NOTICES)
     long = next((i for i, line in enumerate(lines, 1) if len(line) > MAX_NOTICE_CHARS), None)
     if long is not None:
-        return lines, t("adm_err_notice_long", line=long, n=MAX_NOTICE_CHARS)
+        return lines, _("Dòng {line} dài quá {n} ký tự. Vui lòng rút gọn.").format(line=long,
+                                                                                   n=MAX_NOTICE_CHARS)
     return lines, None
 
 
 def _day_page(notices_text: str | None = None, error: str | None = None, status: int = 200):
     engine = svc().engine
-    fields = [{**s, "label": field_name(config().field(s["id"]))} for s in engine.services()]
+    fields = [{**asdict(f), "label": field_name(config().field(f.id))} for f in engine.fields()]
     if notices_text is None:
         notices_text = "\n".join(engine.notices())
     return render_template("admin/day.html", nav="day", fields=fields, notices_text=notices_text,
@@ -48,18 +52,27 @@ def save_notices():
     if error:
         return _day_page(text, error, 400)
     saved = svc().engine.set_notices(lines, actor=actor())
-    flash(t("adm_notices_saved", n=len(saved)) if saved else t("adm_notices_cleared"), "ok")
+    if saved:
+        n = len(saved)
+        done = ngettext("Đã lưu {n} thông báo; màn hình sảnh đã cập nhật.",
+                        "Đã lưu {n} thông báo; màn hình sảnh đã cập nhật.", n).format(n=n)
+    else:
+        done = _("Đã xóa hết thông báo trên màn hình sảnh.")
+    flash(done, "ok")
     return redirect(url_for("admin.day") + "#notices")
 
 
-@bp.post("/fields/<service_id>")
-def close_field(service_id: str):
-    fld = config().field(service_id)
+@bp.post("/fields/<field_id>")
+def close_field(field_id: str):
+    fld = config().field(field_id)
     if fld is None:
-        return not_found(t("adm_no_field_title"), t("adm_no_field_text", id=service_id))
+        return not_found(_("Không có lĩnh vực này"),
+                         _("Mã lĩnh vực “{id}” không có trong cấu hình.").format(id=field_id))
     reopen = request.form.get("action") == "reopen"
     svc().engine.close_field(fld.id, reopen=reopen, actor=actor())
-    flash(t("adm_field_reopened" if reopen else "adm_field_closed", name=field_name(fld)), "ok")
+    done = (_("Đã mở lại nhận số lĩnh vực “{name}”.") if reopen
+            else _("Đã ngừng nhận số lĩnh vực “{name}” đến hết hôm nay."))
+    flash(done.format(name=field_name(fld)), "ok")
     return redirect(url_for("admin.day") + "#fields")
 
 
@@ -67,9 +80,9 @@ def reset_preview() -> dict:
     """What a reset would change now: tickets waiting, missed, at counters; first numbers."""
     counts = svc().engine.counts_today()
     return {
-        "waiting": counts.get("waiting", 0) + counts.get("transferred", 0),
-        "missed": counts.get("skipped", 0),
-        "at_counter": counts.get("called", 0) + counts.get("serving", 0),
+        "waiting": counts.waiting + counts.transferred,
+        "missed": counts.skipped,
+        "at_counter": counts.called + counts.serving,
         "first_numbers": [(field_name(f), f.numbering.format(1)) for f in config().fields],
     }
 
@@ -85,5 +98,7 @@ def reset_day():
     if request.form.get("confirm") != "yes":
         return redirect(url_for("admin.reset_confirm"))
     expired = svc().engine.reset_day(actor=actor())
-    flash(t("adm_reset_done", n=expired), "ok")
+    flash(ngettext("Đã bắt đầu lại ngày: {n} số đang chờ đã bị hủy, số thứ tự đánh lại từ đầu.",
+                   "Đã bắt đầu lại ngày: {n} số đang chờ đã bị hủy, số thứ tự đánh lại từ đầu.",
+                   expired).format(n=expired), "ok")
     return redirect(url_for("admin.day"))

@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 
 from motcua.core.accounts import MIN_PASSWORD, ROLES, USERNAME, AccountError, Officer
 
-from .admin import admin, bp
-from .common import config, not_found, svc
-from .i18n import t
+from ..common import config, not_found, svc
+from . import admin, bp
 
 log = logging.getLogger(__name__)
 MAX_FULL_NAME = 100
@@ -26,18 +26,18 @@ def _counters_from(form) -> tuple[tuple[str, ...], str | None]:
     chosen = tuple(c for c in form.getlist("counters") if c)
     unknown = [c for c in chosen if c not in known]
     if unknown:
-        return (), t("adm_err_counters", ids=", ".join(unknown[:5]))
+        return (), _("Quầy không có trong cấu hình: {ids}.").format(ids=", ".join(unknown[:5]))
     return tuple(c for c in known if c in chosen), None  # in the config's order
 
 
 def _password_errors(form, errors: dict[str, str]) -> str:
     password = form.get("password", "")
     if len(password) < MIN_PASSWORD:
-        errors["password"] = t("adm_err_password_short", n=MIN_PASSWORD)
+        errors["password"] = _("Mật khẩu cần ít nhất {n} ký tự.").format(n=MIN_PASSWORD)
     elif len(password) > 256:
-        errors["password"] = t("adm_err_password_long")
+        errors["password"] = _("Mật khẩu dài quá 256 ký tự.")
     elif password != form.get("password2", ""):
-        errors["password2"] = t("adm_err_password_mismatch")
+        errors["password2"] = _("Hai lần nhập mật khẩu không giống nhau.")
     return password
 
 
@@ -46,17 +46,18 @@ def check_new_officer(form) -> tuple[dict, dict[str, str]]:
     errors: dict[str, str] = {}
     username = form.get("username", "").strip().lower()
     if not USERNAME.match(username):
-        errors["username"] = t("adm_err_username")
+        errors["username"] = _("Tên đăng nhập cần 2–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch "
+                               "dưới hoặc gạch ngang, bắt đầu bằng chữ hoặc số.")
     elif svc().accounts.by_username(username) is not None:
-        errors["username"] = t("adm_err_username_taken", username=username)
+        errors["username"] = _taken(username)
     full_name = " ".join(form.get("full_name", "").split())
     if not full_name:
-        errors["full_name"] = t("adm_err_full_name")
+        errors["full_name"] = _("Vui lòng nhập họ và tên (tên này hiện trên báo cáo).")
     elif len(full_name) > MAX_FULL_NAME:
-        errors["full_name"] = t("adm_err_full_name_long", n=MAX_FULL_NAME)
+        errors["full_name"] = _("Họ và tên dài quá {n} ký tự.").format(n=MAX_FULL_NAME)
     role = form.get("role", "officer")
     if role not in ROLES:
-        errors["role"] = t("adm_err_role")
+        errors["role"] = _("Vai trò không hợp lệ.")
     password = _password_errors(form, errors)
     counters, problem = _counters_from(form)
     if problem:
@@ -76,6 +77,15 @@ def _officer_or_404(username: str) -> Officer | None:
     return svc().accounts.by_username(username[:64])
 
 
+def _no_such_officer(username: str):
+    return not_found(_("Không có tài khoản này"),
+                     _("Không tìm thấy tài khoản “{username}”.").format(username=username))
+
+
+def _taken(username: str) -> str:
+    return _("Tên đăng nhập “{username}” đã có người dùng.").format(username=username)
+
+
 @bp.get("/officers")
 def officers():
     return _list_page()
@@ -89,13 +99,13 @@ def add_officer():
             svc().accounts.add(values["username"], values["password"], full_name=values["full_name"],
                                role=values["role"], counters=values["counters"])
         except AccountError:  # e.g. the same username added at the same moment
-            errors["username"] = t("adm_err_username_taken", username=values["username"])
+            errors["username"] = _taken(values["username"])
     if errors:
         values.pop("password", None)
         return _list_page(values, errors, 400)
     _audit("account.added", values["username"], role=values["role"],
            counters=",".join(values["counters"]) or "all")
-    flash(t("adm_added", username=values["username"]), "ok")
+    flash(_("Đã thêm tài khoản “{username}”.").format(username=values["username"]), "ok")
     return redirect(url_for("admin.officers"))
 
 
@@ -116,7 +126,7 @@ def _edit_page(officer: Officer, errors: dict | None = None, status: int = 200):
 def officer(username: str):
     found = _officer_or_404(username)
     if found is None:
-        return not_found(t("adm_no_officer_title"), t("adm_no_officer_text", username=username))
+        return _no_such_officer(username)
     return _edit_page(found)
 
 
@@ -124,13 +134,14 @@ def officer(username: str):
 def set_active(username: str):
     found = _officer_or_404(username)
     if found is None:
-        return not_found(t("adm_no_officer_title"), t("adm_no_officer_text", username=username))
+        return _no_such_officer(username)
     active = request.form.get("active") == "1"
     if not active and found.id == admin().id:
-        return _edit_page(found, {"active": t("adm_err_disable_self")}, 400)
+        return _edit_page(found, {"active": _("Bạn không thể tự khóa tài khoản mình đang dùng.")}, 400)
     svc().accounts.set_active(found.username, active)
     _audit("account.enabled" if active else "account.disabled", found.username)
-    flash(t("adm_enabled" if active else "adm_disabled", username=found.username), "ok")
+    done = _("Đã mở khóa tài khoản “{username}”.") if active else _("Đã khóa tài khoản “{username}”.")
+    flash(done.format(username=found.username), "ok")
     return redirect(url_for("admin.officer", username=found.username))
 
 
@@ -138,7 +149,7 @@ def set_active(username: str):
 def reset_password(username: str):
     found = _officer_or_404(username)
     if found is None:
-        return not_found(t("adm_no_officer_title"), t("adm_no_officer_text", username=username))
+        return _no_such_officer(username)
     errors: dict[str, str] = {}
     password = _password_errors(request.form, errors)
     if errors:
@@ -148,7 +159,7 @@ def reset_password(username: str):
     if found.id == admin().id:  # keep this session alive (a new password ends the others)
         session["h"] = accounts.password_hash(found.id)[-12:]
     _audit("account.password_reset", found.username)
-    flash(t("adm_password_set", username=found.username), "ok")
+    flash(_("Đã đặt lại mật khẩu cho “{username}”.").format(username=found.username), "ok")
     return redirect(url_for("admin.officer", username=found.username))
 
 
@@ -156,11 +167,11 @@ def reset_password(username: str):
 def set_counters(username: str):
     found = _officer_or_404(username)
     if found is None:
-        return not_found(t("adm_no_officer_title"), t("adm_no_officer_text", username=username))
+        return _no_such_officer(username)
     counters, problem = _counters_from(request.form)
     if problem:
         return _edit_page(found, {"counters": problem}, 400)
     svc().accounts.set_counters(found.username, counters)
     _audit("account.counters", found.username, counters=",".join(counters) or "all")
-    flash(t("adm_counters_set", username=found.username), "ok")
+    flash(_("Đã lưu danh sách quầy của “{username}”.").format(username=found.username), "ok")
     return redirect(url_for("admin.officer", username=found.username))

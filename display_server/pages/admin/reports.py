@@ -8,7 +8,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import render_template, request, url_for
+from flask_babel import gettext as _
 
+from motcua.core.i18n import DEFAULT, words
 from motcua.core.reports import (
     ReportError,
     ReportTable,
@@ -20,16 +22,30 @@ from motcua.core.reports import (
 from motcua.core.reports.satisfaction import DIMENSIONS as SATISFACTION_BY
 from motcua.core.reports.waiting import DIMENSIONS as WAITING_BY
 
-from .admin import bp
-from .admin_period import PRESETS, Choice, choose, dmy, is_iso_date, trend_unit
-from .common import config, field_name, svc
-from .i18n import current_lang, strings, t
+from ..common import config, field_name, svc
+from ..i18n import current_lang
+from . import bp
+from .period import PRESETS, Choice, choose, dmy, is_iso_date, trend_unit
 
 KINDS = {"satisfaction": SATISFACTION_BY, "waiting": WAITING_BY, "dissatisfied": ()}
 DEFAULT_GROUP = {"satisfaction": ("officer",), "waiting": ("service",), "dissatisfied": ()}
-CHART_STRINGS = ("adm_chart_score", "adm_chart_votes", "adm_chart_tickets", "adm_chart_wait_mean",
-                 "adm_chart_wait_p90", "adm_chart_minutes", "adm_chart_empty", "adm_by_day",
-                 "adm_by_month", "adm_by_hour", "adm_by_service")
+
+
+def chart_strings() -> dict[str, str]:
+    """The charts' words for static/js/admin-reports.js; keys: the names the script uses."""
+    return {
+        "adm_chart_score": _("Điểm QĐ 766"),
+        "adm_chart_votes": _("Lượt đánh giá"),
+        "adm_chart_tickets": _("Số vé"),
+        "adm_chart_wait_mean": _("Chờ trung bình"),
+        "adm_chart_wait_p90": _("Chờ P90"),
+        "adm_chart_minutes": _("phút"),
+        "adm_chart_empty": _("Chưa có dữ liệu trong khoảng thời gian này."),
+        "adm_by_day": _("Ngày"),
+        "adm_by_month": _("Tháng"),
+        "adm_by_hour": _("Giờ trong ngày"),
+        "adm_by_service": _("Lĩnh vực"),
+    }
 
 
 def cell(value: object, kind: str) -> str:
@@ -116,7 +132,8 @@ def _check_dates(choice: Choice) -> None:
     """Dates the form could not read, in the page's words (the reports check the rest)."""
     for value in (choice.start, choice.end):
         if not is_iso_date(value):
-            raise ReportError("bad_date", t("adm_err_date", value=value))
+            raise ReportError("bad_date", _("Ngày không hợp lệ: “{value}”. Viết dạng ngày/tháng/năm, ví dụ "
+                                            "25/11/2026.").format(value=value))
 
 
 def _compute(kind: str, choice: Choice):
@@ -142,7 +159,7 @@ def _page(kind: str, template: str, nav: str, extra):
         context.update(error=exc.message, table=None)
         status = 400
     boot = {"lang": current_lang(), "charts": context.pop("charts", None),
-            "strings": strings(*CHART_STRINGS)}
+            "strings": chart_strings()}
     return render_template(template, nav=nav, boot=boot, **context), status
 
 
@@ -176,10 +193,26 @@ def report_print():
         table, error = None, exc.message
     wide = kind == "waiting" or (table is not None and len(table.columns) > 10)
     centre = config().centre
-    superior = f"UBND {centre.commune}" if centre.commune and \
+    vi = words(DEFAULT)  # the document is the centre's official one: Vietnamese in every language
+    superior = vi.gettext("UBND {commune}", commune=centre.commune) if centre.commune and \
         centre.commune.casefold() not in centre.name.casefold() else ""
-    return render_template("admin/print.html", table=table, error=error, wide=wide,
-                           printed_at=datetime.now(config().zone), kind=kind, superior=superior,
+    printed_at = datetime.now(config().zone)
+    place = centre.commune or centre.province
+    doc = {
+        "nation": vi.gettext("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+        "motto": vi.gettext("Độc lập - Tự do - Hạnh phúc"),
+        "date": vi.gettext("ngày {d} tháng {m} năm {y}", d=printed_at.strftime("%d"),
+                           m=printed_at.strftime("%m"), y=printed_at.strftime("%Y")),
+        "place": place,
+        "maker": vi.gettext("NGƯỜI LẬP BIỂU"),
+        "maker_sign": vi.gettext("(Ký, ghi rõ họ tên)"),
+        "head": vi.gettext("THỦ TRƯỞNG ĐƠN VỊ"),
+        "head_sign": vi.gettext("(Ký, ghi rõ họ tên, đóng dấu)"),
+        "foot": vi.gettext("In lúc {time} từ hệ thống xếp hàng motcua.",
+                           time=printed_at.strftime("%H:%M %d/%m/%Y")),
+    }
+    return render_template("admin/print.html", table=table, error=error, wide=wide, doc=doc,
+                           printed_at=printed_at, kind=kind, superior=superior,
                            back=url_for("admin.reports_waiting" if kind == "waiting"
                                         else "admin.reports", **choice.query())), \
         200 if table is not None else 400

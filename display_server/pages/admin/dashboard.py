@@ -1,0 +1,73 @@
+"""The admin dashboard: fields, counters and devices, kept live by the event stream (its
+figures come from the admin API's ``dashboard_data``)."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import ngettext, pgettext
+
+from motcua.core.queue.events import KINDS
+
+from ...api.admin import dashboard_data
+from ..common import config, field_names, svc
+from ..display import queue_strings
+from ..i18n import counted, current_lang
+from . import bp
+
+
+def dashboard_strings() -> dict[str, str]:
+    """The dashboard's words for static/js/admin-dashboard.js; keys: the names the script uses."""
+    return {
+        **queue_strings(),
+        "adm_open": _("Đang nhận số"),
+        "adm_closed_today": _("Đã ngừng nhận số hôm nay"),
+        "adm_not_open": _("Chưa mở"),
+        "adm_idle": _("Đang mở, chưa gọi số"),
+        "adm_serving": _("Đang phục vụ"),
+        "adm_paused_reason": _("Tạm dừng: {reason}"),
+        "adm_no_officer": _("Chưa có cán bộ"),
+        "adm_online": _("Đang liên lạc"),
+        "adm_offline": _("Mất liên lạc"),
+        "adm_never": _("Chưa từng liên lạc"),
+        "adm_ago_s": _("{n} giây trước"),
+        "adm_ago_min": _("{n} phút trước"),
+        "adm_ago_h": _("{n} giờ trước"),
+        **counted("adm_ago_d", lambda n: ngettext("{n} ngày trước", "{n} ngày trước", n)),
+        "adm_kind_kiosk": _("Máy lấy số"),
+        "adm_kind_rating_station": _("Bộ nút đánh giá"),
+        "adm_backlog": _("Chờ gửi: {n}"),
+        **counted("adm_dead_letters", lambda n: ngettext("{n} lượt bị từ chối", "{n} lượt bị từ chối", n)),
+        "adm_no_dead": _("không có lượt bị từ chối"),
+        "adm_updated_at": _("Cập nhật lúc {t}"),
+        "adm_no_votes": _("Chưa có lượt đánh giá nào hôm nay."),
+        "adm_printer_ok": _("Máy in sẵn sàng"),
+        "adm_printer_paper_low": _("Sắp hết giấy"),
+        "adm_printer_paper_out": _("Hết giấy"),
+        "adm_printer_cover_open": pgettext("adm_printer_cover_open", "Nắp máy in đang mở"),
+        "adm_printer_offline": _("Máy in mất kết nối"),
+        "adm_printer_unknown": _("Máy in không báo trạng thái"),
+        "adm_printer_none": _("Chưa báo trạng thái máy in"),
+        "adm_counters_of": _("quầy {list}"),
+        "adm_version": _("phiên bản {v}"),
+        "adm_alert_printer": _("{device}: {status}. Máy lấy số đang tạm ngừng phát số: thay giấy hoặc "
+                               "kiểm tra máy in."),
+    }
+
+
+@bp.get("")
+def index():
+    cfg = config()
+    lang = current_lang()
+    boot = {
+        "lang": lang,
+        "tz": cfg.centre.timezone,
+        "keepalive_s": current_app.config["SSE_KEEPALIVE_S"],
+        "kinds": list(KINDS),
+        "fields": field_names(),
+        "refresh_s": 15,
+        "data": dashboard_data(svc()),
+        "strings": dashboard_strings(),
+    }
+    return render_template("admin/dashboard.html", boot=boot, nav="dashboard")
+
