@@ -95,6 +95,14 @@ class Subscription:
             return None
         return self.backlog.popleft()
 
+    def ready(self) -> Batch:
+        """Every batch already waiting, joined (without waiting): a client that wakes for an
+        event and finds its display snapshot behind it writes both at once."""
+        joined: Batch = []
+        while self.backlog and not self.closed:
+            joined.extend(self.backlog.popleft())
+        return joined
+
     def deliver(self, batch: Batch) -> bool:
         """Called by the bus; False when the client is that far behind."""
         if len(self.backlog) >= SUBSCRIBER_BACKLOG:

@@ -81,7 +81,7 @@ def sse_stream(bus: EventBus, *, snapshot: Callable[[], DisplayJSON],
                     return  # dropped as too slow (logged by the bus): it reconnects and resumes
                 yield keepalive_message()
                 continue
-            data = fresh(item)
+            data = fresh(item + sub.ready())
             if data:
                 yield data
     finally:

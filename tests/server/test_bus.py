@@ -201,3 +201,13 @@ def test_the_bus_lets_requests_in_progress_go_first(monkeypatch) -> None:
 def test_requests_that_never_end_hold_a_batch_back_only_once(monkeypatch) -> None:
     asked = _asked_while_sending_one_event(monkeypatch, 0.05, lambda timeout: timeout)
     assert len(asked) == 1  # the budget is spent: the subscribers get it without more waiting
+
+
+def test_a_subscriber_takes_every_waiting_batch_at_once_in_order() -> None:
+    bus = EventBus()
+    sub = bus.subscribe()
+    for batch in ([(1, b"a")], [(None, b"s")], [(2, b"b")]):
+        assert sub.deliver(batch)
+    assert sub.get(timeout=1) == [(1, b"a")]
+    assert sub.ready() == [(None, b"s"), (2, b"b")]
+    assert sub.ready() == []
