@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable
 
+from werkzeug.wsgi import ClosingIterator
+
 ON_THE_HUB = ("/api/v1/events", "/api/v1/announcements/")
 """Path prefixes served on the hub itself: the event streams (a greenlet each, for hours) and
 the voice announcements (made by a subprocess, which gevent runs on the hub)."""
@@ -42,7 +44,8 @@ class RequestsOnThreads:
                                                    ("Connection", "close")])
             return []
         environ["wsgi.input"] = io.BytesIO(body)
-        return self.pool.apply(self._whole, (environ, start_response))
+        whole, close = self.pool.apply(self._whole, (environ, start_response))
+        return ClosingIterator(whole, close) if close is not None else whole
 
     def _body(self, environ: dict) -> bytes:
         """The request body, read here; none past ``max_body`` (the app refuses those with 413
@@ -58,11 +61,17 @@ class RequestsOnThreads:
             return stream.read(self.max_body + 1)
         return b""
 
-    def _whole(self, environ: dict, start_response: Callable) -> list[bytes]:
+    def _whole(self, environ: dict, start_response: Callable
+               ) -> tuple[list[bytes], Callable[[], None] | None]:
+        """The app's answer, joined, and its body's ``close``, which the server calls on the hub
+        once the answer is sent: until then the request counts as in progress
+        (:class:`~display_server.inflight.RequestsInFlight`), so the event bus does not start
+        a fan-out to every stream between the answer being ready and its being sent."""
         body = self.app(environ, start_response)
+        close = getattr(body, "close", None)
         try:
-            return [b"".join(body)]
-        finally:
-            close = getattr(body, "close", None)
+            return [b"".join(body)], close
+        except BaseException:
             if close is not None:
                 close()
+            raise

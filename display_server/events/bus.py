@@ -29,6 +29,12 @@ REQUESTS_FIRST_S = 0.01
 in progress: an officer's click answers first (the GIL is not shared with the fan-out), and the
 screens learn of it at most this much later."""
 
+FAN_OUT_SLICE = 100
+"""Subscribers handed a batch before the bus yields to them and to requests. On gevent's hub
+every client woken is a callback queued ahead of an answer coming back from a request thread:
+a whole fan-out at once kept a click's answer waiting behind 1,000 streams' writes, measured
+(docs/serving.md)."""
+
 
 def format_sse(event: str, data: str, event_id: int | None = None) -> bytes:
     """One SSE message."""
@@ -227,11 +233,14 @@ class EventBus:
                 self.wait_idle(remaining)
 
     def _fan_out(self, batch: Batch, deadline: float = 0.0) -> None:
-        """The whole batch to every subscriber, pausing for requests that arrive meanwhile."""
+        """The whole batch to every subscriber, ``FAN_OUT_SLICE`` at a time, pausing for
+        requests that arrive meanwhile."""
         with self._lock:
             subs = list(self._subs)
-        for sub in subs:
-            self._let_requests_go_first(deadline)
+        for i, sub in enumerate(subs):
+            if i and i % FAN_OUT_SLICE == 0:
+                time.sleep(0)  # the clients handed the batch so far write it (on gevent's hub)
+                self._let_requests_go_first(deadline)
             if not sub.deliver(batch):
                 if not sub.closed:
                     log.warning("dropping an event subscriber %d batches behind (a really slow "

@@ -172,9 +172,10 @@ def test_the_event_stream_is_an_open_ended_generator(config) -> None:
 
 
 def _asked_while_sending_one_event(monkeypatch, budget_s: float, busy_for) -> list[float]:
-    """Send one event to three subscribers; the timeouts the bus passed to ``wait_idle``, where
-    each pretend request lasts ``busy_for(timeout)`` seconds."""
+    """Send one event to three subscribers, two to a slice; the timeouts the bus passed to
+    ``wait_idle``, where each pretend request lasts ``busy_for(timeout)`` seconds."""
     monkeypatch.setattr(bus_module, "REQUESTS_FIRST_S", budget_s)
+    monkeypatch.setattr(bus_module, "FAN_OUT_SLICE", 2)
     asked: list[float] = []
 
     def wait_idle(timeout: float) -> bool:
@@ -191,9 +192,9 @@ def _asked_while_sending_one_event(monkeypatch, budget_s: float, busy_for) -> li
 
 
 def test_the_bus_lets_requests_in_progress_go_first(monkeypatch) -> None:
-    """It asks before the batch and before each subscriber, all from one budget."""
+    """It asks before the batch and before each slice of subscribers, all from one budget."""
     asked = _asked_while_sending_one_event(monkeypatch, 5.0, lambda timeout: 0.001)
-    assert len(asked) == 4  # before the batch, then before each of the 3 subscribers
+    assert len(asked) == 2  # before the batch (and its first slice), then before the second
     assert all(0 < t <= 5.0 for t in asked)
     assert asked == sorted(asked, reverse=True)  # one budget for the whole batch
 

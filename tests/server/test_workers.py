@@ -60,3 +60,30 @@ def test_half_a_body_then_quiet_is_a_408() -> None:
     env = {"PATH_INFO": "/api/v1/tickets", "wsgi.input": Slow(), "CONTENT_LENGTH": "100"}
     assert app(env, lambda status, headers: statuses.append(status)) == []
     assert statuses == ["408 Request Timeout"]
+
+
+class Body:
+    """An answer whose ``close`` notes the thread it ran on."""
+
+    def __init__(self, closed: list):
+        self.closed = closed
+
+    def __iter__(self):
+        return iter([b"a", b"b"])
+
+    def close(self) -> None:
+        self.closed.append(threading.current_thread().name)
+
+
+def test_an_answer_is_closed_once_the_server_has_sent_it_not_on_the_pool() -> None:
+    closed: list = []
+
+    def app(environ, start_response):
+        start_response("200 OK", [])
+        return Body(closed)
+
+    answer = RequestsOnThreads(app, Pool())(_environ("/api/v1/tickets"), lambda *a: None)
+    assert list(answer) == [b"ab"]
+    assert closed == []  # still in progress (RequestsInFlight): the bus holds its fan-out
+    answer.close()  # the server, after the last byte
+    assert closed == [threading.current_thread().name]
