@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import queue
 import threading
 import time
@@ -34,6 +35,11 @@ FAN_OUT_SLICE = 100
 every client woken is a callback queued ahead of an answer coming back from a request thread:
 a whole fan-out at once kept a click's answer waiting behind 1,000 streams' writes, measured
 (docs/serving.md)."""
+CLOCK_TICK_S = 0.25
+"""How often the bus's clock wakes the subscribers whose wait is over (for a keepalive): one
+timer for them all, not one per wait (gevent makes a ``Timeout`` for every wait with a timeout:
+a fifth of the hub's time in a fan-out to 1,000 streams, docs/serving.md). A wait may last up
+to this much longer than asked."""
 
 
 def format_sse(event: str, data: str, event_id: int | None = None) -> bytes:
@@ -89,13 +95,17 @@ class Subscription:
         self.bus = bus
         self.backlog: deque[Batch] = deque()
         self.closed = False
+        self.wake_at = math.inf
+        """When the bus's clock ends the current wait (``time.monotonic()``)."""
         self._ready = threading.Event()
 
     def get(self, timeout: float) -> Batch | None:
-        """The next batch of (event id, message), or None after ``timeout`` seconds or once
-        the subscription is closed."""
+        """The next batch of (event id, message), or None after ``timeout`` seconds (give or
+        take ``CLOCK_TICK_S``) or once the subscription is closed."""
         if not self.backlog and not self.closed:
-            self._ready.wait(timeout)
+            self.wake_at = time.monotonic() + timeout
+            self._ready.wait()  # no timeout of its own: the bus's clock wakes it
+            self.wake_at = math.inf
         self._ready.clear()  # set again by any batch delivered from here on
         if self.closed or not self.backlog:
             return None
@@ -119,6 +129,11 @@ class Subscription:
 
     def close(self) -> None:
         self.bus.unsubscribe(self)
+
+    def wake_if_due(self, now: float) -> None:
+        """Called by the bus's clock: end the wait if its time is up."""
+        if now >= self.wake_at:
+            self._ready.set()
 
     def _mark_closed(self) -> None:
         """Wake the client's greenlet waiting for a batch."""
@@ -163,11 +178,13 @@ class EventBus:
             return len(self._subs)
 
     def start(self) -> None:
-        """Start the bus's two threads (once); publishing or subscribing does it too."""
+        """Start the bus's three threads (once); publishing or subscribing does it too."""
         if self._thread is None:
             with self._lock:
                 if self._thread is None:
                     threading.Thread(target=self._run_display, name="event-bus-display",
+                                     daemon=True).start()
+                    threading.Thread(target=self._run_clock, name="event-bus-clock",
                                      daemon=True).start()
                     self._thread = threading.Thread(target=self._run, name="event-bus", daemon=True)
                     self._thread.start()
@@ -217,6 +234,16 @@ class EventBus:
                 log.info("display snapshot works again")
                 failing = False
             self._fan_out([(None, snapshot_message(display))], deadline)
+
+    def _run_clock(self) -> None:
+        """Every ``CLOCK_TICK_S``, wake the subscribers whose wait is over."""
+        while True:
+            time.sleep(CLOCK_TICK_S)
+            now = time.monotonic()
+            with self._lock:
+                subs = list(self._subs)
+            for sub in subs:
+                sub.wake_if_due(now)
 
     def _drain(self, batch: list[Event]) -> list[Event]:
         """``batch`` plus every event already waiting in the inbox."""

@@ -212,3 +212,11 @@ def test_a_subscriber_takes_every_waiting_batch_at_once_in_order() -> None:
     assert sub.get(timeout=1) == [(1, b"a")]
     assert sub.ready() == [(None, b"s"), (2, b"b")]
     assert sub.ready() == []
+
+
+def test_a_quiet_subscriber_is_woken_by_the_bus_clock_after_its_timeout() -> None:
+    bus = EventBus()
+    sub = bus.subscribe()
+    t0 = time.monotonic()
+    assert sub.get(timeout=0.3) is None
+    assert 0.3 <= time.monotonic() - t0 < 0.3 + bus_module.CLOCK_TICK_S + 0.5
