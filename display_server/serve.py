@@ -115,8 +115,10 @@ def make_server(config: Config, host: str, port: int):
             super().handle(sock, address)
 
     app = create_app(config)
-    app.extensions["motcua"].bus.start()  # its greenlets belong on the hub, not on a pool thread
+    bus = app.extensions["motcua"].bus
+    bus.start()  # its greenlets belong on the hub, not on a pool thread
     pool = ThreadPool(THREADS)
+    bus.build_aside = pool.apply  # a snapshot's queries would stop the hub (1-2 ms)
     listener = socket.create_server((host, port), backlog=BACKLOG)
     return Server(listener, RequestsOnThreads(app, pool),
                   handler_class=handler_class(config.server.read_timeout_s), log=None,

@@ -149,6 +149,9 @@ class EventBus:
         self.snapshot = snapshot
         self.wait_idle = wait_idle
         """Sleeps until no HTTP request is in progress or the timeout passes (see REQUESTS_FIRST_S)."""
+        self.build_aside: Callable[[Callable[[], DisplayJSON]], DisplayJSON] | None = None
+        """Runs the snapshot's build and returns it, off the bus's thread (the server: on a pool
+        thread, so its SQLite queries do not stop gevent's hub and every stream with it)."""
         self._subs: set[Subscription] = set()
         self._lock = threading.Lock()
         self._inbox: queue.Queue[Event] = queue.Queue()
@@ -221,7 +224,8 @@ class EventBus:
             deadline = time.monotonic() + REQUESTS_FIRST_S
             self._let_requests_go_first(deadline)
             try:
-                display = self.snapshot()
+                display = (self.snapshot() if self.build_aside is None
+                           else self.build_aside(self.snapshot))
             except Exception:
                 if not failing:
                     log.exception("display snapshot failed; trying again")

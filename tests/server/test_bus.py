@@ -220,3 +220,21 @@ def test_a_quiet_subscriber_is_woken_by_the_bus_clock_after_its_timeout() -> Non
     t0 = time.monotonic()
     assert sub.get(timeout=0.3) is None
     assert 0.3 <= time.monotonic() - t0 < 0.3 + bus_module.CLOCK_TICK_S + 0.5
+
+
+def test_the_snapshot_is_built_where_build_aside_runs_it() -> None:
+    """The server builds snapshots on a pool thread (off gevent's hub): ``build_aside`` runs the
+    build and its result goes out."""
+    ran = []
+    bus = EventBus(lambda: DisplayJSON.of({"last_event_id": 1}))
+
+    def aside(build):
+        ran.append(threading.current_thread().name)
+        return build()
+
+    bus.build_aside = aside
+    sub = bus.subscribe()
+    bus.publish(_event(1))
+    _events(sub, 1)
+    assert _next_snapshot(sub)["last_event_id"] == 1
+    assert ran == ["event-bus-display"]
