@@ -30,6 +30,7 @@ import os
 import platform
 import random
 import re
+import select
 import selectors
 import socket
 import statistics
@@ -213,7 +214,10 @@ def screens_process(ports: list[int], n: int, ready, stop, out) -> None:
     sel = selectors.DefaultSelector()
     socks = []
     for i in range(n):
-        s = socket.create_connection(("127.0.0.1", ports[i % len(ports)]))
+        # each screen is a device of its own, with its own address (the per-address cap on
+        # anonymous streams is for one phone or laptop, not for a hall's screens)
+        s = socket.create_connection(("127.0.0.1", ports[i % len(ports)]),
+                                     source_address=(f"127.0.{10 + i // 250}.{1 + i % 250}", 0))
         s.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
         s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: b\r\nAccept: text/event-stream\r\n\r\n")
         s.setblocking(False)
@@ -287,6 +291,11 @@ class Pace:
                 f" on average), {ISSUE_RATIO * self.calls_per_s:g} tickets/s")
 
 
+def _dropped(sock: socket.socket) -> bool:
+    """Whether the other end closed this idle connection (it reads as ready, with nothing)."""
+    return bool(select.select([sock], [], [], 0)[0])
+
+
 class Http:
     """Keep-alive connections to the servers, one per port, for one thread: http.client costs
     the load processes far less CPU than requests, and the servers share the cores with them."""
@@ -297,6 +306,9 @@ class Http:
 
     def _conn(self, port: int) -> http.client.HTTPConnection:
         conn = self.conns.get(port)
+        if conn is not None and conn.sock is not None and _dropped(conn.sock):
+            conn.close()  # the server closed it while idle ([server] read_timeout_s): as
+            conn = None   # urllib3 and browsers do, open a new one rather than fail on it
         if conn is None:
             conn = self.conns[port] = http.client.HTTPConnection("127.0.0.1", port,
                                                                   timeout=self.timeout)
@@ -355,6 +367,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
     rng = random.Random(seed)
     sent: dict[int, float] = {}
     stats: dict[str, float] = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
+    fails: dict[str, int] = {}  # what the failed requests got, by kind
     took: dict[str, list[float]] = {"issue": [], "call": []}
     lock = threading.Lock()
     devices = len(kiosk_tokens) + len(counters)
@@ -379,10 +392,12 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
                 status, _ = client.post(port, "/api/v1/tickets", {"Authorization": f"Bearer {tok}"},
                                       {"service_id": rng.choice(FIELDS)})
                 ok = status == 201
-            except (OSError, http.client.HTTPException, ValueError):
-                ok = False
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                ok, status = False, type(exc).__name__
             with lock:
                 stats["issued" if ok else "errors"] += 1
+                if not ok:
+                    fails[f"POST /tickets: {status}"] = fails.get(f"POST /tickets: {status}", 0) + 1
                 took["issue"].append((time.perf_counter() - t0) * 1000)
 
         paced(rng, pace.kiosk_interval_s, end, (0.1, 0.4), issue)
@@ -399,12 +414,13 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
                                          {"Authorization": f"Bearer {token}"})
                 ok = status == 200
                 ticket = body["ticket"] if ok else None
-            except (OSError, http.client.HTTPException, ValueError, KeyError, TypeError):
-                ok, ticket = False, None
+            except (OSError, http.client.HTTPException, ValueError, KeyError, TypeError) as exc:
+                ok, ticket, status = False, None, type(exc).__name__
             with lock:
                 took["call"].append((time.perf_counter() - t0) * 1000)
                 if not ok:
                     stats["errors"] += 1
+                    fails[f"call-next: {status}"] = fails.get(f"call-next: {status}", 0) + 1
                 elif ticket is None:
                     stats["empty"] += 1
                 else:
@@ -428,7 +444,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
     for th in threads:
         th.join()
     stats["cpu_s"] = time.process_time() - cpu0  # all this process's threads
-    out.send((sent, stats, took))
+    out.send((sent, stats, took, fails))
 
 
 def parse_paces(text: str, counters: int, kiosks: int) -> list[Pace]:
@@ -531,10 +547,13 @@ class Province:
         sent: dict[int, float] = {}
         stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0, "cpu_s": 0.0}
         took: dict[str, list[float]] = {"issue": [], "call": []}
+        fails: dict[str, int] = {}
         for p, recv, _ in loaders:
-            s, st, tk = recv.recv()
+            s, st, tk, fl = recv.recv()
             p.join()
             sent.update(s)
+            for k, n in fl.items():
+                fails[k] = fails.get(k, 0) + n
             for k in took:
                 took[k].extend(tk[k])
             for k in stats:
@@ -546,7 +565,7 @@ class Province:
                     cpu_seconds(sim_pids) - cpu_before[2])
         statements = statements_between(counts_before, statement_counts(self.pg_url))
         time.sleep(2)  # the last calls reach the screens
-        return {"pace": pace, "sent": sent, "stats": stats, "took": took, "cpu": cpu_used,
+        return {"pace": pace, "sent": sent, "stats": stats, "fails": fails, "took": took, "cpu": cpu_used,
                 "statements": statements, "busy": busy}
 
     def arrivals(self) -> dict[int, list[tuple[float, float]]]:
@@ -582,7 +601,8 @@ def report(run: dict, arrivals: dict[int, list[tuple[float, float]]], args) -> d
         latencies.extend((arrived - t0) * 1000 for arrived, _ in got)
         read_latencies.extend((read - t0) * 1000 for _, read in got)
     print(f"\n== pace: {pace.describe()} ==")
-    print(f"errors: {stats['errors']}  (missed screen deliveries: {missing})")
+    print(f"errors: {stats['errors']}  (missed screen deliveries: {missing})"
+          + "".join(f"; {kind} x{n}" for kind, n in sorted(run.get("fails", {}).items())))
     print(f"tickets issued: {stats['issued']} ({stats['issued'] / args.seconds:.1f}/s); "
           f"calls: {stats['called']} ({stats['called'] / args.seconds:.1f}/s); "
           f"empty calls: {stats['empty']}")

@@ -12,6 +12,7 @@ same minutes. Then, with the clients in a child process (one selector for every 
    each call to its ``ticket.called`` event on every stream; RSS with the streams open.
 
     .venv/bin/python bench/serving.py --streams 1000 --addresses 250 --half-open 200
+    .venv/bin/python bench/serving.py --streams 1000 --phones 950   # 50 screens, 950 phones
     .venv/bin/python bench/serving.py --checkout /work/main      # the same against main
 """
 
@@ -66,12 +67,15 @@ class Clients:
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
-    def open_streams(self, n: int, addresses: int) -> None:
+    def open_streams(self, n: int, addresses: int, phones: int = 0) -> None:
+        """``n`` streams, the last ``phones`` of them as the phone page opens its stream (events
+        only, no display snapshots after the opening one)."""
         for i in range(n):
             s = socket.socket()
             s.bind((address(i, addresses), 0))
             s.connect(("127.0.0.1", self.port))
-            s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: bench\r\n"
+            path = b"/api/v1/events?snapshots=0" if i >= n - phones else b"/api/v1/events"
+            s.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: bench\r\n"
                       b"Accept: text/event-stream\r\n\r\n")
             s.setblocking(False)
             with self.lock:
@@ -196,6 +200,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--checkout", type=Path, default=ROOT)
     ap.add_argument("--streams", type=int, default=1000)
+    ap.add_argument("--phones", type=int, default=0,
+                    help="of the streams, how many are phones following a ticket (events only)")
     ap.add_argument("--addresses", type=int, default=250)
     ap.add_argument("--half-open", type=int, default=200)
     ap.add_argument("--calls", type=int, default=200)
@@ -224,7 +230,7 @@ def main() -> None:
         time.sleep(0.5)
         health_half = [timed_get(base + "/health", 5) for _ in range(5)]
 
-        conn.send(("streams", (args.streams, args.addresses)))
+        conn.send(("streams", (args.streams, args.addresses, args.phones)))
         codes, opened_s = conn.recv()
         health_streams = timed_get(base + "/health", 5)
         rss_streams = rss_mb(server.pid)
@@ -273,7 +279,7 @@ def main() -> None:
         answered = [ms for ms in health_half if ms is not None]
         print(f"{'health, half-open open':<28} {len(answered)}/5 answered"
               + (f", max {max(answered):.1f} ms" if answered else ""))
-        print(f"{'streams answered':<28} {codes} of {args.streams} from "
+        print(f"{'streams answered':<28} {codes} of {args.streams} ({args.phones} phones) from "
               f"{args.addresses} addresses, all answered in {opened_s:.1f} s")
         print(f"{'health, streams open':<28} "
               f"{'timed out' if health_streams is None else f'{health_streams:.1f} ms'}")

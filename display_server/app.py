@@ -67,16 +67,17 @@ def _register_pages(app: Flask):
 def _stored_secret(data_dir: Path) -> str:
     """A secret key kept in the data directory, made on first start (mode 0600).
 
-    Written whole or not at all (a temporary file renamed into place), so a full disk never
-    leaves an empty key behind; while it cannot be written, this run uses a key of its own
-    (officers log in again after a restart)."""
+    Written whole or not at all (a temporary file linked into place, only if none is there:
+    server processes started together on one data folder all use the first one's key), so a
+    full disk never leaves an empty key behind; while it cannot be written, this run uses a
+    key of its own (officers log in again after a restart)."""
     path = data_dir / "secret_key"
     try:
-        key = path.read_text().strip()
+        found: str | None = path.read_text().strip()
     except FileNotFoundError:
-        key = ""
-    if key:  # an empty file, left by an older version that ran out of space, is replaced
-        return key
+        found = None
+    if found:  # an empty file, left by an older version that ran out of space, is replaced
+        return found
     key = secrets.token_hex(32)
     tmp = path.with_name(f".secret_key.{os.getpid()}")
     try:
@@ -86,7 +87,12 @@ def _stored_secret(data_dir: Path) -> str:
             fh.write(key)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        if found is None:
+            os.link(tmp, path)  # only if there is none: processes started together share one
+        else:
+            os.replace(tmp, path)
+    except FileExistsError:
+        return _stored_secret(data_dir)  # another process made it a moment ago: use that one
     except OSError as exc:
         if exc.errno not in NO_SPACE_ERRNOS:
             raise

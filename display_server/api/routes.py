@@ -97,7 +97,8 @@ def events():
     last_id = db_int(raw)
     return EventStreamResponse(s.bus, {
         "snapshot": s.display_json, "events_after": s.engine.events_after, "last_event_id": last_id,
-        "keepalive_s": current_app.config["SSE_KEEPALIVE_S"]}, s.streams,
+        "keepalive_s": current_app.config["SSE_KEEPALIVE_S"],
+        "snapshots": request.args.get("snapshots") != "0"}, s.streams,
         anonymous=not registered_caller())
 
 

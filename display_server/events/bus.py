@@ -91,8 +91,10 @@ class Subscription:
     A deque and an event rather than a ``queue.Queue``: the bus hands every batch to every
     client, and this costs it an append and a flag, not a condition variable's locks."""
 
-    def __init__(self, bus: EventBus):
+    def __init__(self, bus: EventBus, *, snapshots: bool = True):
         self.bus = bus
+        self.snapshots = snapshots
+        """Whether the display snapshots go to it too (a phone following its ticket: no)."""
         self.backlog: deque[Batch] = deque()
         self.closed = False
         self.wake_at = math.inf
@@ -163,9 +165,12 @@ class EventBus:
         self.start()
         self._inbox.put(ev)
 
-    def subscribe(self) -> Subscription:
+    def subscribe(self, *, snapshots: bool = True) -> Subscription:
+        """A new subscriber; ``snapshots=False``: events only, no display snapshots (a phone
+        following one ticket reads only events: a snapshot to a thousand phones would cost the
+        hub a thousand writes and the Wi-Fi a thousand copies for nothing)."""
         self.start()
-        sub = Subscription(self)
+        sub = Subscription(self, snapshots=snapshots)
         with self._lock:
             self._subs.add(sub)
         return sub
@@ -179,6 +184,10 @@ class EventBus:
     def subscriber_count(self) -> int:
         with self._lock:
             return len(self._subs)
+
+    def _wants_snapshots(self) -> bool:
+        with self._lock:
+            return any(sub.snapshots for sub in self._subs)
 
     def start(self) -> None:
         """Start the bus's three threads (once); publishing or subscribing does it too."""
@@ -219,7 +228,7 @@ class EventBus:
             if wait > 0:
                 time.sleep(wait)
             self._display_due.clear()  # what is published from here on asks for another one
-            if self.snapshot is None or not self.subscriber_count:
+            if self.snapshot is None or not self._wants_snapshots():
                 continue
             deadline = time.monotonic() + REQUESTS_FIRST_S
             self._let_requests_go_first(deadline)
@@ -237,7 +246,7 @@ class EventBus:
             if failing:
                 log.info("display snapshot works again")
                 failing = False
-            self._fan_out([(None, snapshot_message(display))], deadline)
+            self._fan_out([(None, snapshot_message(display))], deadline, snapshot=True)
 
     def _run_clock(self) -> None:
         """Every ``CLOCK_TICK_S``, wake the subscribers whose wait is over."""
@@ -263,11 +272,11 @@ class EventBus:
             if remaining > 0:
                 self.wait_idle(remaining)
 
-    def _fan_out(self, batch: Batch, deadline: float = 0.0) -> None:
-        """The whole batch to every subscriber, ``FAN_OUT_SLICE`` at a time, pausing for
-        requests that arrive meanwhile."""
+    def _fan_out(self, batch: Batch, deadline: float = 0.0, *, snapshot: bool = False) -> None:
+        """The whole batch to every subscriber (a ``snapshot``: to those that want them),
+        ``FAN_OUT_SLICE`` at a time, pausing for requests that arrive meanwhile."""
         with self._lock:
-            subs = list(self._subs)
+            subs = [sub for sub in self._subs if sub.snapshots] if snapshot else list(self._subs)
         for i, sub in enumerate(subs):
             if i and i % FAN_OUT_SLICE == 0:
                 time.sleep(0)  # the clients handed the batch so far write it (on gevent's hub)

@@ -65,10 +65,11 @@ class _Fresh:
 
 def sse_stream(bus: EventBus, *, snapshot: Callable[[], DisplayJSON],
                events_after: Callable[[int, int], list[Event]], last_event_id: int | None,
-               keepalive_s: float, retry_ms: int = 2000) -> Iterator[bytes]:
+               keepalive_s: float, retry_ms: int = 2000, snapshots: bool = True) -> Iterator[bytes]:
     """Yield SSE messages until the client goes away (the server's write then fails and closes
-    the generator: an ordinary disconnect, logged at debug) or the bus drops it as too slow."""
-    sub = bus.subscribe()
+    the generator: an ordinary disconnect, logged at debug) or the bus drops it as too slow.
+    ``snapshots=False``: after the opening, events only (see :meth:`EventBus.subscribe`)."""
+    sub = bus.subscribe(snapshots=snapshots)
     try:
         first, sent = opening(snapshot=snapshot, events_after=events_after,
                               last_event_id=last_event_id, retry_ms=retry_ms)

@@ -112,6 +112,31 @@ def test_a_burst_arrives_in_order_and_a_display_follows_it(api) -> None:
         sse.close()
 
 
+def test_a_phone_stream_gets_the_events_but_not_the_display_snapshots(api) -> None:
+    screen = SseReader(api.server.api("/events"))
+    phone = SseReader(api.server.api("/events?snapshots=0"))
+    try:
+        assert screen.next_event()["event"] == "snapshot"
+        assert phone.next_event()["event"] == "snapshot"  # the opening one: where it starts from
+        api.issue("ho-tich")
+        api.act("quay-1", "call-next")
+        got = [screen.next_event() for _ in range(2)]
+        assert [m["event"] for m in got] == ["ticket.issued", "ticket.called"]
+        while screen.next_display()["last_event_id"] < int(got[1]["id"]):
+            pass  # snapshots went out, the last one after the call
+        api.issue("ho-tich")
+        assert screen.next_event()["event"] == "ticket.issued"
+        seen = []
+        while len(seen) < 3:
+            msg = phone.next()
+            if msg.get("event") not in (None, "keepalive"):
+                seen.append(msg["event"])
+        assert seen == ["ticket.issued", "ticket.called", "ticket.issued"]  # no snapshot between
+    finally:
+        screen.close()
+        phone.close()
+
+
 def test_resume_with_last_event_id(api) -> None:
     api.issue("ho-tich")  # event 1
     api.issue("ho-tich")  # event 2

@@ -99,7 +99,8 @@
   function start() {
     if (FINAL[ticket.state]) return;
     if (live) live.start();
-    else live = Motcua.live({ kinds: boot.kinds, keepaliveS: boot.keepalive_s, onEvent: onEvent,
+    else live = Motcua.live({ url: "/api/v1/events?snapshots=0", kinds: boot.kinds,
+      keepaliveS: boot.keepalive_s, onEvent: onEvent,
       onSnapshot: function () {}, onOnline: onOnline });
   }
   function stop() {
