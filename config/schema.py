@@ -157,6 +157,18 @@ class Numbering(_Model):
         return f"{self.prefix}{seq:0{self.width}d}"
 
 
+class SlotPlan(_Model):
+    """A field's bookable slots (đặt lịch hẹn): ``capacity`` citizens per ``slot_minutes`` slot,
+    from ``hours`` (the field's ticket hours when empty; slots also lie within those; the gap
+    between two spans is the lunch break, and a slot never straddles it), up to ``days_ahead``
+    days after today, never on a closed date. The same shape is what an admin's override will store."""
+
+    slot_minutes: int = Field(default=15, ge=5, le=240)
+    capacity: int = Field(default=1, ge=1, le=100, description="citizens per slot")
+    days_ahead: int = Field(default=14, ge=0, le=90, description="0: today only")
+    hours: Hours | None = None
+
+
 class FieldConfig(_Model):
     """A field (lĩnh vực) citizens pick on the kiosk."""
 
@@ -168,6 +180,7 @@ class FieldConfig(_Model):
     hours: Hours | None = None
     icon: str = ""
     procedures: tuple[str, ...] = ()
+    appointments: SlotPlan | None = Field(default=None, description="None: no booking")
 
 
 class CounterConfig(_Model):
@@ -191,6 +204,32 @@ class QueueConfig(_Model):
     calls_before_skip: int = Field(default=2, ge=1, le=10)
     default_service_minutes: float = Field(default=5.0, gt=0, le=240)
     target_wait_minutes: float = Field(default=30.0, gt=0)
+
+
+class ArrivalPolicy(_Model):
+    """When a booked citizen may check in: from ``early_minutes`` before the slot starts until
+    ``grace_minutes`` after; the ticket is then called first among those due (``order = "first"``)
+    or waits as if taken at the slot's start (``"by_slot_time"``). After the grace period the
+    booking is ``late``: checking in gives an ordinary ticket (``after_grace = "walk_in"``), or it
+    is a no-show and refused (``"no_show"``)."""
+
+    early_minutes: int = Field(default=30, ge=0, le=240)
+    grace_minutes: int = Field(default=15, ge=0, le=240)
+    after_grace: Literal["walk_in", "no_show"] = "walk_in"
+    order: Literal["first", "by_slot_time"] = "first"
+
+
+class AppointmentsConfig(_Model):
+    """Booking rules shared by every field that takes appointments (``[fields.appointments]``)."""
+
+    arrival: ArrivalPolicy = ArrivalPolicy()
+    retention_days: int = Field(default=30, ge=1, le=3650,
+                                description="name and phone erased this many days after the day")
+    bookings_per_address_per_hour: int = Field(default=10, ge=1, le=10000)
+    bookings_per_phone_per_day: int = Field(default=1, ge=1, le=20)
+    wrong_codes: int = Field(default=3, ge=1, le=20,
+                             description="wrong check-in codes in a row before a pause")
+    wrong_code_pause_minutes: int = Field(default=5, ge=1, le=1440)
 
 
 class RatingLevel(_Model):
@@ -373,6 +412,7 @@ class Config(_Model):
 
     centre: CentreConfig
     queue: QueueConfig = QueueConfig()
+    appointments: AppointmentsConfig = AppointmentsConfig()
     fields: tuple[FieldConfig, ...] = Field(min_length=1)
     counters: tuple[CounterConfig, ...] = Field(min_length=1)
     ratings: RatingsConfig = RatingsConfig()
@@ -421,6 +461,8 @@ class Config(_Model):
                     f"fields[{i}].daily_cap: {f.daily_cap} is more than its numbering allows"
                     f" ({f.numbering.capacity})"
                 )
+        for i, f in enumerate(self.fields):
+            problems.extend(_slot_problems(self, i, f))
         counter_ids = {c.id for c in self.counters}
         for i, d in enumerate(self.devices):
             if d.kind == "kiosk" and d.buttons:
@@ -460,6 +502,12 @@ class Config(_Model):
     def field_hours(self, field: FieldConfig) -> Hours:
         return field.hours or self.centre.hours
 
+    def slot_hours(self, field: FieldConfig) -> Hours:
+        """The hours a field's slots are cut from (its ticket hours unless the plan names some)."""
+        plan = field.appointments
+        return (plan.hours if plan is not None and plan.hours is not None
+                else self.field_hours(field))
+
     @property
     def data_path(self) -> Path:
         """Absolute data directory (the loader resolves it)."""
@@ -487,6 +535,21 @@ class Config(_Model):
         there (``motcua demo --port``)."""
         server = self.server.model_copy(update={"port": port})
         return self.model_copy(update={"server": server}).with_server_url(f"http://127.0.0.1:{port}")
+
+
+def _slot_problems(cfg: Config, i: int, f: FieldConfig) -> list[str]:
+    """A field's bookable hours must hold at least one slot. (Slots are also cut to the field's
+    ticket hours when searched: a booked citizen checks in through the kiosk's numbers.)"""
+    plan = f.appointments
+    if plan is None:
+        return []
+    hours = cfg.slot_hours(f)
+    longest = max((s.end_minutes - (s.start.hour * 60 + s.start.minute)
+                   for w in range(7) for s in hours.spans(w)), default=0)
+    if longest < plan.slot_minutes:
+        return [f"fields[{i}].appointments.slot_minutes: no {plan.slot_minutes}-minute slot fits "
+                "in the field's bookable hours"]
+    return []
 
 
 def _unique(problems: list[str], where: str, values: list, what: str = "id") -> None:

@@ -19,6 +19,8 @@ class FieldFacts:
     format: str
     """Its numbers: the range (``"1001-1999"``) or prefix and width (``"A000"``)."""
     daily_cap: int | None
+    booking: str = ""
+    """Its bookable slots, e.g. ``"30 min x 3, 14 days ahead"``; empty without appointments."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,12 @@ def facts(cfg: Config) -> Facts:
         procedures_path=path, procedures=book, procedures_problem=problem,
         field_lines=tuple(FieldFacts(f.id, f.name, f.numbering.range or
                                      f"{f.numbering.prefix}{'0' * (f.numbering.width or 0)}",
-                                     f.daily_cap) for f in cfg.fields))
+                                     f.daily_cap, _booking(f.appointments)) for f in cfg.fields))
+
+
+def _booking(plan) -> str:
+    return (f"{plan.slot_minutes} min x {plan.capacity}, {plan.days_ahead} days ahead"
+            if plan is not None else "")
 
 
 def summary(cfg: Config) -> str:
@@ -87,7 +94,8 @@ def summary(cfg: Config) -> str:
         f"  procedures look-up: {procedures_summary(s)}",
     ]
     for f in s.field_lines:
-        lines.append(f"    - {f.id}: {f.name} [{f.format}] cap {f.daily_cap or 'none'}")
+        booking = f"; appointments {f.booking}" if f.booking else ""
+        lines.append(f"    - {f.id}: {f.name} [{f.format}] cap {f.daily_cap or 'none'}{booking}")
     return "\n".join(lines)
 
 
