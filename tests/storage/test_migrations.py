@@ -140,3 +140,29 @@ def test_field_columns_renamed_with_their_data(backend, tmp_path, request) -> No
                 queued_at=datetime(2026, 11, 1, 2), call_count=0))
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_appointments_revision_upgrades_and_downgrades(backend, tmp_path, request) -> None:
+    """0006 adds the appointments tables and ``tickets.booked`` (false for the tickets there
+    were); going back to 0005 and up again gives the declared schema."""
+    from alembic import command
+
+    from motcua.core.storage import tables as t
+    from motcua.core.storage.migrate import _alembic_config
+
+    url = (f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    db = _at_0003_with_data(url)
+    try:
+        command.upgrade(_alembic_config(db), "0005")
+        assert upgrade(db) == ("0005", head_revision())
+        with db.read() as conn:
+            assert [r.booked for r in conn.execute(t.tickets.select())] == [False, False]
+        command.downgrade(_alembic_config(db), "0005")
+        assert current_revision(db) == "0005"
+        upgrade(db)
+        with db.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+    finally:
+        db.dispose()
