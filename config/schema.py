@@ -461,8 +461,6 @@ class Config(_Model):
                     f"fields[{i}].daily_cap: {f.daily_cap} is more than its numbering allows"
                     f" ({f.numbering.capacity})"
                 )
-        for i, f in enumerate(self.fields):
-            problems.extend(_slot_problems(self, i, f))
         counter_ids = {c.id for c in self.counters}
         for i, d in enumerate(self.devices):
             if d.kind == "kiosk" and d.buttons:
@@ -535,21 +533,6 @@ class Config(_Model):
         there (``motcua demo --port``)."""
         server = self.server.model_copy(update={"port": port})
         return self.model_copy(update={"server": server}).with_server_url(f"http://127.0.0.1:{port}")
-
-
-def _slot_problems(cfg: Config, i: int, f: FieldConfig) -> list[str]:
-    """A field's bookable hours must hold at least one slot. (Slots are also cut to the field's
-    ticket hours when searched: a booked citizen checks in through the kiosk's numbers.)"""
-    plan = f.appointments
-    if plan is None:
-        return []
-    hours = cfg.slot_hours(f)
-    longest = max((s.end_minutes - (s.start.hour * 60 + s.start.minute)
-                   for w in range(7) for s in hours.spans(w)), default=0)
-    if longest < plan.slot_minutes:
-        return [f"fields[{i}].appointments.slot_minutes: no {plan.slot_minutes}-minute slot fits "
-                "in the field's bookable hours"]
-    return []
 
 
 def _unique(problems: list[str], where: str, values: list, what: str = "id") -> None:

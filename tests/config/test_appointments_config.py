@@ -48,15 +48,19 @@ slot_minutes = 2
     assert "fields[0].appointments.slot_minutes" in got
 
 
-def test_a_slot_longer_than_every_span_is_refused(tmp_path: Path) -> None:
-    text = MINIMAL + """
+def test_a_slot_longer_than_every_span_gives_no_slot(tmp_path: Path) -> None:
+    """Not an error (a centre may close every day): the field offers no slot."""
+    from datetime import date
+
+    from motcua.core.appointments.slots import slot_times
+
+    cfg = load(tmp_path, MINIMAL + """
 [fields.appointments]
 slot_minutes = 120
 [fields.appointments.hours]
 mon = ["07:30-09:00", "13:30-15:00"]
-"""
-    assert problems(tmp_path, text) == [
-        "fields[0].appointments.slot_minutes: no 120-minute slot fits in the field's bookable hours"]
+""")
+    assert slot_times(cfg, cfg.fields[0], cfg.fields[0].appointments, date(2026, 11, 23)) == []
 
 
 @pytest.mark.parametrize("name", ["demo.toml", "province.toml"])
