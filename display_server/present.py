@@ -51,6 +51,8 @@ def ticket_json(t: Ticket, config: Config, *, track_url: str | None = None) -> d
                                  else {"service_id": t.field_id})
     if t.dossier_code:
         out["dossier_code"] = t.dossier_code
+    if t.booked:  # issued at an appointment's check-in
+        out["booked"] = True
     if track_url is not None:
         out["track_url"] = track_url
     return out

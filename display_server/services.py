@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 
 from config.schema import Config
 from motcua.core.accounts import Accounts
+from motcua.core.appointments import AppointmentBook
 from motcua.core.queue import QueueEngine
 from motcua.core.storage import Database
 
@@ -38,6 +39,8 @@ class Services:
     bus: EventBus
     disk: DiskSpace
     """The folders this server writes to: free space, and whether a failure means a full disk."""
+    appointments: AppointmentBook | None = None
+    """Booked times, on the engine (its transactions, events and number series)."""
     streams: StreamSlots = field(default_factory=StreamSlots)
     _voice: object | None = None
     _shared: Callable[..., DisplayJSON] | None = None
@@ -52,7 +55,8 @@ class Services:
         engine = QueueEngine(config, db, clock=clock)
         services = cls(config=config, db=db, engine=engine,
                        accounts=Accounts(db, {c.id for c in config.counters}),
-                       bus=EventBus(), disk=DiskSpace(_folders(config, db)))
+                       bus=EventBus(), disk=DiskSpace(_folders(config, db)),
+                       appointments=AppointmentBook(engine))
         services.bus.snapshot = services.display_json
         if db.is_sqlite:  # one process: the engine hands events over directly
             engine.publishers.append(services.bus.publish)

@@ -75,6 +75,29 @@ class RatingBody(_Body):
     pressed_at: IsoDatetime
 
 
+class BookBody(_Body):
+    """A booking (public): the field, day and slot from ``GET /appointments/slots``, and the
+    only personal data kept (erased after the centre's retention period)."""
+
+    field_id: ShortId = Field(alias="service_id")
+    day: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                              description="Local day, YYYY-MM-DD")]
+    slot: Annotated[str, Field(pattern=r"^[0-9]{2}:[0-9]{2}$", description="Slot start, HH:MM")]
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    phone: Annotated[str, Field(min_length=1, max_length=20)]
+    request_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
+class SecretBody(_Body):
+    secret: Annotated[str, Field(min_length=1, max_length=64,
+                                 description="The secret the booking was answered with")]
+
+
+class CheckInBody(_Body):
+    code: Annotated[str, Field(min_length=1, max_length=20,
+                               description="The booking code, typed or scanned")]
+
+
 class LoginBody(_Body):
     username: Annotated[str, Field(min_length=1, max_length=64)]
     password: Annotated[str, Field(min_length=1, max_length=256)]

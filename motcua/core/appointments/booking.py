@@ -40,7 +40,7 @@ _PHONE_BOOKINGS = Prepared(select(func.count()).select_from(t.appointments).wher
 _INSERT = Prepared(t.appointments.insert().returning(*t.appointments.c))
 _UPDATE = Prepared(update(t.appointments).where(A.id == bindparam("b_id")).returning(*t.appointments.c))
 
-_PHONE = re.compile(r"^0[1-9]\d{8}$")
+_PHONE = re.compile(r"^0[1-9][0-9]{8}$")
 
 
 def clean_name(name: str) -> str:
@@ -68,18 +68,21 @@ class Bookings:
     """Book a slot (public, rate-limited per client), cancel with the booking's secret."""
 
     def book(self, field_id: str, day: str, slot: str, *, name: str, phone: str,
-             request_id: str | None = None, who: str = "", actor: str = "public") -> Booking:
+             request_id: str | None = None, who: str | None = None,
+             actor: str = "public") -> Booking:
         """Book ``slot`` ("HH:MM") of ``day`` (YYYY-MM-DD) in ``field_id``. The same
         ``request_id`` again returns the first booking (without its secret). ``who`` (the
-        client's address) is limited to ``bookings_per_address_per_hour`` attempts."""
+        client's address; None for a booking not made by the public, e.g. an officer's) is
+        limited to ``bookings_per_address_per_hour`` attempts."""
         fld = self.engine._field(field_id)
         plan = self.plan(fld)
         if plan is None:
             refuse("not_bookable", field_id=fld.id)
-        wait = self.bookings.wait_s(who)
-        if wait:
-            refuse("too_many_bookings", minutes=-(-wait // 60), retry_after_s=wait)
-        self.bookings.add(who)
+        if who is not None:
+            wait = self.bookings.wait_s(who)
+            if wait:
+                refuse("too_many_bookings", minutes=-(-wait // 60), retry_after_s=wait)
+            self.bookings.add(who)
         person, number = clean_name(name), clean_phone(phone)
         when = self._bookable(fld, plan, day, slot)
 
