@@ -12,7 +12,7 @@ import sqlite3
 import subprocess
 import time
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from .centre import BACKUP_SOON, PASSWORD, STATION, Centre
@@ -77,11 +77,14 @@ class Day:
     def figures(self, name: str = "server") -> dict[str, int]:
         """Today's tickets and rating presses as the reports count them."""
         http = self.admin(name)
-        today = date.today().isoformat()
         if http is None:
             return {}
-        w = http.get(f"/api/v1/reports/waiting?from={today}&to={today}")
-        s = http.get(f"/api/v1/reports/satisfaction?from={today}&to={today}")
+        # The centre's day is not the host's (UTC+7 against UTC), and a run may cross midnight:
+        # the machines' database is fresh, so the days either side of the host's hold all of it.
+        host = date.today()
+        span = f"from={host - timedelta(days=1)}&to={host + timedelta(days=1)}"
+        w = http.get(f"/api/v1/reports/waiting?{span}")
+        s = http.get(f"/api/v1/reports/satisfaction?{span}")
         if w.status != 200 or s.status != 200:
             return {}
         return {"tickets": int(w.body["total"]["tickets"]), "served": int(w.body["total"]["served"]),

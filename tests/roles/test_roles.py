@@ -13,7 +13,7 @@ import signal
 import socket
 import subprocess
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -44,6 +44,13 @@ def needs_postgres_extra(env: RoleEnv, centre: Centre, tmp_path: Path) -> None:
     pg.write_config()
     line = one_line_error(env.motcua("init", env=pg.env()))
     assert "'postgres' extra" in line and "install" in line, line
+
+
+def around_today() -> tuple[str, str]:
+    """A report span holding this test's whole day: the centre's day is not the host's (the demo
+    centre is UTC+7, the host UTC), and a run may cross midnight; the database is the test's own."""
+    host = date.today()
+    return (host - timedelta(days=1)).isoformat(), (host + timedelta(days=1)).isoformat()
 
 
 # -- demo ------------------------------------------------------------------------------------------
@@ -123,8 +130,8 @@ def test_server_role(database: str, role_env, tmp_path: Path, request) -> None:
         assert r.status_code == 200, r.text
     finally:
         centre.stop()
-    today = date.today().isoformat()
-    r = env.motcua("report", "waiting", "--from", today, "--to", today, env=centre.env())
+    first, last = around_today()
+    r = env.motcua("report", "waiting", "--from", first, "--to", last, env=centre.env())
     assert r.returncode == 0, r.stderr
     if database == "sqlite":
         r = env.motcua("backup", env=centre.env())
@@ -222,9 +229,9 @@ def test_rating_station_role(role_env, centre: Centre, tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr[-3000:]
     outbox = json.loads(r.stdout)
     admin = centre.login("admin")
-    today = date.today().isoformat()
+    first, last = around_today()
     rows = requests.get(centre.api("/reports/satisfaction"), headers=admin, timeout=10,
-                        params={"from": today, "to": today, "group_by": "counter"}).json()
+                        params={"from": first, "to": last, "group_by": "counter"}).json()
     assert {k: n for k, n in outbox.items() if n} == {"sent": 1}, outbox
     assert rows["total"]["total"] == 1, rows  # counted once
     needs_postgres_extra(env, centre, tmp_path)

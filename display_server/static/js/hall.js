@@ -4,7 +4,7 @@
   var boot = Motcua.boot();
   var S = boot.strings;
   var fmt = Motcua.fmt;
-  var highlight = null; // {number, counter, at}: the newest call
+  var highlight = null; // {number, counter, at, id}: the newest call; id: the event it came from
   var snap = null;
 
   var $ = Motcua.$, el = Motcua.el, fieldName = Motcua.namer(boot.fields);
@@ -40,8 +40,9 @@
     } else {
       var at = Motcua.parseTime(first.called_at);
       // called_at has whole seconds: only a clearly newer call replaces one set by an event
+      // (a recall shown big keeps its place until a newer call)
       if (!highlight || at > highlight.at + 1000) {
-        highlight = { number: first.number, counter: first.counter_number, at: at };
+        highlight = { number: first.number, counter: first.counter_number, at: at, id: s.last_event_id };
       }
     }
     renderCall();
@@ -182,14 +183,16 @@
   /** A call shown at once from its event (the snapshot with the lists follows it). */
   function onEvent(ev, covered) {
     if (ev.kind !== "ticket.called" && ev.kind !== "ticket.recalled") return;
-    if (!covered) {
-      highlight = { number: ev.data.number, counter: ev.data.counter_number, at: Motcua.parseTime(ev.at) };
+    // A snapshot built after this event may have come first (calls within one second): it
+    // covers the event but, by whole seconds, could not tell the newer call. The newest call
+    // event still takes the big number unless what is shown came from a later one.
+    var newest = !covered || (highlight && ev.id > highlight.id);
+    if (newest) {
+      highlight = { number: ev.data.number, counter: ev.data.counter_number, at: Motcua.parseTime(ev.at), id: ev.id };
       renderCall();
-      if (snap) {
-        if (Motcua.applyToCounter(snap, ev)) renderCounters();
-        renderRecent();
-      }
     }
+    if (snap && !covered && Motcua.applyToCounter(snap, ev)) renderCounters();
+    if (snap && newest) renderRecent();
     if (announcer) announcer.announce(ev);
   }
 
