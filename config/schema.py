@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import time
 from pathlib import Path
@@ -181,6 +182,9 @@ class FieldConfig(_Model):
     icon: str = ""
     procedures: tuple[str, ...] = ()
     appointments: SlotPlan | None = Field(default=None, description="None: no booking")
+    remote_daily_cap: int | None = Field(
+        default=None, ge=0, description="remote tickets a day (lấy số từ xa); None: the "
+                                         "centre's [remote] daily_cap_per_field, 0: no cap")
 
 
 class CounterConfig(_Model):
@@ -230,6 +234,44 @@ class AppointmentsConfig(_Model):
     wrong_codes: int = Field(default=3, ge=1, le=20,
                              description="wrong check-in codes in a row before a pause")
     wrong_code_pause_minutes: int = Field(default=5, ge=1, le=1440)
+
+
+def _network(text: str) -> str:
+    try:
+        return str(ipaddress.ip_network(text.strip(), strict=False))
+    except ValueError:
+        raise ValueError(f"{text!r} is not an address range like 192.168.1.0/24") from None
+
+
+class RemoteConfig(_Model):
+    """Remote tickets (lấy số từ xa): a citizen takes a ticket on the phone at ``/lay-so``, in the
+    kiosk's number series, hours and caps, within these limits. A phone is a long-lived signed
+    cookie, and its address too (clearing cookies does not start the day again); behind one
+    shared address (the centre's Wi-Fi, a carrier's NAT) raise ``per_address_per_day``."""
+
+    enabled: bool = False
+    per_phone_per_day: int = Field(default=2, ge=1, le=50, description="tickets per phone a day")
+    per_address_per_day: int = Field(default=0, ge=0, le=10000,
+                                     description="tickets per client address a day; 0: the same "
+                                                 "as per_phone_per_day")
+    networks: tuple[str, ...] = Field(default=(), description="only from these address ranges "
+                                                              "(CIDR); empty: from anywhere")
+    daily_cap_per_field: int = Field(default=0, ge=0, description="remote tickets per field a day "
+                                                                  "(0: no cap of their own)")
+
+    @field_validator("networks")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_network(v) for v in value)
+
+    @property
+    def address_limit(self) -> int:
+        return self.per_address_per_day or self.per_phone_per_day
+
+    def field_cap(self, field: FieldConfig) -> int:
+        """The field's cap of remote tickets a day (0: none of their own)."""
+        return (self.daily_cap_per_field if field.remote_daily_cap is None
+                else field.remote_daily_cap)
 
 
 class RatingLevel(_Model):
@@ -355,7 +397,9 @@ class ServerConfig(_Model):
 
     host: str = "0.0.0.0"
     port: int = Field(default=8080, ge=1, le=65535)
-    public_url: str = ""
+    public_url: str = Field(default="", description="the address citizens' phones open (ticket "
+                                                     "QR codes, the remote-ticket poster); empty: "
+                                                     "the address the request came to")
     threads: int = Field(default=0, ge=0, le=2000,
                          description="0 = sized from the counters: every open screen and "
                                      "officer page holds one thread")
@@ -413,6 +457,7 @@ class Config(_Model):
     centre: CentreConfig
     queue: QueueConfig = QueueConfig()
     appointments: AppointmentsConfig = AppointmentsConfig()
+    remote: RemoteConfig = RemoteConfig()
     fields: tuple[FieldConfig, ...] = Field(min_length=1)
     counters: tuple[CounterConfig, ...] = Field(min_length=1)
     ratings: RatingsConfig = RatingsConfig()

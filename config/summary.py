@@ -52,6 +52,8 @@ class Facts:
     """None when the procedures file is missing or invalid."""
     procedures_problem: str
     field_lines: tuple[FieldFacts, ...]
+    remote: str = ""
+    """Remote tickets (lấy số từ xa): off, or their limits."""
 
 
 def facts(cfg: Config) -> Facts:
@@ -70,7 +72,19 @@ def facts(cfg: Config) -> Facts:
         procedures_path=path, procedures=book, procedures_problem=problem,
         field_lines=tuple(FieldFacts(f.id, f.name, f.numbering.range or
                                      f"{f.numbering.prefix}{'0' * (f.numbering.width or 0)}",
-                                     f.daily_cap, _booking(f.appointments)) for f in cfg.fields))
+                                     f.daily_cap, _booking(f.appointments)) for f in cfg.fields),
+        remote=_remote(cfg))
+
+
+def _remote(cfg: Config) -> str:
+    r = cfg.remote
+    if not r.enabled:
+        return "off"
+    where = ", ".join(r.networks) if r.networks else "anywhere"
+    cap = f"{r.daily_cap_per_field} per field" if r.daily_cap_per_field else "no cap per field"
+    url = cfg.server.public_url or "not set: server.public_url (the poster's QR code needs it)"
+    return (f"/lay-so from {where}; a day: {r.per_phone_per_day} per phone, {r.address_limit} "
+            f"per address, {cap}; public URL {url}")
 
 
 def _booking(plan) -> str:
@@ -92,6 +106,7 @@ def summary(cfg: Config) -> str:
         f"  database: {s.database_url or 'SQLite in ' + str(s.data_path)}",
         f"  printer: {s.printer} {s.paper_width_mm} mm; voice: {s.voice}",
         f"  procedures look-up: {procedures_summary(s)}",
+        f"  remote tickets: {s.remote}",
     ]
     for f in s.field_lines:
         booking = f"; appointments {f.booking}" if f.booking else ""

@@ -41,6 +41,13 @@ class IssueBody(_Body):
     request_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
 
 
+class RemoteTicketBody(_Body):
+    """A remote ticket (public, from a phone): the field, and an id that makes a retry safe."""
+
+    field_id: ShortId = Field(alias="service_id")
+    request_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
 class TransferBody(_Body):
     field_id: ShortId | None = Field(default=None, alias="service_id")
     counter_id: ShortId | None = None

@@ -53,6 +53,10 @@ QUEUE_STATUS = {
     "bad_phone": 400,
     "too_many_bookings": 429,
     "too_many_codes": 429,
+    "remote_off": 403,
+    "outside_network": 403,
+    "remote_phone_limit": 429,
+    "remote_address_limit": 429,
 }
 
 

@@ -82,6 +82,9 @@ SCHEMAS: dict = {
             "estimated_wait_s": {"type": ["integer", "null"]},
             "track_url": _STR, "dossier_code": _STR,
             "booked": {"type": "boolean", "description": "Issued at an appointment's check-in"},
+            "channel": {"enum": ["kiosk", "remote", "appointment"],
+                        "description": "How it was taken: at a kiosk (or by an officer), on a "
+                                       "phone (remote), at an appointment's check-in"},
         },
     },
     "TicketReply": {"type": "object", "required": ["ticket"],
@@ -167,7 +170,8 @@ APPOINTMENT_SCHEMAS: dict = {
 }
 
 _BODIES = {
-    "IssueBody": bodies.IssueBody, "BookBody": bodies.BookBody, "SecretBody": bodies.SecretBody,
+    "IssueBody": bodies.IssueBody, "RemoteTicketBody": bodies.RemoteTicketBody,
+    "BookBody": bodies.BookBody, "SecretBody": bodies.SecretBody,
     "CheckInBody": bodies.CheckInBody, "TransferBody": bodies.TransferBody,
     "PauseBody": bodies.PauseBody, "DossierBody": bodies.DossierBody, "CallMissedBody": bodies.CallMissedBody,
     "RatingBody": bodies.RatingBody, "LoginBody": bodies.LoginBody,
@@ -445,6 +449,23 @@ def _appointment_paths() -> dict:
     }
 
 
+def _remote_paths() -> dict:
+    return {"/remote-tickets": {"post": _op(
+        "Take a ticket on a phone (lấy số từ xa; public): the kiosk's number series, hours and "
+        "caps, limited per phone (the motcua_phone cookie, set on the first answer) and per client "
+        "address a day (429 remote_phone_limit, remote_address_limit with Retry-After: the next "
+        "day), per field (409 remote_cap) and to the centre's networks (403 outside_network; "
+        "403 remote_off when the centre takes none). The same request_id returns the same "
+        "ticket with 200",
+        {"201": _json("Ticket", "Created"), "200": _json("Ticket", "Already issued"),
+         **_errors(400, 403, 409), "429": {
+             "description": "This phone or address has taken its tickets of the day: try again "
+                            "after Retry-After seconds (the next day)",
+             "headers": {"Retry-After": {"schema": _INT}},
+             "content": {"application/json": {"schema": _ref("Error")}}},
+         **_NOT_WRITTEN}, body="RemoteTicketBody", security=PUBLIC, tag="remote")}}
+
+
 def document(config: Config) -> dict:
     """The whole document; the ids in examples come from ``config``."""
     paths = {
@@ -520,6 +541,7 @@ def document(config: Config) -> dict:
         "/openapi.json": {"get": _op("This document", {"200": {"description": "OK"}},
                                      security=PUBLIC, tag="public")},
         **_appointment_paths(),
+        **_remote_paths(),
         **_report_paths(),
         **_admin_paths(),
     }

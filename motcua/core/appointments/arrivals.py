@@ -94,7 +94,8 @@ class Arrivals:
         if not in_time and policy.after_grace == "no_show":
             refuse("no_show", slot=row.slot)  # the next sweep records it
         ticket, _ = self.engine._issue(tx, fld, False, None, device_id, actor,
-                                       booked_at=row.starts_at if in_time else None)
+                                       booked_at=row.starts_at if in_time else None,
+                                       channel="appointment")
         new = _CHECKED_IN.run(tx.conn, {
             "b_id": row.id, "state": S.CHECKED_IN if in_time else S.WALKED_IN,
             "checked_in_at": tx.now, "ticket_id": ticket.id}).one()

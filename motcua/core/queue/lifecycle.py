@@ -83,8 +83,10 @@ class Lifecycle:
     """A ticket from issue to done, skipped or transferred."""
 
     def issue(self, field_id: str, *, priority: bool = False, request_id: str | None = None,
-              device_id: str | None = None, actor: str = "system") -> tuple[Ticket, bool]:
-        """Issue the next ticket of ``field_id``; returns (ticket, created).
+              device_id: str | None = None, actor: str = "system",
+              channel: str = "kiosk") -> tuple[Ticket, bool]:
+        """Issue the next ticket of ``field_id``; returns (ticket, created). ``channel`` says how
+        it was taken (kiosk, remote; appointments use their check-in), for the reports.
 
         The same ``request_id`` again returns the ticket it first got, with ``created`` False.
         Refuses with :class:`QueueError` ``closed``, ``daily_cap``, ``hall_full`` or
@@ -95,7 +97,8 @@ class Lifecycle:
         def op() -> tuple[Ticket, bool]:
             try:
                 with self._write() as tx:
-                    return self._issue(tx, fld, priority, request_id, device_id, actor)
+                    return self._issue(tx, fld, priority, request_id, device_id, actor,
+                                       channel=channel)
             except IntegrityError as exc:
                 # A concurrent transaction (PostgreSQL) took this request_id or sequence slot.
                 raise _Conflict() from exc
@@ -103,8 +106,8 @@ class Lifecycle:
         return self._run(op)
 
     def _issue(self, tx: _Tx, fld: FieldConfig, priority: bool, request_id: str | None,
-               device_id: str | None, actor: str, *,
-               booked_at: datetime | None = None) -> tuple[Ticket, bool]:
+               device_id: str | None, actor: str, *, booked_at: datetime | None = None,
+               channel: str = "kiosk") -> tuple[Ticket, bool]:
         """The issue inside ``tx``. ``booked_at`` (an appointment's check-in): the ticket waits
         as if taken then (its slot's start) and is marked booked; the booking already holds
         its place, so ticket hours, the daily cap and the hall cap do not refuse it (the
@@ -136,13 +139,13 @@ class Lifecycle:
             "transferred": False, "state": TicketState.WAITING, "request_id": request_id,
             "token": secrets.token_urlsafe(12), "device_id": device_id,
             "issued_at": tx.now, "queued_at": booked_at or tx.now, "call_count": 0,
-            "booked": booked,
+            "booked": booked, "channel": channel,
         }
         row = _INSERT_TICKET.run(conn, values).one()
         ticket_id = row.id
         ticket = self._with_position(conn, row)
         tx.log("ticket.issued", actor, ticket_id=ticket_id, **self._ticket_data(row),
-               waiting_before=ticket.waiting_before, device_id=device_id)
+               waiting_before=ticket.waiting_before, device_id=device_id, channel=channel)
         return ticket, True
 
     def call_next(self, counter_id: str, *, officer_id: int | None = None,

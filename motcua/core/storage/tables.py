@@ -68,6 +68,8 @@ tickets = Table(
     Column("dossier_code", String(64)),
     # issued at an appointment's check-in: called first within its slot (queue.booked order)
     Column("booked", Boolean, nullable=False, default=False, server_default=false()),
+    # how it was taken: "kiosk", "remote" (a phone, /lay-so) or "appointment" (a check-in)
+    Column("channel", String(12), nullable=False, default="kiosk", server_default="kiosk"),
     UniqueConstraint("day", "round", "origin_field_id", "seq", name="uq_tickets_day_number"),
     Index("ix_tickets_day_state", "day", "state"),
     Index("ix_tickets_counter_called", "counter_id", "called_at"),
@@ -181,4 +183,16 @@ appointment_slots = Table(
     Column("day", String(10), primary_key=True),
     Column("slot", String(5), primary_key=True),
     Column("booked", Integer, nullable=False),
+)
+
+# Remote tickets (lấy số từ xa) taken today per key: a phone (its cookie's id, hashed), a client
+# address (hashed) or a field. A remote issue increments (and locks) its rows in its transaction
+# and is rolled back past the limit, so the limits hold across server processes. Rows of past
+# days are deleted.
+remote_counts = Table(
+    "remote_counts",
+    metadata,
+    Column("day", String(10), primary_key=True),  # local day, YYYY-MM-DD
+    Column("key", String(48), primary_key=True),  # "phone:<hash>", "address:<hash>", "field:<id>"
+    Column("taken", Integer, nullable=False),
 )
