@@ -6,8 +6,6 @@ book's (:mod:`motcua.core.appointments`), its refusals shown in the page's langu
 
 from __future__ import annotations
 
-import base64
-import io
 import uuid
 from datetime import date
 
@@ -24,6 +22,7 @@ from ..api.errors import QUEUE_STATUS
 from ..auth import csrf
 from .common import config, field_name, svc
 from .i18n import current_lang
+from .qr import qr_data_uri
 
 bp = Blueprint("booking", __name__, url_prefix="/dat-lich")
 
@@ -52,18 +51,6 @@ def day_label(iso: str) -> str:
     """``Thứ Năm, 26/11/2026``: the day as people read it."""
     d = date.fromisoformat(iso)
     return _("{weekday}, {date}").format(weekday=weekday(d), date=d.strftime("%d/%m/%Y"))
-
-
-def qr_data_uri(text: str) -> str:
-    """A PNG QR code of ``text`` as a ``data:`` URL (the pages allow ``data:`` images)."""
-    import qrcode
-
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=2)
-    code.add_data(text)
-    code.make(fit=True)
-    out = io.BytesIO()
-    code.make_image().save(out, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
 
 
 def _fields() -> list[dict]:
