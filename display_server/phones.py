@@ -31,12 +31,17 @@ def phone_id() -> str:
 
         @after_this_request
         def _remember(response):
-            response.set_cookie(COOKIE, value, max_age=MAX_AGE_S, httponly=True, samesite="Lax",
-                                secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+            keep_cookie(response, COOKIE, value, MAX_AGE_S)
             return response
 
     g.motcua_phone = ident
     return ident
+
+
+def keep_cookie(response, name: str, value: str, max_age_s: int) -> None:
+    """Set a cookie only this site's pages send back (not scripts, not cross-site posts)."""
+    response.set_cookie(name, value, max_age=max_age_s, httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
 
 
 def client_address() -> str:
