@@ -71,8 +71,12 @@ def appointment_slots():
     if not field_id or len(field_id) > 40:
         raise ApiError(400, "unknown_field", words(DEFAULT).gettext("Lĩnh vực không tồn tại."))
     raw_days = request.args.get("days")
-    days = int(raw_days) if raw_days and raw_days.isascii() and raw_days.isdigit() \
-        and len(raw_days) < 4 else None
+    days = None
+    if raw_days is not None:  # the document says an integer from 0 to 90: anything else is a 400
+        if not (raw_days.isascii() and raw_days.isdigit() and int(raw_days[:4]) <= 90):
+            raise ApiError(400, "bad_days", words(DEFAULT).gettext(
+                "Số ngày không hợp lệ: một số nguyên từ 0 đến 90."))
+        days = int(raw_days)
     found = book().search(field_id, days)
     return jsonify({"service_id": field_id, "days": _days_json(found)})
 

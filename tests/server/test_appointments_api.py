@@ -40,6 +40,9 @@ def test_slots_of_the_bookable_fields(api) -> None:
     days = r.json()["days"]
     assert r.status_code == 200 and [d["day"] for d in days][1] == tomorrow() and len(days) == 2
     assert days[1]["slots"][18] == {"start": "09:00", "end": "09:30", "capacity": 3, "free": 3}
+    for bad in ("null", "-1", "91", "1.5", ""):  # the document's integer from 0 to 90, or none
+        r = api.get("/appointments/slots", params={"service_id": "ho-tich", "days": bad})
+        assert r.status_code == 400 and r.json()["error"]["code"] == "bad_days", bad
     r = api.get("/appointments/slots", params={"service_id": "dat-dai"})
     assert r.status_code == 400 and r.json()["error"] == {
         "code": "not_bookable", "message": "Lĩnh vực này không nhận đặt lịch hẹn.",
