@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import time
 from pathlib import Path
@@ -157,6 +158,18 @@ class Numbering(_Model):
         return f"{self.prefix}{seq:0{self.width}d}"
 
 
+class SlotPlan(_Model):
+    """A field's bookable slots (đặt lịch hẹn): ``capacity`` citizens per ``slot_minutes`` slot,
+    from ``hours`` (the field's ticket hours when empty; slots also lie within those; the gap
+    between two spans is the lunch break, and a slot never straddles it), up to ``days_ahead``
+    days after today, never on a closed date. The same shape is what an admin's override will store."""
+
+    slot_minutes: int = Field(default=15, ge=5, le=240)
+    capacity: int = Field(default=1, ge=1, le=100, description="citizens per slot")
+    days_ahead: int = Field(default=14, ge=0, le=90, description="0: today only")
+    hours: Hours | None = None
+
+
 class FieldConfig(_Model):
     """A field (lĩnh vực) citizens pick on the kiosk."""
 
@@ -168,6 +181,10 @@ class FieldConfig(_Model):
     hours: Hours | None = None
     icon: str = ""
     procedures: tuple[str, ...] = ()
+    appointments: SlotPlan | None = Field(default=None, description="None: no booking")
+    remote_daily_cap: int | None = Field(
+        default=None, ge=0, description="remote tickets a day (lấy số từ xa); None: the "
+                                         "centre's [remote] daily_cap_per_field, 0: no cap")
 
 
 class CounterConfig(_Model):
@@ -191,6 +208,70 @@ class QueueConfig(_Model):
     calls_before_skip: int = Field(default=2, ge=1, le=10)
     default_service_minutes: float = Field(default=5.0, gt=0, le=240)
     target_wait_minutes: float = Field(default=30.0, gt=0)
+
+
+class ArrivalPolicy(_Model):
+    """When a booked citizen may check in: from ``early_minutes`` before the slot starts until
+    ``grace_minutes`` after; the ticket is then called first among those due (``order = "first"``)
+    or waits as if taken at the slot's start (``"by_slot_time"``). After the grace period the
+    booking is ``late``: checking in gives an ordinary ticket (``after_grace = "walk_in"``), or it
+    is a no-show and refused (``"no_show"``)."""
+
+    early_minutes: int = Field(default=30, ge=0, le=240)
+    grace_minutes: int = Field(default=15, ge=0, le=240)
+    after_grace: Literal["walk_in", "no_show"] = "walk_in"
+    order: Literal["first", "by_slot_time"] = "first"
+
+
+class AppointmentsConfig(_Model):
+    """Booking rules shared by every field that takes appointments (``[fields.appointments]``)."""
+
+    arrival: ArrivalPolicy = ArrivalPolicy()
+    retention_days: int = Field(default=30, ge=1, le=3650,
+                                description="name and phone erased this many days after the day")
+    bookings_per_address_per_hour: int = Field(default=10, ge=1, le=10000)
+    bookings_per_phone_per_day: int = Field(default=1, ge=1, le=20)
+    wrong_codes: int = Field(default=3, ge=1, le=20,
+                             description="wrong check-in codes in a row before a pause")
+    wrong_code_pause_minutes: int = Field(default=5, ge=1, le=1440)
+
+
+def _network(text: str) -> str:
+    try:
+        return str(ipaddress.ip_network(text.strip(), strict=False))
+    except ValueError:
+        raise ValueError(f"{text!r} is not an address range like 192.168.1.0/24") from None
+
+
+class RemoteConfig(_Model):
+    """Remote tickets (lấy số từ xa): a citizen takes a ticket on the phone at ``/lay-so``, in the
+    kiosk's number series, hours and caps, within these limits. A phone is a long-lived signed
+    cookie, and its address too (clearing cookies does not start the day again); behind one
+    shared address (the centre's Wi-Fi, a carrier's NAT) raise ``per_address_per_day``."""
+
+    enabled: bool = False
+    per_phone_per_day: int = Field(default=2, ge=1, le=50, description="tickets per phone a day")
+    per_address_per_day: int = Field(default=0, ge=0, le=10000,
+                                     description="tickets per client address a day; 0: the same "
+                                                 "as per_phone_per_day")
+    networks: tuple[str, ...] = Field(default=(), description="only from these address ranges "
+                                                              "(CIDR); empty: from anywhere")
+    daily_cap_per_field: int = Field(default=0, ge=0, description="remote tickets per field a day "
+                                                                  "(0: no cap of their own)")
+
+    @field_validator("networks")
+    @classmethod
+    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_network(v) for v in value)
+
+    @property
+    def address_limit(self) -> int:
+        return self.per_address_per_day or self.per_phone_per_day
+
+    def field_cap(self, field: FieldConfig) -> int:
+        """The field's cap of remote tickets a day (0: none of their own)."""
+        return (self.daily_cap_per_field if field.remote_daily_cap is None
+                else field.remote_daily_cap)
 
 
 class RatingLevel(_Model):
@@ -321,7 +402,9 @@ class ServerConfig(_Model):
 
     host: str = "0.0.0.0"
     port: int = Field(default=8080, ge=1, le=65535)
-    public_url: str = ""
+    public_url: str = Field(default="", description="the address citizens' phones open (ticket "
+                                                     "QR codes, the remote-ticket poster); empty: "
+                                                     "the address the request came to")
     secret_key: str = ""
     sse_keepalive_s: float = Field(default=5.0, ge=0.2, le=60)
     read_timeout_s: float = Field(default=15.0, ge=1, le=300,
@@ -396,6 +479,8 @@ class Config(_Model):
 
     centre: CentreConfig
     queue: QueueConfig = QueueConfig()
+    appointments: AppointmentsConfig = AppointmentsConfig()
+    remote: RemoteConfig = RemoteConfig()
     fields: tuple[FieldConfig, ...] = Field(min_length=1)
     counters: tuple[CounterConfig, ...] = Field(min_length=1)
     ratings: RatingsConfig = RatingsConfig()
@@ -482,6 +567,12 @@ class Config(_Model):
 
     def field_hours(self, field: FieldConfig) -> Hours:
         return field.hours or self.centre.hours
+
+    def slot_hours(self, field: FieldConfig) -> Hours:
+        """The hours a field's slots are cut from (its ticket hours unless the plan names some)."""
+        plan = field.appointments
+        return (plan.hours if plan is not None and plan.hours is not None
+                else self.field_hours(field))
 
     @property
     def data_path(self) -> Path:

@@ -19,6 +19,8 @@ class FieldFacts:
     format: str
     """Its numbers: the range (``"1001-1999"``) or prefix and width (``"A000"``)."""
     daily_cap: int | None
+    booking: str = ""
+    """Its bookable slots, e.g. ``"30 min x 3, 14 days ahead"``; empty without appointments."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ class Facts:
     """None when the procedures file is missing or invalid."""
     procedures_problem: str
     field_lines: tuple[FieldFacts, ...]
+    remote: str = ""
+    """Remote tickets (lấy số từ xa): off, or their limits."""
 
 
 def facts(cfg: Config) -> Facts:
@@ -68,7 +72,24 @@ def facts(cfg: Config) -> Facts:
         procedures_path=path, procedures=book, procedures_problem=problem,
         field_lines=tuple(FieldFacts(f.id, f.name, f.numbering.range or
                                      f"{f.numbering.prefix}{'0' * (f.numbering.width or 0)}",
-                                     f.daily_cap) for f in cfg.fields))
+                                     f.daily_cap, _booking(f.appointments)) for f in cfg.fields),
+        remote=_remote(cfg))
+
+
+def _remote(cfg: Config) -> str:
+    r = cfg.remote
+    if not r.enabled:
+        return "off"
+    where = ", ".join(r.networks) if r.networks else "anywhere"
+    cap = f"{r.daily_cap_per_field} per field" if r.daily_cap_per_field else "no cap per field"
+    url = cfg.server.public_url or "not set: server.public_url (the poster's QR code needs it)"
+    return (f"/lay-so from {where}; a day: {r.per_phone_per_day} per phone, {r.address_limit} "
+            f"per address, {cap}; public URL {url}")
+
+
+def _booking(plan) -> str:
+    return (f"{plan.slot_minutes} min x {plan.capacity}, {plan.days_ahead} days ahead"
+            if plan is not None else "")
 
 
 def summary(cfg: Config) -> str:
@@ -85,9 +106,11 @@ def summary(cfg: Config) -> str:
         f"  database: {s.database_url or 'SQLite in ' + str(s.data_path)}",
         f"  printer: {s.printer} {s.paper_width_mm} mm; voice: {s.voice}",
         f"  procedures look-up: {procedures_summary(s)}",
+        f"  remote tickets: {s.remote}",
     ]
     for f in s.field_lines:
-        lines.append(f"    - {f.id}: {f.name} [{f.format}] cap {f.daily_cap or 'none'}")
+        booking = f"; appointments {f.booking}" if f.booking else ""
+        lines.append(f"    - {f.id}: {f.name} [{f.format}] cap {f.daily_cap or 'none'}{booking}")
     return "\n".join(lines)
 
 

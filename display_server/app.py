@@ -44,7 +44,8 @@ def create_app(config: Config, *, db: Database | None = None, clock=None,
     app.json.sort_keys = False
     security_headers.install(app, config)
     app.config.update(settings or {})
-    services = app.extensions["motcua"] = Services.build(config, db, clock=clock)
+    services = app.extensions["motcua"] = Services.build(config, db, clock=clock,
+                                                         salt=app.secret_key)
     inflight = RequestsInFlight(app.wsgi_app)
     app.wsgi_app = inflight  # type: ignore[method-assign]
     services.bus.wait_idle = inflight.wait_idle  # requests go before the screens' fan-out

@@ -36,6 +36,10 @@ class Principal:
     via_session: bool = False
 
     @property
+    def device_id(self) -> str | None:
+        return self.device.id if self.device is not None else None
+
+    @property
     def actor(self) -> str:
         if self.device is not None:
             return f"device:{self.device.id}"

@@ -44,6 +44,7 @@ def ticket_json(t: Ticket, config: Config, *, track_url: str | None = None) -> d
         "waiting_before": t.waiting_before,
         "position": t.waiting_before + 1 if t.waiting_before is not None else None,
         "estimated_wait_s": t.estimated_wait_s,
+        "channel": t.channel,
     }
     if t.transferred:  # where it was sent: a counter, or the field it now waits for
         target = config.counter(t.target_counter_id) if t.target_counter_id else None
@@ -51,6 +52,8 @@ def ticket_json(t: Ticket, config: Config, *, track_url: str | None = None) -> d
                                  else {"service_id": t.field_id})
     if t.dossier_code:
         out["dossier_code"] = t.dossier_code
+    if t.booked:  # issued at an appointment's check-in
+        out["booked"] = True
     if track_url is not None:
         out["track_url"] = track_url
     return out

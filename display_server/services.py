@@ -15,7 +15,9 @@ from sqlalchemy import select, update
 
 from config.schema import Config
 from motcua.core.accounts import Accounts
+from motcua.core.appointments import AppointmentBook
 from motcua.core.queue import QueueEngine
+from motcua.core.remote import RemoteDesk
 from motcua.core.storage import Database
 
 from .disk import DiskSpace
@@ -38,6 +40,10 @@ class Services:
     bus: EventBus
     disk: DiskSpace
     """The folders this server writes to: free space, and whether a failure means a full disk."""
+    appointments: AppointmentBook | None = None
+    """Booked times, on the engine (its transactions, events and number series)."""
+    remote: RemoteDesk | None = None
+    """Remote tickets (lấy số từ xa), on the engine, within the centre's limits."""
     streams: StreamAdmission = field(default_factory=StreamAdmission)
     _voice: object | None = None
     _shared: Callable[..., DisplayJSON] | None = None
@@ -48,12 +54,16 @@ class Services:
     that issues tickets is in contact, whatever its heartbeats say."""
 
     @classmethod
-    def build(cls, config: Config, db: Database, clock=None) -> Services:
+    def build(cls, config: Config, db: Database, clock=None, *, salt: str = "") -> Services:
+        """The services of ``config`` on ``db``; ``salt`` (the server's secret) keys the hashes
+        of the phones and addresses that take remote tickets."""
         engine = QueueEngine(config, db, clock=clock)
         services = cls(config=config, db=db, engine=engine,
                        accounts=Accounts(db, {c.id for c in config.counters}),
                        bus=EventBus(), disk=DiskSpace(_folders(config, db)),
-                       streams=StreamAdmission.sized(config.server.streams_per_address))
+                       streams=StreamAdmission.sized(config.server.streams_per_address),
+                       appointments=AppointmentBook(engine),
+                       remote=RemoteDesk(engine, salt=salt))
         services.bus.snapshot = services.display_json
         if db.is_sqlite:  # one process: the engine hands events over directly
             engine.publishers.append(services.bus.publish)

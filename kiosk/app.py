@@ -25,10 +25,19 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from config.procedures import ProcedureBook
 from config.schema import Config
 
-from .controller import Heartbeat, HomeState, Issued, KioskController, Outcome, Refused
+from .controller import (
+    CODE_REFUSALS,
+    Heartbeat,
+    HomeState,
+    Issued,
+    KioskController,
+    Outcome,
+    Refused,
+)
 from .i18n import tr
 from .screens import (
     AdminScreen,
+    AppointmentScreen,
     ErrorScreen,
     HomeScreen,
     IssuingScreen,
@@ -40,7 +49,9 @@ from .session import CornerTaps, IdleTimer
 log = logging.getLogger(__name__)
 
 KV_DIR = Path(__file__).resolve().parent / "kv"
-KV_FILES = ("widgets", "home", "issuing", "result", "procedures", "error", "admin")
+KV_FILES = ("widgets", "home", "issuing", "result", "procedures", "error", "admin", "appointment")
+ENTER_KEYS = (13, 271)  # Enter and the keypad's Enter (a barcode scanner ends a code with one)
+BACKSPACE_KEY = 8
 REFRESH_S = 10.0  # home screen figures
 HEARTBEAT_S = 30.0
 ERROR_SECONDS_MIN = 10  # error screens stay at least this long unless touched
@@ -77,6 +88,7 @@ class KioskApp(App):
     landscape = BooleanProperty(True)
     allow_priority = BooleanProperty(True)
     centre_name = StringProperty("")
+    takes_appointments = BooleanProperty(False)  # a field takes bookings: the "Có lịch hẹn" button
 
     def __init__(self, config: Config, controller: KioskController, *,
                  procedures: ProcedureBook | None = None,
@@ -93,6 +105,7 @@ class KioskApp(App):
         self.refresh_s = refresh_s
         self.allow_priority = config.kiosk.allow_priority
         self.centre_name = config.centre.name
+        self.takes_appointments = any(f.appointments is not None for f in config.fields)
         self.heartbeat = Heartbeat(self._beat, heartbeat_s)
         controller.on_fault = self.heartbeat.kick
         self.idle = IdleTimer(config.kiosk.idle_seconds, time.monotonic())
@@ -118,6 +131,7 @@ class KioskApp(App):
             "procedures": ProceduresScreen(name="procedures"),
             "error": ErrorScreen(name="error"),
             "admin": AdminScreen(name="admin"),
+            "appointment": AppointmentScreen(name="appointment"),
         }
         for screen in self.screens.values():
             sm.add_widget(screen)
@@ -252,6 +266,45 @@ class KioskApp(App):
         self.idle.touch(time.monotonic())
         self._auto_home = Clock.schedule_once(lambda _dt: self.go_home(), seconds)
 
+    # Appointments -------------------------------------------------------------------------
+    def open_appointment(self) -> None:
+        """The keypad for a booking's code ("Có lịch hẹn")."""
+        if self.busy or not self.takes_appointments:
+            return
+        self._cancel_auto_home()
+        self.screens["appointment"].start(self.lang)
+        self.sm.current = "appointment"
+
+    def appointment_key(self, key: str) -> None:
+        """A key of the code pad (or the keyboard, or the scanner): checks in a complete code."""
+        code = self.screens["appointment"].key(key)
+        if code is not None:
+            self.check_in(code)
+
+    def check_in(self, code: str) -> None:
+        """Check the code in (off the UI thread): its ticket, or the refusal on the pad."""
+        if self.busy:
+            return
+        self.busy = True
+        screen, lang = self.screens["appointment"], self.lang
+        screen.busy = True
+        screen.say(tr("Đang kiểm tra mã…", lang))
+
+        def work() -> Outcome:
+            return self.controller.check_in(code, language=lang)
+
+        def done(outcome: Outcome) -> None:
+            self.busy = False
+            if isinstance(outcome, Refused) and outcome.kind in CODE_REFUSALS:
+                screen.refused(outcome, self.lang)
+                self.idle.touch(time.monotonic())
+            else:
+                screen.busy = False
+                self.show_outcome(outcome)
+                self.refresh()
+
+        self.run_in_background(work, done, "kiosk-check-in")
+
     def _cancel_auto_home(self) -> None:
         if self._auto_home is not None:
             self._auto_home.cancel()
@@ -276,8 +329,17 @@ class KioskApp(App):
             log.info("idle: back to the home screen")
             self.go_home()
 
-    def _on_key_down(self, _window: Any, _key: int, _scancode: int, codepoint: str | None,
+    def _on_key_down(self, _window: Any, key: int, _scancode: int, codepoint: str | None,
                      _modifiers: list) -> bool:
+        if self.sm.current == "appointment":  # the keyboard, or a scanner typing a QR code
+            self.idle.touch(time.monotonic())
+            if key in ENTER_KEYS:
+                self.appointment_key("ok")
+            elif key == BACKSPACE_KEY:
+                self.appointment_key("back")
+            elif codepoint:
+                self.appointment_key(codepoint)
+            return True
         if codepoint and codepoint in "1234" and len(codepoint) == 1:
             if self.on_digit_key is not None:
                 try:

@@ -91,6 +91,12 @@ class ServerClient:
                                                   "request_id": request_id})
         return IssuedTicket(r.json(), created=r.status_code == 201)
 
+    def check_in(self, code: str) -> IssuedTicket:
+        """Check in a booking by its code (``POST /appointments/check-in``); safe to repeat: the
+        same code answers the same ticket. The answer's ``ticket`` is kept."""
+        r = self._call("POST", "/appointments/check-in", json={"code": code[:20]})
+        return IssuedTicket(r.json()["ticket"], created=r.status_code == 201)
+
     def rate(self, rating_id: str, counter_id: str, level: str, pressed_at: datetime) -> dict:
         """Send one press; the same ``rating_id`` again is counted once by the server."""
         if pressed_at.tzinfo is None:

@@ -5,6 +5,10 @@
   (bounded by its ``timeout_s``), asks the server for a ticket with one ``request_id`` (retried on
   timeouts, so a ticket is never issued twice), prints it, and if printing fails after the ticket
   exists, says so (the view shows the number and its QR code) and reports the fault;
+- :meth:`KioskController.check_in` -> :class:`Issued` or :class:`Refused`: a booking's code typed
+  on the keypad or scanned, checked in by the server (safe to retry: the same code answers the
+  same ticket), printed as a walk-in's ticket is; a wrong code or the pause after too many is a
+  refusal the keypad screen shows (:data:`CODE_REFUSALS`);
 - :class:`Heartbeat` tells the server every 30 s that the kiosk is alive, with the printer status.
 
 Every call here may block on the network or the printer: the view calls them off its UI thread.
@@ -26,16 +30,22 @@ from config.schema import Config, FieldConfig
 from printer import PrinterStatus, TicketPrinter, ticket_from_api
 
 from .client import IssuedTicket, ServerError, ServerRefused, ServerUnreachable
-from .i18n import hours_line, refusal_text, refusal_title
+from .i18n import check_in_text, hours_line, refusal_text, refusal_title
 
 log = logging.getLogger(__name__)
 
 ErrorKind = Literal["unreachable", "paper_out", "cover_open", "printer_offline", "closed",
-                    "daily_cap", "hall_full", "disk_full", "refused"]
+                    "daily_cap", "hall_full", "disk_full", "refused", "wrong_code",
+                    "too_many_codes", "appointment"]
 
 # Server refusal codes that have their own screen.
 _REFUSALS: dict[str, ErrorKind] = {"closed": "closed", "daily_cap": "daily_cap",
                                    "hall_full": "hall_full", "disk_full": "disk_full"}
+CODE_REFUSALS: frozenset[str] = frozenset({"wrong_code", "too_many_codes", "appointment"})
+"""Refusals of a check-in the keypad screen shows itself (the citizen may type again)."""
+_CHECK_IN_REFUSALS: dict[str, ErrorKind] = {"wrong_code": "wrong_code",
+                                           "too_many_codes": "too_many_codes",
+                                           "disk_full": "disk_full"}
 _PRINTER_REFUSALS: dict[PrinterStatus, ErrorKind] = {
     PrinterStatus.PAPER_OUT: "paper_out",
     PrinterStatus.COVER_OPEN: "cover_open",
@@ -49,6 +59,8 @@ class Server(Protocol):
     def fields(self) -> list[dict]: ...
 
     def issue(self, field_id: str, *, request_id: str, priority: bool = False) -> IssuedTicket: ...
+
+    def check_in(self, code: str) -> IssuedTicket: ...
 
     def heartbeat(self, **info: object) -> None: ...
 
@@ -116,6 +128,8 @@ class Refused:
     message: str = ""
     hours: str = ""  # for ``closed``: today's ticket hours of the field
     detail: str = ""  # English, for the log
+    code: str = ""  # the server's refusal code
+    details: dict = field(default_factory=dict)  # the values the server's message names
     screen: str = field(default="error", init=False)
 
     def title(self, language: str) -> str:
@@ -123,6 +137,8 @@ class Refused:
 
     def text(self, language: str) -> str:
         """The message in ``language``; the server's own (Vietnamese) one when there is one."""
+        if self.kind in CODE_REFUSALS:
+            return check_in_text(self.code, self.message, self.details, language)
         body = self.message if language == "vi" and self.message else refusal_text(self.kind, language)
         if self.kind == "closed":
             body = f"{body}\n{hours_line(self.hours, language)}"
@@ -220,24 +236,49 @@ class KioskController:
 
     def _ask_server(self, field_id: str, priority: bool) -> IssuedTicket | Refused:
         request_id = self.new_request_id()
+        try:
+            return self._retrying(lambda: self.server.issue(field_id, request_id=request_id,
+                                                            priority=priority),
+                                  f"issue {field_id} (request {request_id})")
+        except ServerRefused as exc:
+            log.info("server refused a ticket for %s: %s %s", field_id, exc.status, exc.code)
+            kind = _REFUSALS.get(exc.code, "refused")
+            hours = ""
+            if kind == "closed":
+                f = self.config.field(field_id)
+                hours = hours_today(self.config, f, self.now()) if f else ""
+            return Refused(kind, message=exc.message, hours=hours,
+                           detail=f"HTTP {exc.status} {exc.code}")
+
+    def _retrying(self, call: Callable[[], IssuedTicket], what: str) -> IssuedTicket | Refused:
+        """``call`` (safe to repeat), again after a timeout; a refusal is raised."""
         for attempt in range(1, self.attempts + 1):
             try:
-                return self.server.issue(field_id, request_id=request_id, priority=priority)
+                return call()
             except ServerUnreachable as exc:
-                log.warning("issue %s attempt %d/%d (request %s) failed: %s", field_id, attempt,
-                            self.attempts, request_id, exc)
+                log.warning("%s attempt %d/%d failed: %s", what, attempt, self.attempts, exc)
                 if attempt < self.attempts:
                     self.sleep(self.backoff_s[min(attempt - 1, len(self.backoff_s) - 1)])
-            except ServerRefused as exc:
-                log.info("server refused a ticket for %s: %s %s", field_id, exc.status, exc.code)
-                kind = _REFUSALS.get(exc.code, "refused")
-                hours = ""
-                if kind == "closed":
-                    f = self.config.field(field_id)
-                    hours = hours_today(self.config, f, self.now()) if f else ""
-                return Refused(kind, message=exc.message, hours=hours,
-                               detail=f"HTTP {exc.status} {exc.code}")
         return Refused("unreachable", detail=f"no answer after {self.attempts} attempts")
+
+    # Appointments -------------------------------------------------------------------------
+    def check_in(self, code: str, *, language: str = "vi") -> Outcome:
+        """Check in a booking by its code (typed or scanned) and print its ticket."""
+        refusal = self.check_printer()
+        if refusal is not None:
+            return refusal
+        code = code.strip()
+        try:
+            answer = self._retrying(lambda: self.server.check_in(code), "check-in")
+        except ServerRefused as exc:
+            log.info("server refused the check-in: %s %s", exc.status, exc.code)
+            kind = _CHECK_IN_REFUSALS.get(exc.code, "appointment" if exc.status < 500
+                                          else "refused")
+            return Refused(kind, message=exc.message, detail=f"HTTP {exc.status} {exc.code}",
+                           code=exc.code, details=exc.details)
+        if isinstance(answer, Refused):
+            return answer
+        return self._print(answer, language)
 
     def _print(self, answer: IssuedTicket, language: str) -> Issued:
         data = answer.data

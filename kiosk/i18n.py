@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 
-from motcua.core.i18n import words
+from motcua.core.i18n import N_, words
 
 
 def tr(message: str, language: str, **values: object) -> str:
@@ -31,6 +31,9 @@ def refusal_title(kind: str, language: str) -> str:
         "daily_cap": say.gettext("Đã hết số trong ngày"),
         "hall_full": say.gettext("Đã đủ số người chờ"),
         "disk_full": say.gettext("Máy chủ hết chỗ lưu trữ"),
+        "wrong_code": say.gettext("Mã lịch hẹn không đúng"),
+        "too_many_codes": say.gettext("Tạm khóa nhập mã"),
+        "appointment": say.gettext("Chưa nhận số được cho lịch hẹn này"),
     }
     return titles.get(kind) or say.gettext("Chưa lấy được số")
 
@@ -52,6 +55,33 @@ def refusal_text(kind: str, language: str) -> str:
                                  "báo cán bộ."),
     }
     return texts.get(kind) or say.gettext("Máy chủ từ chối cấp số. Xin vui lòng báo cán bộ.")
+
+
+# A check-in's refusals in other languages than the server's Vietnamese: the appointment book's
+# own msgids (motcua/core/appointments/errors.py), filled with the values the server sent.
+CHECK_IN_REASONS = {
+    "wrong_code": N_("Mã lịch hẹn không đúng. Xin kiểm tra lại và nhập lại."),
+    "too_many_codes": N_("Nhập sai mã quá nhiều lần. Xin thử lại sau {minutes} phút hoặc nhờ cán bộ "
+                      "hỗ trợ."),
+    "not_today": N_("Lịch hẹn này là của ngày {day}, không phải hôm nay."),
+    "too_early": N_("Chưa đến giờ nhận số cho lịch hẹn này. Xin quay lại từ {time}."),
+    "no_show": N_("Đã quá giờ hẹn {slot}, lịch hẹn không còn hiệu lực. Xin lấy số thường tại máy lấy "
+               "số."),
+}
+
+
+def check_in_text(code: str, message: str, details: dict, language: str) -> str:
+    """What the keypad screen says when a check-in is refused: the server's Vietnamese message,
+    or the same reason in ``language``."""
+    if language == "vi" and message:
+        return message
+    reason = CHECK_IN_REASONS.get(code)
+    if reason is not None:
+        try:
+            return words(language).gettext(reason, **details)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return message or tr("Mã lịch hẹn không đúng. Xin kiểm tra lại và nhập lại.", language)
 
 
 def printer_banner(fault: str, language: str) -> str:

@@ -79,3 +79,34 @@ class PinPad:
         ok = self.enabled and hmac.compare_digest(self.entered.encode(), self.pin.encode())
         self.entered = ""
         return ok
+
+
+class CodeEntry:
+    """A booking code typed on the keypad or by a USB barcode scanner (which types the QR code's
+    digits like a keyboard, then Enter): digits only, at most ``length``; anything else a scanner
+    sends (spaces, dashes) is ignored."""
+
+    def __init__(self, length: int = 6) -> None:
+        self.length = length
+        self.entered = ""
+
+    def type(self, text: str) -> None:
+        for ch in text:
+            if ch.isascii() and ch.isdigit() and len(self.entered) < self.length:
+                self.entered += ch
+
+    def back(self) -> None:
+        self.entered = self.entered[:-1]
+
+    def clear(self) -> None:
+        self.entered = ""
+
+    @property
+    def complete(self) -> bool:
+        return len(self.entered) == self.length
+
+    @property
+    def shown(self) -> str:
+        """The code so far with a place for each digit still to come: ``12 3_ __``."""
+        slots = self.entered + "_" * (self.length - len(self.entered))
+        return " ".join(slots[i:i + 2] for i in range(0, self.length, 2))

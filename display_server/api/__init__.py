@@ -7,9 +7,9 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def blueprint() -> Blueprint:
-    """The API blueprint with its routes registered (``routes``; ``reports`` and ``admin``, admins
-    only). Imported here, not at package import, so that ``auth`` can use ``api.errors`` without a
-    cycle through the routes."""
-    from . import admin, reports, routes  # noqa: F401
+    """The API blueprint with its routes registered (``routes``; ``appointments``; ``remote``;
+    ``reports`` and ``admin``, admins only). Imported here, not at package import, so that ``auth`` can use
+    ``api.errors`` without a cycle through the routes."""
+    from . import admin, appointments, remote, reports, routes  # noqa: F401
 
     return bp

@@ -41,6 +41,13 @@ class IssueBody(_Body):
     request_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
 
 
+class RemoteTicketBody(_Body):
+    """A remote ticket (public, from a phone): the field, and an id that makes a retry safe."""
+
+    field_id: ShortId = Field(alias="service_id")
+    request_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
 class TransferBody(_Body):
     field_id: ShortId | None = Field(default=None, alias="service_id")
     counter_id: ShortId | None = None
@@ -73,6 +80,29 @@ class RatingBody(_Body):
     counter_id: ShortId
     level: ShortId
     pressed_at: IsoDatetime
+
+
+class BookBody(_Body):
+    """A booking (public): the field, day and slot from ``GET /appointments/slots``, and the
+    only personal data kept (erased after the centre's retention period)."""
+
+    field_id: ShortId = Field(alias="service_id")
+    day: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                              description="Local day, YYYY-MM-DD")]
+    slot: Annotated[str, Field(pattern=r"^[0-9]{2}:[0-9]{2}$", description="Slot start, HH:MM")]
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    phone: Annotated[str, Field(min_length=1, max_length=20)]
+    request_id: Annotated[str, Field(min_length=1, max_length=64)] | None = None
+
+
+class SecretBody(_Body):
+    secret: Annotated[str, Field(min_length=1, max_length=64,
+                                 description="The secret the booking was answered with")]
+
+
+class CheckInBody(_Body):
+    code: Annotated[str, Field(min_length=1, max_length=20,
+                               description="The booking code, typed or scanned")]
 
 
 class LoginBody(_Body):

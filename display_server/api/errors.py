@@ -44,6 +44,19 @@ QUEUE_STATUS = {
     "unknown_ticket": 404,
     "unknown_field": 400,
     "unknown_level": 400,
+    "unknown_appointment": 404,
+    "wrong_code": 404,
+    "not_bookable": 400,
+    "bad_day": 400,
+    "bad_slot": 400,
+    "bad_name": 400,
+    "bad_phone": 400,
+    "too_many_bookings": 429,
+    "too_many_codes": 429,
+    "remote_off": 403,
+    "outside_network": 403,
+    "remote_phone_limit": 429,
+    "remote_address_limit": 429,
 }
 
 
@@ -95,7 +108,10 @@ def install(app: Flask, page_error: Callable[[HTTPException], object] | None = N
     def _queue_error(exc: QueueError):
         status = QUEUE_STATUS.get(exc.code, 409)
         details = {V1_NAMES.get(k, k): v for k, v in exc.details.items()}
-        return error_response(status, exc.code, exc.message, **details)
+        response, status = error_response(status, exc.code, exc.message, **details)
+        if "retry_after_s" in details:
+            response.headers["Retry-After"] = str(details["retry_after_s"])
+        return response, status
 
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):

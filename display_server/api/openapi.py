@@ -82,6 +82,10 @@ SCHEMAS: dict = {
             "position": {"type": ["integer", "null"]},
             "estimated_wait_s": {"type": ["integer", "null"]},
             "track_url": _STR, "dossier_code": _STR,
+            "booked": {"type": "boolean", "description": "Issued at an appointment's check-in"},
+            "channel": {"enum": ["kiosk", "remote", "appointment"],
+                        "description": "How it was taken: at a kiosk (or by an officer), on a "
+                                       "phone (remote), at an appointment's check-in"},
         },
     },
     "TicketReply": {"type": "object", "required": ["ticket"],
@@ -120,8 +124,56 @@ SCHEMAS: dict = {
     "Ok": {"type": "object"},
 }
 
+_HHMM = {"type": "string", "pattern": "^[0-9]{2}:[0-9]{2}$"}
+APPOINTMENT_SCHEMAS: dict = {
+    "Appointment": {
+        "type": "object",
+        "required": ["id", "service_id", "day", "slot", "end", "starts_at", "state", "code"],
+        "properties": {
+            "id": _INT, "service_id": _STR, "service_name": _STR, "service_name_en": _STR,
+            "day": {"type": "string", "format": "date"}, "slot": _HHMM, "end": _HHMM,
+            "starts_at": {"type": "string", "format": "date-time"},
+            "state": {"enum": ["booked", "cancelled", "checked_in", "late", "walked_in",
+                               "no_show"]},
+            "code": {"type": "string", "description": "Six digits, typed at the kiosk (the last "
+                                                      "is a check digit)"},
+            "ticket_number": {"type": ["string", "null"]},
+            "name": {"type": ["string", "null"], "description": "Officers, and the holder"},
+            "phone": {"type": ["string", "null"],
+                      "description": "Officers; masked for the holder; null once erased"},
+        },
+    },
+    "AppointmentReply": {"type": "object", "required": ["appointment"],
+                         "properties": {"appointment": _ref("Appointment")}},
+    "Booking": {"type": "object", "required": ["appointment"],
+                "properties": {"appointment": _ref("Appointment"), "secret": {
+                    "type": "string", "description": "Cancels the booking; given once, with 201"}}},
+    "AppointmentServices": {"type": "array", "items": {
+        "type": "object", "required": ["id", "name", "slot_minutes", "capacity", "days_ahead"],
+        "properties": {"id": _STR, "name": _STR, "name_en": _STR, "slot_minutes": _INT,
+                       "capacity": _INT, "days_ahead": _INT}}},
+    "AppointmentSlots": {
+        "type": "object", "required": ["service_id", "days"],
+        "properties": {"service_id": _STR, "days": {"type": "array", "items": {
+            "type": "object", "required": ["day", "open", "slots"],
+            "properties": {"day": {"type": "string", "format": "date"}, "open": _BOOL,
+                           "slots": {"type": "array", "items": {
+                               "type": "object", "required": ["start", "end", "capacity", "free"],
+                               "properties": {"start": _HHMM, "end": _HHMM, "capacity": _INT,
+                                              "free": _INT}}}}}}},
+    },
+    "CheckIn": {"type": "object", "required": ["ticket", "appointment"],
+                "properties": {"ticket": _ref("Ticket"), "appointment": _ref("Appointment")}},
+    "CounterAppointments": {"type": "object", "required": ["day", "appointments"],
+                            "properties": {"day": {"type": "string", "format": "date"},
+                                           "appointments": {"type": "array",
+                                                            "items": _ref("Appointment")}}},
+}
+
 _BODIES = {
-    "IssueBody": bodies.IssueBody, "TransferBody": bodies.TransferBody,
+    "IssueBody": bodies.IssueBody, "RemoteTicketBody": bodies.RemoteTicketBody,
+    "BookBody": bodies.BookBody, "SecretBody": bodies.SecretBody,
+    "CheckInBody": bodies.CheckInBody, "TransferBody": bodies.TransferBody,
     "PauseBody": bodies.PauseBody, "DossierBody": bodies.DossierBody, "CallMissedBody": bodies.CallMissedBody,
     "RatingBody": bodies.RatingBody, "LoginBody": bodies.LoginBody,
     "HeartbeatBody": bodies.HeartbeatBody,
@@ -351,6 +403,70 @@ def _admin_paths() -> dict:
     }
 
 
+_LIMITED = {"429": {
+    "description": "Too many attempts from this address (booking) or too many wrong codes in a "
+                   "row (check-in): try again after Retry-After seconds",
+    "headers": {"Retry-After": {"schema": _INT}},
+    "content": {"application/json": {"schema": _ref("Error")}}}}
+
+
+def _appointment_paths() -> dict:
+    secret = {"200": _json("AppointmentReply"), **_errors(400, 404, 409)}
+    return {
+        "/appointments/services": {"get": _op(
+            "Fields that take appointments, with their slot plans",
+            {"200": _json("AppointmentServices")}, security=PUBLIC, tag="appointments")},
+        "/appointments/slots": {"get": _op(
+            "Free places per slot, from today to the field's days_ahead (slots that have begun "
+            "are left out; a closed day has none)",
+            {"200": _json("AppointmentSlots"), **_errors(400)}, security=PUBLIC,
+            tag="appointments", params=[
+                {"name": "service_id", "in": "query", "required": True, "schema": _STR},
+                {"name": "days", "in": "query", "required": False,
+                 "schema": {"type": "integer", "minimum": 0, "maximum": 90},
+                 "description": "Fewer days than the field's days_ahead"}])},
+        "/appointments": {"post": _op(
+            "Book a slot (public, limited per client address). 201 with the secret that "
+            "cancels it; the same request_id again: 200 without it",
+            {"201": _json("Booking", "Booked"), "200": _json("Booking", "Already booked"),
+             **_errors(400, 409), **_LIMITED, **_NOT_WRITTEN}, body="BookBody",
+            security=PUBLIC, tag="appointments")},
+        "/appointments/lookup": {"post": _op(
+            "A booking by its secret (the holder's view)", secret, body="SecretBody",
+            security=PUBLIC, tag="appointments")},
+        "/appointments/cancel": {"post": _op(
+            "Cancel a booking with its secret, until its slot starts",
+            {**secret, **_NOT_WRITTEN}, body="SecretBody", security=PUBLIC, tag="appointments")},
+        "/appointments/check-in": {"post": _op(
+            "Check in today's booking by its code (kiosk or officer): a ticket in the field's "
+            "number series, 201; the same booking again: 200 with the same ticket",
+            {"201": _json("CheckIn", "Checked in"), "200": _json("CheckIn", "Already checked in"),
+             **_errors(400, 401, 403, 404, 409), **_LIMITED, **_NOT_WRITTEN},
+            body="CheckInBody", security=DEVICE, tag="appointments")},
+        "/counters/{counter_id}/appointments": {"get": _op(
+            "The counter's fields' appointments of today, by slot, with names and phone numbers "
+            "(officers)", {"200": _json("CounterAppointments"), **_errors(401, 403, 404)},
+            security=OFFICER, params=COUNTER_PARAM, tag="counter")},
+    }
+
+
+def _remote_paths() -> dict:
+    return {"/remote-tickets": {"post": _op(
+        "Take a ticket on a phone (lấy số từ xa; public): the kiosk's number series, hours and "
+        "caps, limited per phone (the motcua_phone cookie, set on the first answer) and per client "
+        "address a day (429 remote_phone_limit, remote_address_limit with Retry-After: the next "
+        "day), per field (409 remote_cap) and to the centre's networks (403 outside_network; "
+        "403 remote_off when the centre takes none). The same request_id returns the same "
+        "ticket with 200",
+        {"201": _json("Ticket", "Created"), "200": _json("Ticket", "Already issued"),
+         **_errors(400, 403, 409), "429": {
+             "description": "This phone or address has taken its tickets of the day: try again "
+                            "after Retry-After seconds (the next day)",
+             "headers": {"Retry-After": {"schema": _INT}},
+             "content": {"application/json": {"schema": _ref("Error")}}},
+         **_NOT_WRITTEN}, body="RemoteTicketBody", security=PUBLIC, tag="remote")}}
+
+
 def document(config: Config) -> dict:
     """The whole document; the ids in examples come from ``config``."""
     paths = {
@@ -435,6 +551,8 @@ def document(config: Config) -> dict:
         "/counters/{counter_id}/resume": _counter_action("Resume", reply="Ok"),
         "/openapi.json": {"get": _op("This document", {"200": {"description": "OK"}},
                                      security=PUBLIC, tag="public")},
+        **_appointment_paths(),
+        **_remote_paths(),
         **_report_paths(),
         **_admin_paths(),
     }
@@ -446,7 +564,8 @@ def document(config: Config) -> dict:
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **REPORT_SCHEMAS, **ADMIN_SCHEMAS, **_body_schemas()},
+            "schemas": {**SCHEMAS, **APPOINTMENT_SCHEMAS, **REPORT_SCHEMAS, **ADMIN_SCHEMAS,
+                        **_body_schemas()},
             "securitySchemes": {
                 "bearer": {"type": "http", "scheme": "bearer",
                            "description": "A device token from the config, or an officer token "
@@ -468,7 +587,7 @@ def _with_config_ids(doc: dict, config: Config) -> dict:
     for path in doc["paths"].values():
         for op in path.values():
             for param in op.get("parameters", ()):
-                if param["in"] == "path" and param["name"] in ids:
+                if param["in"] in ("path", "query") and param["name"] in ids:
                     param["schema"] = {**param["schema"], "enum": ids[param["name"]]}
     for name in _BODIES:
         for key, prop in doc["components"]["schemas"][name].get("properties", {}).items():

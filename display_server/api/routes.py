@@ -130,10 +130,9 @@ def announcement(event_id: int):
 def issue_ticket():
     body = parse(IssueBody)
     principal = current_principal()
-    device_id = principal.device.id if principal.device else None
     ticket, created = svc().engine.issue(body.field_id, priority=body.priority,
-                                         request_id=body.request_id, device_id=device_id,
-                                         actor=principal.actor)
+                                         request_id=body.request_id,
+                                         device_id=principal.device_id, actor=principal.actor)
     out = ticket_json(ticket, svc().config, track_url=track_url(ticket.token))
     return jsonify(out), 201 if created else 200
 

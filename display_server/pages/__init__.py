@@ -1,16 +1,17 @@
 """HTML pages: hall and counter screens (``display``), the officer page (``counter``), the
-phone tracking page (``track``) and the admin pages (``admin``, a package: one blueprint, a
-module per page). Every template extends ``templates/base.html``."""
+phone tracking page (``track``), the public booking page (``booking``), the public
+remote-ticket page (``remote``) and the admin pages
+(``admin``, a package: one blueprint, a module per page). Every template extends ``templates/base.html``."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from . import admin, counter, display, track
+from . import admin, booking, counter, display, remote, track
 from .common import asset, config, lang_url
 from .i18n import LANGS, current_lang, init_app, remember_lang
 
-BLUEPRINTS = (display.bp, counter.bp, track.bp, admin.bp)
+BLUEPRINTS = (display.bp, counter.bp, track.bp, booking.bp, remote.bp, admin.bp)
 
 
 def register(app: Flask) -> None:

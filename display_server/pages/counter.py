@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext, pgettext
 from flask_wtf.csrf import CSRFError
 
+from config.schema import CounterConfig
 from motcua.core.queue.events import KINDS
 
 from ..auth import attempt_login, csrf
@@ -19,6 +20,7 @@ from .common import (
     field_names,
     page_officer,
     safe_next,
+    svc,
 )
 from .i18n import counted, current_lang
 
@@ -59,7 +61,31 @@ def work_strings() -> dict[str, str]:
         "recalled_ok": _("Đã gọi lại số {number}."),
         "transferred_ok": _("Đã chuyển số {number} sang {to}."),
         "dossier_too_long": _("Mã hồ sơ dài {n} ký tự, quá {max} ký tự: chưa lưu. Xin kiểm tra lại."),
+        **appointment_strings(),
     }
+
+
+def appointment_strings() -> dict[str, str]:
+    """The words of the officer page's appointments (static/js/officer-appointments.js)."""
+    return {
+        "appt_none": _("Hôm nay không có lịch hẹn."),
+        "appt_checked_in": _("Đã nhận số {number} cho lịch hẹn {code}."),
+        "appt_check_in": _("Nhận số"),
+        "appt_code_needed": _("Xin nhập mã lịch hẹn 6 chữ số."),
+        "appt_state_booked": _("Đã đặt lịch"),
+        "appt_state_cancelled": _("Đã hủy"),
+        "appt_state_checked_in": _("Đã nhận số {number}"),
+        "appt_state_walked_in": _("Đã nhận số {number}"),
+        "appt_state_late": _("Đã quá giờ hẹn"),
+        "appt_state_no_show": _("Không đến theo lịch hẹn"),
+    }
+
+
+def takes_appointments(counter: CounterConfig) -> bool:
+    """Whether one of the counter's fields takes appointments."""
+    book = svc().appointments
+    return any((f := config().field(fid)) is not None and book.plan(f) is not None
+               for fid in counter.fields)
 
 
 def _login_page(error: str = "", status: int = 200, username: str = ""):
@@ -136,6 +162,7 @@ def work(counter_id: str):
         "fields": field_names(),
         "levels": levels,
         "strings": work_strings(),
+        "appointments": takes_appointments(counter),
     }
     others = [c for c in cfg.counters if c.id != counter.id]
     return render_template("counter/work.html", officer=officer, counter=counter, boot=boot,

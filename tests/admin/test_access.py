@@ -8,7 +8,7 @@ pytestmark = pytest.mark.slow
 
 PAGES = ("/admin", "/admin/officers", "/admin/officers/an", "/admin/day", "/admin/day/reset",
          "/admin/audit", "/admin/reports", "/admin/reports/waiting",
-         "/admin/reports/print?report=satisfaction", "/admin/config")
+         "/admin/reports/print?report=satisfaction", "/admin/config", "/admin/poster")
 
 # Every form POST of the admin pages, with data that would work with the token.
 FORMS = {

@@ -19,6 +19,10 @@ Steps:
   error       show the printer-offline screen through the controller (the printer swapped for
               the "none" backend) and screenshot it
   issuing     show the "please wait" screen and screenshot it
+  appointment touch "Có lịch hẹn"; type a wrong code on the keypad by touch (the message), then
+              ``--code`` on the keyboard ending with Enter, as a USB scanner types a QR code;
+              wait for the result screen; screenshots ``appointment``, ``appointment-result``
+  wrongcodes  type a wrong code ``--wrong`` times on the keypad; record each message
   keys        press keys 1-4 and 'a' on the window; record what reached ``on_digit_key``
   idle        pretend nobody touched the screen for a long time; record the screen after
   exit        5 taps in the top-left corner, the PIN on the number pad, "exit": the app stops
@@ -55,6 +59,8 @@ def main() -> int:
     ap.add_argument("--field", default="ho-tich")
     ap.add_argument("--closed-field", default="dat-dai")
     ap.add_argument("--steps", default="home,issue")
+    ap.add_argument("--code", default="")
+    ap.add_argument("--wrong", type=int, default=4)
     ap.add_argument("--timeout", type=float, default=30.0)
     args = ap.parse_args()
 
@@ -134,6 +140,21 @@ def main() -> int:
         yield frames()
         report[name] = result_text()
         shot(f"{name}-{app.sm.current}")
+
+    def type_code_by_touch(code: str) -> Iterator[Wait]:
+        screen = app.screens["appointment"]
+        keys = {k.key: k for k in screen.ids.pad.children}
+        for digit in code:
+            touch(keys[digit])
+        touch(keys["ok"])
+        yield frames()
+        yield lambda: not app.busy
+        yield frames()
+
+    def open_appointment() -> Iterator[Wait]:
+        touch(app.screens["home"].ids.appointment)
+        yield lambda: app.sm.current == "appointment"
+        yield frames()
 
     def script() -> Iterator[Wait]:
         for step in args.steps.split(","):
@@ -248,6 +269,34 @@ def main() -> int:
                 app.sm.current = "issuing"  # normally on screen for a fraction of a second
                 yield frames()
                 shot("issuing")
+                app.go_home()
+                yield frames()
+            elif step == "appointment":
+                yield from open_appointment()
+                screen = app.screens["appointment"]
+                report["appointment_prompt"] = screen.message
+                shot("appointment")
+                yield from type_code_by_touch("123456")  # a wrong check digit
+                report["appointment_wrong"] = {"message": screen.message, "error": screen.error,
+                                               "shown": screen.shown, "screen": app.sm.current}
+                shot("appointment-wrong")
+                for ch in args.code:  # a USB scanner: the digits, then Enter
+                    Window.dispatch("on_key_down", ord(ch), 0, ch, [])
+                Window.dispatch("on_key_down", 13, 40, None, [])
+                yield lambda: app.sm.current in ("result", "error") and not app.busy
+                yield frames()
+                report["appointment"] = result_text()
+                shot(f"appointment-{app.sm.current}")
+                app.go_home()
+                yield frames()
+            elif step == "wrongcodes":
+                yield from open_appointment()
+                screen = app.screens["appointment"]
+                report["wrongcodes"] = []
+                for _ in range(args.wrong):
+                    yield from type_code_by_touch("111111")
+                    report["wrongcodes"].append(screen.message)
+                shot("appointment-paused")
                 app.go_home()
                 yield frames()
             elif step == "keys":

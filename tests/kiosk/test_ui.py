@@ -33,7 +33,7 @@ def _kivy_available():
 
 
 def run_driver(live, tmp_path: Path, *, size: str, steps: str, prefix: str,
-               field: str = "ho-tich") -> dict:
+               field: str = "ho-tich", extra: tuple[str, ...] = ()) -> dict:
     """Run the kiosk against ``live`` and return the driver's report."""
     shutil.copy(ROOT / "config" / "demo.procedures.toml",
                 live.config_path.with_name(live.config_path.stem + ".procedures.toml"))
@@ -41,7 +41,7 @@ def run_driver(live, tmp_path: Path, *, size: str, steps: str, prefix: str,
     r = subprocess.run(
         [sys.executable, str(DRIVER), "--config", str(live.config_path), "--data-dir",
          str(live.data_dir), "--out", str(out), "--shots", str(ARTIFACTS), "--prefix", prefix,
-         "--size", size, "--steps", steps, "--field", field],
+         "--size", size, "--steps", steps, "--field", field, *extra],
         env={**live.env}, capture_output=True, text=True, timeout=300)
     assert out.exists(), f"driver wrote no report (exit {r.returncode}):\n{r.stderr[-4000:]}"
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -161,3 +161,44 @@ def test_server_down_shows_the_unreachable_screen(live_server, tmp_path):
     assert rep["issue"]["screen"] == "error"
     assert rep["issue"]["error_kind"] == "unreachable"
     assert rep["issue"]["error_title"] == "Không kết nối được máy chủ"
+
+
+def book_today(live) -> str:
+    """A booking in today's next ho-tich slot (its check-in is open from 30 minutes before)."""
+    today = requests.get(live.api("/appointments/slots"),
+                         params={"service_id": "ho-tich", "days": "0"}, timeout=5).json()["days"][0]
+    if not today["slots"]:
+        pytest.skip("no slot left today (just before midnight)")
+    r = requests.post(live.api("/appointments"), timeout=5, json={
+        "service_id": "ho-tich", "day": today["day"], "slot": today["slots"][0]["start"],
+        "name": "Phạm Thị Mai", "phone": "0987654321"})
+    assert r.status_code == 201, r.text
+    return r.json()["appointment"]["code"]
+
+
+@pytest.mark.parametrize("size", ["1280x720", "1080x1920"])
+def test_check_in_a_booking_by_keypad_or_scanner(live_server, tmp_path, size):
+    code = book_today(live_server)
+    rep = run_driver(live_server, tmp_path, size=size, steps="home,appointment",
+                     prefix=f"kiosk-{size}", extra=("--code", code))
+    assert rep["appointment_prompt"] == "Nhập mã lịch hẹn 6 chữ số hoặc quét mã QR"
+    assert rep["appointment_wrong"] == {
+        "message": "Mã lịch hẹn không đúng. Xin kiểm tra lại và nhập lại.", "error": True,
+        "shown": "__ __ __", "screen": "appointment"}
+    done = rep["appointment"]  # the scanner's code: a booked ticket, printed as a walk-in's
+    assert done["screen"] == "result" and done["printed"] and done["take"] == "Xin mời nhận phiếu"
+    ticket = requests.get(live_server.api(f"/tickets/{done['ticket_id']}"), timeout=5).json()
+    assert ticket["number"] == done["number"] == "1001" and ticket["booked"] is True
+    assert any(name.endswith("-1001.png") for name in rep["preview"])
+    for name in ("appointment", "appointment-wrong", "appointment-result"):
+        assert (ARTIFACTS / f"kiosk-{size}-{name}.png").stat().st_size > 5000
+
+
+def test_too_many_wrong_codes_pause_the_keypad(live_server, tmp_path):
+    rep = run_driver(live_server, tmp_path, size="1280x720", steps="home,wrongcodes",
+                     prefix="kiosk-wrongcodes", extra=("--wrong", "4"))
+    wrong = "Mã lịch hẹn không đúng. Xin kiểm tra lại và nhập lại."
+    assert rep["wrongcodes"][:2] == [wrong] * 2
+    for message in rep["wrongcodes"][2:]:  # the third wrong code in a row pauses the kiosk
+        assert message == "Nhập sai mã quá nhiều lần. Xin thử lại sau 5 phút hoặc nhờ cán bộ hỗ trợ."
+    assert rep["preview"] == []

@@ -43,7 +43,8 @@ class Seed:
 
     def ticket(self, issued: datetime, service: str = "ho-tich", *, called: datetime | None = None,
                finished: datetime | None = None, state: str = "done", counter: str | None = "quay-1",
-               officer: int | None = None, dossier: str | None = None, number: str | None = None) -> int:
+               officer: int | None = None, dossier: str | None = None, number: str | None = None,
+               channel: str = "kiosk") -> int:
         day = issued.astimezone(VN).date().isoformat()
         seq = self._seq[(day, service)] = self._seq.get((day, service), 0) + 1
         with self.db.write() as conn:
@@ -54,7 +55,7 @@ class Seed:
                 called_at=utc(called) if called else None,
                 finished_at=utc(finished) if finished else None,
                 counter_id=counter if called else None, officer_id=officer, call_count=1 if called else 0,
-                dossier_code=dossier)).inserted_primary_key[0]
+                dossier_code=dossier, channel=channel)).inserted_primary_key[0]
 
     def rating(self, pressed: datetime, level: str, *, counter: str = "quay-1", officer: int | None = None,
                ticket: int | None = None, service: str | None = "ho-tich") -> int:

@@ -144,3 +144,18 @@ def test_hour_of_issue_across_daylight_saving_time(rdb, make_config, seed) -> No
     r = waiting_report(rdb, cfg, "2026-03-01", "2026-04-30", "hour")
     assert [(row.group[0].id, row.tickets) for row in r.rows] == [(9, 2)]
     assert r.total.wait.median == 600.0
+
+
+def test_by_channel_tells_kiosk_phone_and_appointment_tickets_apart(rdb, config, seed) -> None:
+    d = lambda h, m: L(2026, 11, 12, h, m)  # noqa: E731
+    seed.ticket(d(8, 0), called=d(8, 10), finished=d(8, 15))
+    seed.ticket(d(8, 1), called=d(8, 31), finished=d(8, 40), channel="remote")
+    seed.ticket(d(8, 2), state="expired", counter=None, channel="remote")
+    r = waiting_report(rdb, config, "2026-11-12", "2026-11-12", group_by="channel,service")
+    rows = {(row.group[0].name, row.group[1].id): (row.tickets, row.called, row.wait.mean)
+            for row in r.rows if row.tickets}
+    assert rows == {("Máy lấy số", "ho-tich"): (1, 1, 600),
+                    ("Điện thoại (lấy số từ xa)", "ho-tich"): (2, 1, 1800)}
+    assert [row.group[0].id for row in r.rows][::len(config.fields)] == [
+        "kiosk", "remote", "appointment"]  # every channel listed, in this order
+    assert r.as_dict()["group_by"] == ["channel", "service"]

@@ -140,3 +140,70 @@ def test_field_columns_renamed_with_their_data(backend, tmp_path, request) -> No
                 queued_at=datetime(2026, 11, 1, 2), call_count=0))
     finally:
         db.dispose()
+
+
+def _down_and_up_again(db: Database, revision: str) -> None:
+    """Down to ``revision`` and up to the head again: the declared schema."""
+    from alembic import command
+
+    from motcua.core.storage.migrate import _alembic_config
+
+    command.downgrade(_alembic_config(db), revision)
+    assert current_revision(db) == revision
+    upgrade(db)
+    with db.engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), metadata) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_appointments_revision_upgrades_and_downgrades(backend, tmp_path, request) -> None:
+    """0006 adds the appointments tables and ``tickets.booked`` (false for the tickets there
+    were); going back to 0005 and up again gives the declared schema."""
+    from alembic import command
+
+    from motcua.core.storage import tables as t
+    from motcua.core.storage.migrate import _alembic_config
+
+    url = (f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    db = _at_0003_with_data(url)
+    try:
+        command.upgrade(_alembic_config(db), "0005")
+        assert upgrade(db) == ("0005", head_revision())
+        with db.read() as conn:
+            assert [r.booked for r in conn.execute(t.tickets.select())] == [False, False]
+        _down_and_up_again(db, "0005")
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_remote_tickets_revision_gives_each_ticket_its_channel(backend, tmp_path, request) -> None:
+    """0007 adds ``tickets.channel`` (``appointment`` for the tickets an appointment's check-in
+    issued, ``kiosk`` for the others) and ``remote_counts``; down to 0006 and up again gives
+    the declared schema."""
+    from alembic import command
+    from sqlalchemy import select
+
+    from motcua.core.storage import tables as t
+    from motcua.core.storage.migrate import _alembic_config
+
+    url = (f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    db = _at_0003_with_data(url)
+    try:
+        command.upgrade(_alembic_config(db), "0006")
+        with db.write() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO appointments (id, field_id, day, slot, starts_at, slot_minutes, code,"
+                " secret_hash, state, booked_at, ticket_id) VALUES (1, 'ho-tich', '2026-11-01',"
+                " '08:00', '2026-11-01 01:00:00', 30, '123454', 'h', 'checked_in',"
+                " '2026-10-30 01:00:00', 2)")
+        assert upgrade(db) == ("0006", head_revision())
+        with db.read() as conn:
+            assert conn.execute(select(t.tickets.c.id, t.tickets.c.channel)
+                                .order_by(t.tickets.c.id)).all() == [(1, "kiosk"),
+                                                                     (2, "appointment")]
+        _down_and_up_again(db, "0006")
+    finally:
+        db.dispose()

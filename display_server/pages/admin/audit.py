@@ -146,6 +146,16 @@ def describe(kind: str, data: dict) -> str:
         return _("Ngừng nhận số lĩnh vực {field} đến hết ngày").format(field=_field(data.get("service_id")))
     if kind == "service.reopened":
         return _("Mở lại nhận số lĩnh vực {field}").format(field=_field(data.get("service_id")))
+    if kind == "appointment.erased":
+        n = data.get("count", 0)
+        return ngettext("Xóa họ tên và số điện thoại của {n} lịch hẹn trước ngày {day}",
+                        "Xóa họ tên và số điện thoại của {n} lịch hẹn trước ngày {day}", n).format(
+            n=n, day=local_date(str(data.get("before_day", "?"))))
+    if kind.startswith("appointment."):
+        text = _("{what}: {field}, {slot} ngày {day}").format(
+            what=kind_label(kind), field=_field(data.get("service_id")), slot=data.get("slot", "?"),
+            day=local_date(str(data.get("day", "?"))))
+        return text + (" – " + _("số {number}").format(number=number) if data.get("number") else "")
     if kind.startswith("account."):
         extra = data.get("counters") or data.get("role") or ""
         text = _("{what}: {username}").format(username=data.get("username", "?"), what=kind_label(kind))
@@ -184,6 +194,12 @@ def kind_label(kind: str) -> str:
         "account.disabled": pgettext("adm_kind_account_disabled", "Khóa tài khoản"),
         "account.password_reset": pgettext("adm_kind_account_password_reset", "Đặt lại mật khẩu"),
         "account.counters": _("Phân công quầy"),
+        "appointment.booked": _("Đặt lịch hẹn"),
+        "appointment.cancelled": _("Hủy lịch hẹn"),
+        "appointment.checked_in": _("Nhận số theo lịch hẹn"),
+        "appointment.late": _("Lịch hẹn trễ giờ"),
+        "appointment.no_show": _("Lịch hẹn vắng mặt"),
+        "appointment.erased": _("Xóa dữ liệu cá nhân"),
     }
     return labels.get(kind, kind)
 

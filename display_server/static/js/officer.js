@@ -390,6 +390,7 @@
     if (ev.kind === "rating.recorded" && ev.data.counter_id === cid) showRating(ev);
     if (ev.kind === "ticket.called" && ev.data.counter_id === cid && lastRating !== null) hideRating();
     if (ev.kind !== "rating.recorded") loadSoon();
+    if (Motcua.officer.onEvent) Motcua.officer.onEvent(ev);
   }
 
   api("POST", "/counters/" + encodeURIComponent(cid) + "/sign-in").then(function (res) {
@@ -400,4 +401,7 @@
   Motcua.live({ kinds: boot.kinds, keepaliveS: boot.keepalive_s, onSnapshot: function () {},
                 onEvent: onEvent, onOnline: function (up) { if (up) loadSoon(); } });
   window.__officer = { get view() { return view; }, get busy() { return busy; } };
+  // for the page's other scripts (officer-appointments.js): the API, the message line, a reload
+  Motcua.officer = { api: api, say: say, errorText: errorText, expired: expired, load: load,
+                     onEvent: null };
 })();

@@ -27,7 +27,18 @@ KINDS = (
     "account.disabled",
     "account.password_reset",
     "account.counters",
+    "appointment.booked",
+    "appointment.cancelled",
+    "appointment.checked_in",
+    "appointment.late",
+    "appointment.no_show",
+    "appointment.erased",
 )
+"""Every event kind. ``appointment.*`` carry the booking's id, field (``service_id``), day and
+slot, never the name, phone number or code (events reach every screen and stay in the audit
+log): ``booked`` (places taken of ``capacity``), ``cancelled``, ``checked_in`` (its ticket and
+``late``), ``late`` and ``no_show`` (the grace period passed), ``erased`` (names and phone
+numbers erased before ``before_day``: a ``count``)."""
 
 
 @dataclass(frozen=True)

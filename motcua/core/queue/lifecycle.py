@@ -4,6 +4,7 @@ ticket again, recall, skip, finish, transfer, and the dossier code of the ticket
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from sqlalchemy import and_, bindparam, case, literal, select, text, union_all, update
 from sqlalchemy.exc import IntegrityError
@@ -82,8 +83,10 @@ class Lifecycle:
     """A ticket from issue to done, skipped or transferred."""
 
     def issue(self, field_id: str, *, priority: bool = False, request_id: str | None = None,
-              device_id: str | None = None, actor: str = "system") -> tuple[Ticket, bool]:
-        """Issue the next ticket of ``field_id``; returns (ticket, created).
+              device_id: str | None = None, actor: str = "system",
+              channel: str = "kiosk") -> tuple[Ticket, bool]:
+        """Issue the next ticket of ``field_id``; returns (ticket, created). ``channel`` says how
+        it was taken (kiosk, remote; appointments use their check-in), for the reports.
 
         The same ``request_id`` again returns the ticket it first got, with ``created`` False.
         Refuses with :class:`QueueError` ``closed``, ``daily_cap``, ``hall_full`` or
@@ -94,7 +97,8 @@ class Lifecycle:
         def op() -> tuple[Ticket, bool]:
             try:
                 with self._write() as tx:
-                    return self._issue(tx, fld, priority, request_id, device_id, actor)
+                    return self._issue(tx, fld, priority, request_id, device_id, actor,
+                                       channel=channel)
             except IntegrityError as exc:
                 # A concurrent transaction (PostgreSQL) took this request_id or sequence slot.
                 raise _Conflict() from exc
@@ -102,24 +106,31 @@ class Lifecycle:
         return self._run(op)
 
     def _issue(self, tx: _Tx, fld: FieldConfig, priority: bool, request_id: str | None,
-               device_id: str | None, actor: str) -> tuple[Ticket, bool]:
+               device_id: str | None, actor: str, *, booked_at: datetime | None = None,
+               channel: str = "kiosk") -> tuple[Ticket, bool]:
+        """The issue inside ``tx``. ``booked_at`` (an appointment's check-in): the ticket waits
+        as if taken then (its slot's start) and is marked booked; the booking already holds
+        its place, so ticket hours, the daily cap and the hall cap do not refuse it (the
+        numbering's own capacity still does)."""
         conn = tx.conn
         if request_id is not None:
             row = _TICKET_BY_REQUEST.run(conn, {"b_req": request_id}).one_or_none()
             if row is not None:
                 return self._with_position(conn, row), False
-        if not is_open(self.config, fld, tx.local.replace(tzinfo=None)):
+        booked = booked_at is not None
+        if not booked and not is_open(self.config, fld, tx.local.replace(tzinfo=None)):
             raise QueueError("closed", field_id=fld.id)
-        flags = self._day_flags(conn, tx.day,
-                                lock="alone" if self.config.queue.max_waiting else "share")
+        cap = 0 if booked else self.config.queue.max_waiting
+        flags = self._day_flags(conn, tx.day, lock="alone" if cap else "share")
         if fld.id in flags["closed"]:
             raise QueueError("closed", N_("Lĩnh vực này đã ngừng nhận số trong hôm nay."),
                              field_id=fld.id)
-        cap = self.config.queue.max_waiting
         if cap and self._count_waiting(conn, tx.day) >= cap:
             raise QueueError("hall_full", max_waiting=cap)
         seq = _SEQ.run(conn, {"b_day": tx.day, "b_field": fld.id}).scalar_one()
         limit = min(fld.daily_cap or fld.numbering.capacity, fld.numbering.capacity)
+        if booked:
+            limit = fld.numbering.capacity
         if seq > limit:  # raising rolls the increment back
             raise QueueError("daily_cap", field_id=fld.id, daily_cap=limit)
         values = {
@@ -127,13 +138,14 @@ class Lifecycle:
             "number": fld.numbering.format(seq), "field_id": fld.id, "priority": priority,
             "transferred": False, "state": TicketState.WAITING, "request_id": request_id,
             "token": secrets.token_urlsafe(12), "device_id": device_id,
-            "issued_at": tx.now, "queued_at": tx.now, "call_count": 0,
+            "issued_at": tx.now, "queued_at": booked_at or tx.now, "call_count": 0,
+            "booked": booked, "channel": channel,
         }
         row = _INSERT_TICKET.run(conn, values).one()
         ticket_id = row.id
         ticket = self._with_position(conn, row)
         tx.log("ticket.issued", actor, ticket_id=ticket_id, **self._ticket_data(row),
-               waiting_before=ticket.waiting_before, device_id=device_id)
+               waiting_before=ticket.waiting_before, device_id=device_id, channel=channel)
         return ticket, True
 
     def call_next(self, counter_id: str, *, officer_id: int | None = None,
@@ -219,6 +231,8 @@ class Lifecycle:
         if stmt is None:
             stmt = self._choose_stmts[key] = Prepared(self._choose_stmt(counter, bool(passed)))
         params: dict = {"day": tx.day, "passed": passed} if passed else {"day": tx.day}
+        if self._booked_first(counter):
+            params["now"] = tx.now
         head = {r.grp: r for r in stmt.run(tx.conn, params)}
         if self.config.queue.transferred == "first":
             pick = head.get("targeted") or head.get("transferred")
@@ -228,6 +242,8 @@ class Lifecycle:
                                          < (normal.queued_at, normal.id)):
                 head["normal"] = targeted
             pick = None
+        if pick is None:  # a booking whose slot has started, checked in: before the others
+            pick = head.get("booked")
         if pick is None:
             prio, normal = head.get("priority"), head.get("normal")
             q = self.config.queue
@@ -263,6 +279,8 @@ class Lifecycle:
                 "priority": and_(mine, c.priority.is_(True)),
                 "normal": and_(mine, c.priority.is_(False)),
             }
+        if self._booked_first(counter):  # checked in for a slot that has started
+            groups["booked"] = and_(mine, c.booked.is_(True), c.queued_at <= bindparam("now"))
         heads = [
             select(c.id, c.number, c.state, c.field_id, c.priority, c.transferred, c.queued_at,
                    literal(name).label("grp"))
@@ -271,6 +289,12 @@ class Lifecycle:
             for name, cond in groups.items()
         ]
         return union_all(*(select(h) for h in heads))
+
+    def _booked_first(self, counter: CounterConfig) -> bool:
+        """Whether checked-in bookings go first at ``counter`` (``appointments.arrival.order``,
+        and one of its fields takes appointments)."""
+        return (self.config.appointments.arrival.order == "first"
+                and any(self._fields[f].appointments is not None for f in counter.fields))
 
     def _call(self, tx: _Tx, counter: CounterConfig, row, officer_id: int | None, actor: str,
               state, from_states: tuple[str, ...] = WAITING_STATES) -> Ticket | None:

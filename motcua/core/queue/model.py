@@ -48,6 +48,10 @@ class Ticket:
     call_count: int
     request_id: str | None = None
     dossier_code: str | None = None
+    booked: bool = False
+    """Issued at an appointment's check-in."""
+    channel: str = "kiosk"
+    """How it was taken: ``kiosk``, ``remote`` (a phone) or ``appointment`` (a check-in)."""
     waiting_before: int | None = None
     estimated_wait_s: int | None = None
 
@@ -61,7 +65,7 @@ class Ticket:
             finished_at=r.finished_at, counter_id=r.counter_id,
             target_counter_id=r.target_counter_id, officer_id=r.officer_id,
             call_count=r.call_count, request_id=r.request_id, dossier_code=r.dossier_code,
-            **extra,
+            booked=bool(r.booked), channel=r.channel, **extra,
         )
 
     @property

@@ -23,10 +23,13 @@ from .period import Period, vn_date
 
 HEADERS = {
     "officer": N_("Cán bộ"), "counter": N_("Quầy"), "service": N_("Lĩnh vực"), "day": N_("Ngày"),
-    "month": N_("Tháng"), "quarter": N_("Quý"), "hour": N_("Giờ"),
+    "month": N_("Tháng"), "quarter": N_("Quý"), "hour": N_("Giờ"), "channel": N_("Cách lấy số"),
 }
 """Each dimension's column header (a msgid: :func:`header` reads it through the catalogue)."""
 TIME_DIMS = ("day", "month", "quarter")
+CHANNELS = {"kiosk": N_("Máy lấy số"), "remote": N_("Điện thoại (lấy số từ xa)"),
+            "appointment": N_("Lịch hẹn")}
+"""How a ticket was taken (``tickets.channel``), in the reports' order, with its name (a msgid)."""
 UNKNOWN = N_("Không xác định")
 MAX_DIMS = 2
 
@@ -137,6 +140,8 @@ class Labels:
             return words(DEFAULT).gettext("Quý {quarter}/{year}", quarter=key[-1], year=key[:4])
         if dim == "hour":
             return f"{key:02d}:00-{key + 1:02d}:00"
+        if dim == "channel" and key in CHANNELS:
+            return words(DEFAULT).gettext(CHANNELS[key])
         return str(key)
 
     def sort_key(self, dim: str, key: Key) -> tuple:
@@ -148,6 +153,8 @@ class Labels:
             return (0, self._counter_rank[key]) if key in self._counter_rank else (1, str(key))
         if dim == "service":
             return (0, self._field_rank[key]) if key in self._field_rank else (1, str(key))
+        if dim == "channel":
+            return (0, list(CHANNELS).index(key)) if key in CHANNELS else (1, str(key))
         return (0, key)
 
     def universe(self, dim: str, period: Period, seen: Iterable[Key]) -> list[Key]:
@@ -159,6 +166,8 @@ class Labels:
             keys |= {c.id for c in self.config.counters}
         elif dim == "service":
             keys |= {f.id for f in self.config.fields}
+        elif dim == "channel":
+            keys |= set(CHANNELS)
         elif dim in TIME_DIMS:
             keys |= set(period_keys(dim, period))
         elif dim == "hour" and any(k is not None for k in keys):

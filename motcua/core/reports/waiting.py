@@ -11,6 +11,7 @@ Definitions (tickets of the local service days ``start`` to ``end``, by their st
   no-shows / called.
 - within target: called tickets whose wait is at most ``queue.target_wait_minutes``, over called.
 - hour: the local hour of issue.
+- channel: how the ticket was taken (kiosk, remote: a phone, appointment: a check-in).
 
 Times are whole seconds; mean, median and p90 follow :mod:`motcua.core.reports.stats`.
 Tickets are aggregated per service day in SQL, then counted per second (exact histograms).
@@ -38,7 +39,7 @@ from .sqlagg import ITEM_SEP, concat_agg
 from .sqltime import local_hour, seconds_between
 from .stats import EMPTY, Histogram, Summary, percent
 
-DIMENSIONS = ("service", "hour", "counter", "officer", "day", "month", "quarter")
+DIMENSIONS = ("service", "hour", "counter", "officer", "channel", "day", "month", "quarter")
 NO_SHOW_STATES = (TicketState.SKIPPED, TicketState.EXPIRED)
 NOT_CALLED = N_("Chưa được gọi")
 """The counter and officer of tickets nobody called (a msgid)."""
@@ -132,7 +133,8 @@ def _per_day_query(dims: Sequence[str], period: Period, config: Config):
     c = t.tickets.c
     lo, hi = period.utc_bounds(config.zone)
     segments = offset_segments(config.zone, lo, hi)
-    columns = {"service": c.field_id, "counter": c.counter_id, "officer": c.officer_id}
+    columns = {"service": c.field_id, "counter": c.counter_id, "officer": c.officer_id,
+               "channel": c.channel}
     groups = [_text(local_hour(c.issued_at, segments) if d == "hour" else columns[d])
               for d in dims if d not in TIME_DIMS]
     wait = func.coalesce(cast(seconds_between(c.issued_at, c.called_at), String), literal_column("''"))

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -65,6 +66,10 @@ tickets = Table(
     Column("officer_id", Integer, ForeignKey("officers.id")),
     Column("call_count", Integer, nullable=False, default=0),
     Column("dossier_code", String(64)),
+    # issued at an appointment's check-in: called first within its slot (queue.booked order)
+    Column("booked", Boolean, nullable=False, default=False, server_default=false()),
+    # how it was taken: "kiosk", "remote" (a phone, /lay-so) or "appointment" (a check-in)
+    Column("channel", String(12), nullable=False, default="kiosk", server_default="kiosk"),
     UniqueConstraint("day", "round", "origin_field_id", "seq", name="uq_tickets_day_number"),
     Index("ix_tickets_day_state", "day", "state"),
     Index("ix_tickets_counter_called", "counter_id", "called_at"),
@@ -139,4 +144,55 @@ device_status = Table(
     Column("last_seen", DateTime, nullable=False),
     Column("address", String(64), nullable=False, default=""),
     Column("info", Text, nullable=False, default="{}"),
+)
+
+# Booked times (đặt lịch hẹn). ``name`` and ``phone`` are the only personal data in the database:
+# erased (NULL, ``erased_at`` set) ``appointments.retention_days`` after ``day``. The code is
+# what the citizen types at the kiosk (unique per day); the cancelling secret is kept hashed.
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("field_id", String(40), nullable=False),
+    Column("day", String(10), nullable=False),  # local day, YYYY-MM-DD
+    Column("slot", String(5), nullable=False),  # local start, HH:MM
+    Column("starts_at", DateTime, nullable=False),
+    Column("slot_minutes", Integer, nullable=False),
+    Column("code", String(8), nullable=False),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("request_id", String(64), unique=True),
+    Column("name", String(100)),
+    Column("phone", String(16)),
+    Column("state", String(12), nullable=False),
+    Column("booked_at", DateTime, nullable=False),
+    Column("checked_in_at", DateTime),
+    Column("cancelled_at", DateTime),
+    Column("ticket_id", Integer, ForeignKey("tickets.id")),
+    Column("erased_at", DateTime),
+    UniqueConstraint("day", "code", name="uq_appointments_day_code"),
+    Index("ix_appointments_day_field", "day", "field_id", "slot"),
+    Index("ix_appointments_state_starts", "state", "starts_at"),
+)
+
+# How many live bookings each slot holds: the row a booking increments (and locks) to check the
+# slot's capacity, so concurrent bookings never exceed it; a cancellation gives the place back.
+appointment_slots = Table(
+    "appointment_slots",
+    metadata,
+    Column("field_id", String(40), primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("slot", String(5), primary_key=True),
+    Column("booked", Integer, nullable=False),
+)
+
+# Remote tickets (lấy số từ xa) taken today per key: a phone (its cookie's id, hashed), a client
+# address (hashed) or a field. A remote issue increments (and locks) its rows in its transaction
+# and is rolled back past the limit, so the limits hold across server processes. Rows of past
+# days are deleted.
+remote_counts = Table(
+    "remote_counts",
+    metadata,
+    Column("day", String(10), primary_key=True),  # local day, YYYY-MM-DD
+    Column("key", String(48), primary_key=True),  # "phone:<hash>", "address:<hash>", "field:<id>"
+    Column("taken", Integer, nullable=False),
 )
