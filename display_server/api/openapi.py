@@ -505,10 +505,10 @@ def document(config: Config) -> dict:
                     {"name": "device", "in": "query", "required": False, "schema": _STR,
                      "description": "a registered screen's device token (an EventSource cannot "
                                     "send headers): its streams are not capped per address"},
-                    {"name": "snapshots", "in": "query", "required": False,
-                     "schema": {"type": "string", "enum": ["0", "1"]},
+                    {"name": "snapshots", "in": "query", "required": False, "schema": _STR,
                      "description": "0: no display snapshots after the opening one, events "
-                                    "only (the phone page, which follows one ticket)"}])},
+                                    "only (the phone page, which follows one ticket); any "
+                                    "other value, or none: with them"}])},
         "/announcements/{event_id}.wav": {"get": _op("Voice announcement of a call event", {
             "200": {"description": "WAV", "content": {"audio/wav": {"schema": _STR}}},
             **_errors(404, 503)}, security=PUBLIC, tag="public",
