@@ -227,6 +227,12 @@ def _print_welcome(system: DemoSystem, logins, *, kiosk: bool, offscreen: bool,
         f"  Màn hình quầy (counter screen):    {url}/display/counter/{first}",
         f"  Trang cán bộ (officer page):       {url}/counter",
         f"  Quản trị, báo cáo (admin):         {url}/admin",
+    ]
+    if cfg.remote.enabled:
+        lines.append(f"  Lấy số từ xa (remote ticket):      {url}/lay-so")
+    if any(f.appointments for f in cfg.fields):
+        lines.append(f"  Đặt lịch hẹn (appointments):       {url}/dat-lich")
+    lines += [
         f"  API:                               {url}/api/v1/openapi.json",
         "",
         "  Logins (username / password):",
