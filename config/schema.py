@@ -379,6 +379,10 @@ class DisplayConfig(_Model):
     announce: bool = True
     phone_refresh_s: float = Field(default=10.0, ge=1, le=120,
                                    description="how often the phone page asks for its ticket")
+    phone_alert_ahead: int = Field(default=3, ge=0, le=50,
+                                   description="the phone page alerts its holder (banner, beeps, "
+                                               "vibration) when this many people or fewer are "
+                                               "ahead; 0: no such alert (calls still alert)")
 
 
 class KioskConfig(_Model):

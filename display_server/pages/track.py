@@ -38,6 +38,22 @@ def track_strings() -> dict[str, str]:
         "updated_at": _("Cập nhật lúc {t}"),
         "transferred_to_counter": _("Đã chuyển sang Quầy {n}"),
         "transferred_to_field": _("Đã chuyển sang lĩnh vực {field}"),
+        **alert_strings(),
+    }
+
+
+def alert_strings() -> dict[str, str]:
+    """The words of the page's alerts (static/js/alerts.js) and of its sound button."""
+    return {
+        **counted("alert_near", lambda n: ngettext("Sắp đến lượt bạn: còn {n} người trước bạn",
+                                                   "Sắp đến lượt bạn: còn {n} người trước bạn", n)),
+        "alert_next": _("Sắp đến lượt bạn: bạn là người tiếp theo"),
+        "alert_called": _("Đến lượt bạn! Mời đến quầy số {n}"),
+        "sound_on": _("Bật âm báo và rung"),
+        "sound_again": _("Bạn đã bật âm báo. Sau khi tải lại trang, trình duyệt cần bạn chạm nút "
+                         "một lần nữa."),
+        "keep_open": _("Giữ trang này mở và màn hình sáng để được báo khi sắp đến lượt và khi "
+                       "được gọi."),
     }
 
 
@@ -59,6 +75,7 @@ def ticket_page(token: str):
         "token": token,
         "tz": cfg.centre.timezone,
         "refresh_s": cfg.display.phone_refresh_s,
+        "alert_ahead": cfg.display.phone_alert_ahead,
         "keepalive_s": current_app.config["SSE_KEEPALIVE_S"],
         "kinds": TICKET_KINDS,
         "ticket": data,

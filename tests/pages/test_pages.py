@@ -47,6 +47,33 @@ def test_track_page_shows_the_ticket_and_nobody_else(web, issue) -> None:
     assert first["number"] not in page
 
 
+def _track_boot(server, service_id: str = "ho-tich", query: str = "") -> dict:
+    """The boot JSON of the phone page of a new ticket on ``server``."""
+    from tests.clients import KIOSK, Browser
+
+    r = requests.post(server.api("/tickets"), json={"service_id": service_id},
+                      headers={"Authorization": f"Bearer {KIOSK}"}, timeout=10)
+    assert r.status_code == 201, r.text
+    page = Browser(server.url).get("/t/" + r.json()["track_url"].rsplit("/", 1)[1] + query).text
+    return json.loads(re.search(r'<script type="application/json" id="boot">(.*?)</script>', page,
+                                re.S).group(1))
+
+
+def test_the_phone_alert_threshold_reaches_the_phone_page(start_app, demo_config_text) -> None:
+    boot = _track_boot(start_app(demo_config_text))
+    assert boot["alert_ahead"] == 3  # demo.toml
+    assert boot["strings"]["alert_near"] == "Sắp đến lượt bạn: còn {n} người trước bạn"
+    assert boot["strings"]["alert_called"] == "Đến lượt bạn! Mời đến quầy số {n}"
+    assert boot["strings"]["sound_on"] == "Bật âm báo và rung"
+    off = start_app(demo_config_text.replace("phone_alert_ahead = 3 ", "phone_alert_ahead = 0 "))
+    assert _track_boot(off)["alert_ahead"] == 0
+    default = start_app(re.sub(r"phone_alert_ahead = 3 .*\n", "", demo_config_text))
+    english = _track_boot(default, query="?lang=en")
+    assert english["alert_ahead"] == 3  # the schema's default
+    assert english["strings"]["alert_near_one"] == "Almost your turn: 1 person ahead of you"
+    assert english["strings"]["sound_on"] == "Turn on sound and vibration"
+
+
 def test_english_switch_is_remembered(web) -> None:
     b = web()
     r = b.get("/display?lang=en")

@@ -3,7 +3,8 @@
  * at once (GET /api/v1/track/<token>); an event of its line (someone ahead called) fetches it
  * at most once every display.phone_refresh_s, so a hall full of phones does not ask for every
  * call. Polling every phone_refresh_s is only the fallback while the stream is down (refused,
- * or the Wi-Fi lost); the stream is closed while the page is hidden and once the ticket is over. */
+ * or the Wi-Fi lost); the stream is closed while the page is hidden and once the ticket is over.
+ * Each new state goes to Motcua.alerts (alerts.js): near, called and recalled alerts. */
 (function () {
   "use strict";
   var boot = Motcua.boot();
@@ -16,6 +17,8 @@
   var lastFetch = 0;
   var FINAL = { done: true, expired: true };
   var refreshMs = boot.refresh_s * 1000;
+  var alerts = Motcua.alerts({ ahead: boot.alert_ahead, strings: S, banner: Motcua.$("alert"),
+    text: Motcua.$("alert-text"), button: Motcua.$("sound-on"), note: Motcua.$("sound-note") });
 
   var $ = Motcua.$;
   function show(id, text) {
@@ -27,7 +30,8 @@
     return seconds === null || seconds === undefined ? "" : Motcua.waitText(S, seconds);
   }
 
-  function render() {
+  function render(initial) {
+    alerts.update(ticket, initial); // near, called, recalled: banner, beeps, vibration
     var st = ticket.state;
     var state = "", ahead = "", estimate = "", help = "";
     if (st === "waiting" || st === "transferred") {
@@ -114,6 +118,6 @@
     if (document.hidden) stop();
     else { refetch(); start(); }
   });
-  render();
+  render(true);
   if (!document.hidden) start();
 })();
