@@ -22,6 +22,10 @@ Steps:
   appointment touch "Có lịch hẹn"; type a wrong code on the keypad by touch (the message), then
               ``--code`` on the keyboard ending with Enter, as a USB scanner types a QR code;
               wait for the result screen; screenshots ``appointment``, ``appointment-result``
+  homescan    on the home screen, without touching "Có lịch hẹn": a stray key, then a scanner
+              types a wrong code and Enter (the pad opens with its message), home again, then
+              ``--code`` and Enter; wait for the result screen; screenshots ``homescan-wrong``,
+              ``homescan-result``
   wrongcodes  type a wrong code ``--wrong`` times on the keypad; record each message
   keys        press keys 1-4 and 'a' on the window; record what reached ``on_digit_key``
   idle        pretend nobody touched the screen for a long time; record the screen after
@@ -287,6 +291,31 @@ def main() -> int:
                 yield frames()
                 report["appointment"] = result_text()
                 shot(f"appointment-{app.sm.current}")
+                app.go_home()
+                yield frames()
+            elif step == "homescan":
+                screen = app.screens["appointment"]
+
+                def scanner(code: str) -> None:  # the digits, then Enter, at a scanner's speed
+                    for ch in code:
+                        Window.dispatch("on_key_down", ord(ch), 0, ch, [])
+                    Window.dispatch("on_key_down", 13, 40, None, [])
+
+                Window.dispatch("on_key_down", ord("9"), 0, "9", [])  # a stray key, long ago
+                app.scan.last -= 60
+                scanner("123456")  # a wrong check digit
+                yield lambda: app.sm.current == "appointment" and not app.busy
+                yield frames()
+                report["homescan_wrong"] = {"message": screen.message, "error": screen.error,
+                                            "shown": screen.shown, "screen": app.sm.current}
+                shot("homescan-wrong")
+                app.go_home()
+                yield frames()
+                scanner(args.code)
+                yield lambda: app.sm.current in ("result", "error") and not app.busy
+                yield frames()
+                report["homescan"] = result_text()
+                shot(f"homescan-{app.sm.current}")
                 app.go_home()
                 yield frames()
             elif step == "wrongcodes":
