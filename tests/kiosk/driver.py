@@ -155,6 +155,21 @@ def main() -> int:
         yield lambda: not app.busy
         yield frames()
 
+    def scanner(code: str) -> None:
+        """A USB scanner: the QR code's digits, then Enter, typed like a keyboard."""
+        for ch in code:
+            Window.dispatch("on_key_down", ord(ch), 0, ch, [])
+        Window.dispatch("on_key_down", 13, 40, None, [])
+
+    def checked_in(name: str) -> Iterator[Wait]:
+        """Wait for the check-in's answer, record it, screenshot it, go home."""
+        yield lambda: app.sm.current in ("result", "error") and not app.busy
+        yield frames()
+        report[name] = result_text()
+        shot(f"{name}-{app.sm.current}")
+        app.go_home()
+        yield frames()
+
     def open_appointment() -> Iterator[Wait]:
         touch(app.screens["home"].ids.appointment)
         yield lambda: app.sm.current == "appointment"
@@ -284,23 +299,10 @@ def main() -> int:
                 report["appointment_wrong"] = {"message": screen.message, "error": screen.error,
                                                "shown": screen.shown, "screen": app.sm.current}
                 shot("appointment-wrong")
-                for ch in args.code:  # a USB scanner: the digits, then Enter
-                    Window.dispatch("on_key_down", ord(ch), 0, ch, [])
-                Window.dispatch("on_key_down", 13, 40, None, [])
-                yield lambda: app.sm.current in ("result", "error") and not app.busy
-                yield frames()
-                report["appointment"] = result_text()
-                shot(f"appointment-{app.sm.current}")
-                app.go_home()
-                yield frames()
+                scanner(args.code)
+                yield from checked_in("appointment")
             elif step == "homescan":
                 screen = app.screens["appointment"]
-
-                def scanner(code: str) -> None:  # the digits, then Enter, at a scanner's speed
-                    for ch in code:
-                        Window.dispatch("on_key_down", ord(ch), 0, ch, [])
-                    Window.dispatch("on_key_down", 13, 40, None, [])
-
                 Window.dispatch("on_key_down", ord("9"), 0, "9", [])  # a stray key, long ago
                 app.scan.last -= 60
                 scanner("123456")  # a wrong check digit
@@ -312,12 +314,7 @@ def main() -> int:
                 app.go_home()
                 yield frames()
                 scanner(args.code)
-                yield lambda: app.sm.current in ("result", "error") and not app.busy
-                yield frames()
-                report["homescan"] = result_text()
-                shot(f"homescan-{app.sm.current}")
-                app.go_home()
-                yield frames()
+                yield from checked_in("homescan")
             elif step == "wrongcodes":
                 yield from open_appointment()
                 screen = app.screens["appointment"]
