@@ -8,6 +8,7 @@ changed since it was read (``fingerprint``) is not overwritten.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import tomllib
@@ -109,13 +110,21 @@ def _put(container: Any, name: str, value: Any) -> None:
     container[name] = value
 
 
+def writable(path: Path) -> bool:
+    """Whether this process may write the file (not on a read-only mount, as systemd's
+    ``ProtectSystem=full`` makes /etc for the server)."""
+    return os.access(path, os.W_OK)
+
+
 def _write(path: Path, text: str) -> None:
     data = text.encode("utf-8")
     mode = path.stat().st_mode & 0o777
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    except PermissionError:  # the directory is not ours (/etc/motcua): write the file in place
+    except OSError as exc:  # the directory is not ours (/etc/motcua): write the file in place
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
         with path.open("r+b") as fh:
             fh.write(data)
             fh.truncate()

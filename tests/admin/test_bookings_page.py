@@ -11,6 +11,7 @@ import pytest
 
 from config import load_config
 from config.edit import fingerprint
+from tests.conftest import DEMO_CONFIG as DEMO
 
 pytestmark = pytest.mark.slow
 
@@ -167,3 +168,33 @@ def test_officers_may_not_see_or_save_it(web, http_server) -> None:
     assert r.status_code == 403
     assert http_server.config_path.read_bytes() == before
 
+
+
+def test_a_file_the_server_may_not_write_is_said_on_the_page(admin, http_server, monkeypatch) -> None:
+    """systemd's ProtectSystem=full keeps /etc read-only for the server: the page says so."""
+    monkeypatch.setattr("display_server.pages.admin.bookings.writable", lambda path: False)
+    page = admin.get(PAGE).text
+    assert "Máy chủ không được phép ghi tệp cấu hình này" in page
+    assert re.search(r'<button[^>]*id="save-bookings" disabled', page)
+
+
+def test_the_file_is_written_in_place_when_its_directory_is_read_only(tmp_path, monkeypatch) -> None:
+    import errno
+    import os
+
+    from config.edit import edit_config
+
+    path = tmp_path / "motcua.toml"
+    path.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    real_open = os.open
+
+    def read_only_dir(file, flags, *args):
+        if flags & os.O_CREAT:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return real_open(file, flags, *args)
+
+    monkeypatch.setattr(os, "open", read_only_dir)
+    inode = path.stat().st_ino
+    cfg = edit_config(path, [(("remote", "per_phone_per_day"), 4)])
+    assert cfg.remote.per_phone_per_day == 4 and path.stat().st_ino == inode
+    assert load_config(path).remote.per_phone_per_day == 4

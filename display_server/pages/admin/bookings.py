@@ -16,7 +16,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from config import Config, ConfigError, load_config
-from config.edit import StaleFile, edit_config, fingerprint
+from config.edit import StaleFile, edit_config, fingerprint, writable
 from config.schema import WEEKDAYS
 
 from ..common import config, field_name
@@ -57,6 +57,7 @@ def _page(form: BookingForm | None, *, saved: Config | None, token: str, problem
         form = from_config(saved, names)
     return render_template("admin/bookings.html", nav="bookings", form=form, token=token,
                            problems=problems, source=config().source, weekdays=WEEKDAYS,
+                           writable=saved is not None and writable(saved.source),
                            pending=_pending(saved), restart=RESTART_COMMAND), status
 
 
