@@ -87,13 +87,16 @@ def _put(container: Any, name: str, value: Any) -> None:
             del container[name]
         return
     if isinstance(value, Mapping):
-        if name not in container or not isinstance(container[name], Table):
+        new = name not in container or not isinstance(container[name], Table)
+        if new:
             container[name] = tomlkit.table()
         table = container[name]
         for old in [k for k in table if k not in value]:
             del table[old]
         for k, v in value.items():
             _put(table, k, v)
+        if new:
+            table.add(tomlkit.nl())  # a blank line before whatever follows
         return
     if isinstance(value, tuple):
         value = list(value)
@@ -102,8 +105,9 @@ def _put(container: Any, name: str, value: Any) -> None:
     if name in container:
         old = container[name]
         item = tomlkit.item(value)
-        if hasattr(old, "trivia"):  # its comment, and where the comment stood
-            item.trivia.comment_ws = old.trivia.comment_ws
+        if hasattr(old, "trivia") and old.trivia.comment:  # its comment, in its column
+            pad = len(old.as_string()) + len(old.trivia.comment_ws) - len(item.as_string())
+            item.trivia.comment_ws = " " * max(1, pad)
             item.trivia.comment = old.trivia.comment
         container[name] = item
         return
