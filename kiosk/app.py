@@ -44,7 +44,7 @@ from .screens import (
     ProceduresScreen,
     ResultScreen,
 )
-from .session import CornerTaps, IdleTimer
+from .session import CornerTaps, IdleTimer, ScanReader
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +110,7 @@ class KioskApp(App):
         controller.on_fault = self.heartbeat.kick
         self.idle = IdleTimer(config.kiosk.idle_seconds, time.monotonic())
         self.taps = CornerTaps()
+        self.scan = ScanReader()
         self.home_state: HomeState | None = None
         self.last_outcome: Outcome | None = None
         self.busy = False  # a ticket is being issued
@@ -305,6 +306,16 @@ class KioskApp(App):
 
         self.run_in_background(work, done, "kiosk-check-in")
 
+    def scanned(self, code: str) -> None:
+        """A booking code a USB scanner typed on the home screen: the code pad opens with it and
+        checks it in, so the answer is the pad's, as if it had been typed there."""
+        if self.busy or not self.takes_appointments or self.sm.current != "home":
+            return
+        self.open_appointment()
+        for digit in code:
+            self.appointment_key(digit)
+        self.appointment_key("ok")
+
     def _cancel_auto_home(self) -> None:
         if self._auto_home is not None:
             self._auto_home.cancel()
@@ -340,6 +351,16 @@ class KioskApp(App):
             elif codepoint:
                 self.appointment_key(codepoint)
             return True
+        if self.sm.current == "home" and self.takes_appointments:  # a scanner, without the pad
+            now = time.monotonic()
+            if key in ENTER_KEYS:
+                code = self.scan.enter(now)
+                if code is not None:
+                    self.idle.touch(now)
+                    self.scanned(code)
+                    return True
+            elif codepoint:
+                self.scan.key(codepoint, now)
         if codepoint and codepoint in "1234" and len(codepoint) == 1:
             if self.on_digit_key is not None:
                 try:

@@ -1,5 +1,6 @@
 """Small pieces of kiosk behaviour that need no window: idle timeout, the hidden exit gesture,
-the admin PIN pad. The view feeds them touches and times; they answer yes or no."""
+the admin PIN pad, the booking code pad, a scanner's code on the home screen. The view feeds
+them touches, keys and times; they answer."""
 
 from __future__ import annotations
 
@@ -110,3 +111,34 @@ class CodeEntry:
         """The code so far with a place for each digit still to come: ``12 3_ __``."""
         slots = self.entered + "_" * (self.length - len(self.entered))
         return " ".join(slots[i:i + 2] for i in range(0, self.length, 2))
+
+
+class ScanReader:
+    """A USB barcode scanner on the home screen: it types the booking QR code's content (the
+    code) and Enter, like a keyboard, much faster than a person. The keys since the last Enter,
+    or since a pause longer than ``gap_s`` (stray keys pressed earlier are forgotten), make a
+    booking code when they are ``length`` digits, with the spaces, dashes and dots
+    :class:`CodeEntry` ignores too."""
+
+    def __init__(self, length: int = 6, gap_s: float = 1.0, limit: int = 64) -> None:
+        self.length = length
+        self.gap_s = gap_s
+        self.limit = limit
+        self.typed = ""
+        self.last = 0.0
+
+    def key(self, text: str, now: float) -> None:
+        """A key with text (a digit, a letter) typed at ``now`` (seconds, monotonic)."""
+        if now - self.last > self.gap_s:
+            self.typed = ""
+        self.last = now
+        self.typed = (self.typed + text)[-self.limit:]
+
+    def enter(self, now: float) -> str | None:
+        """Enter at ``now``: the booking code just typed, or None; the keys are forgotten."""
+        typed = self.typed if now - self.last <= self.gap_s else ""
+        self.typed = ""
+        code = "".join(ch for ch in typed if ch not in " -.\t")
+        if len(code) == self.length and code.isascii() and code.isdigit():
+            return code
+        return None

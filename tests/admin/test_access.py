@@ -8,7 +8,8 @@ pytestmark = pytest.mark.slow
 
 PAGES = ("/admin", "/admin/officers", "/admin/officers/an", "/admin/day", "/admin/day/reset",
          "/admin/audit", "/admin/reports", "/admin/reports/waiting",
-         "/admin/reports/print?report=satisfaction", "/admin/config", "/admin/poster")
+         "/admin/reports/print?report=satisfaction", "/admin/config", "/admin/poster",
+         "/admin/appointments")
 
 # Every form POST of the admin pages, with data that would work with the token.
 FORMS = {
@@ -21,6 +22,7 @@ FORMS = {
     "/admin/fields/ho-tich": {"action": "close"},
     "/admin/day/reset": {"confirm": "yes"},
     "/admin/config/reload": {},
+    "/admin/appointments": {"grace_minutes": "20", "retention_days": "30"},
 }
 
 
@@ -66,7 +68,7 @@ def test_dashboard_json_is_for_admins_only(web, admin, api) -> None:
     assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
 
 
-def test_every_form_is_refused_without_the_csrf_token(admin, api) -> None:
+def test_every_form_is_refused_without_the_csrf_token(admin, api, http_server) -> None:
     before = api.get("/display").json()
     for path, data in FORMS.items():
         r = admin.form(path, data, csrf=False)
@@ -79,6 +81,7 @@ def test_every_form_is_refused_without_the_csrf_token(admin, api) -> None:
     assert api.issue("ho-tich")["number"] == "1001"  # not closed, not reset
     assert "moi" not in admin.get("/admin/officers").text
     assert api.login("an")  # still active, same password
+    assert "grace_minutes = 15 " in http_server.config_path.read_text(encoding="utf-8")
 
 
 def test_english_switch(admin) -> None:

@@ -22,6 +22,10 @@ Steps:
   appointment touch "Có lịch hẹn"; type a wrong code on the keypad by touch (the message), then
               ``--code`` on the keyboard ending with Enter, as a USB scanner types a QR code;
               wait for the result screen; screenshots ``appointment``, ``appointment-result``
+  homescan    on the home screen, without touching "Có lịch hẹn": a stray key, then a scanner
+              types a wrong code and Enter (the pad opens with its message), home again, then
+              ``--code`` and Enter; wait for the result screen; screenshots ``homescan-wrong``,
+              ``homescan-result``
   wrongcodes  type a wrong code ``--wrong`` times on the keypad; record each message
   keys        press keys 1-4 and 'a' on the window; record what reached ``on_digit_key``
   idle        pretend nobody touched the screen for a long time; record the screen after
@@ -149,6 +153,21 @@ def main() -> int:
         touch(keys["ok"])
         yield frames()
         yield lambda: not app.busy
+        yield frames()
+
+    def scanner(code: str) -> None:
+        """A USB scanner: the QR code's digits, then Enter, typed like a keyboard."""
+        for ch in code:
+            Window.dispatch("on_key_down", ord(ch), 0, ch, [])
+        Window.dispatch("on_key_down", 13, 40, None, [])
+
+    def checked_in(name: str) -> Iterator[Wait]:
+        """Wait for the check-in's answer, record it, screenshot it, go home."""
+        yield lambda: app.sm.current in ("result", "error") and not app.busy
+        yield frames()
+        report[name] = result_text()
+        shot(f"{name}-{app.sm.current}")
+        app.go_home()
         yield frames()
 
     def open_appointment() -> Iterator[Wait]:
@@ -280,15 +299,22 @@ def main() -> int:
                 report["appointment_wrong"] = {"message": screen.message, "error": screen.error,
                                                "shown": screen.shown, "screen": app.sm.current}
                 shot("appointment-wrong")
-                for ch in args.code:  # a USB scanner: the digits, then Enter
-                    Window.dispatch("on_key_down", ord(ch), 0, ch, [])
-                Window.dispatch("on_key_down", 13, 40, None, [])
-                yield lambda: app.sm.current in ("result", "error") and not app.busy
+                scanner(args.code)
+                yield from checked_in("appointment")
+            elif step == "homescan":
+                screen = app.screens["appointment"]
+                Window.dispatch("on_key_down", ord("9"), 0, "9", [])  # a stray key, long ago
+                app.scan.last -= 60
+                scanner("123456")  # a wrong check digit
+                yield lambda: app.sm.current == "appointment" and not app.busy
                 yield frames()
-                report["appointment"] = result_text()
-                shot(f"appointment-{app.sm.current}")
+                report["homescan_wrong"] = {"message": screen.message, "error": screen.error,
+                                            "shown": screen.shown, "screen": app.sm.current}
+                shot("homescan-wrong")
                 app.go_home()
                 yield frames()
+                scanner(args.code)
+                yield from checked_in("homescan")
             elif step == "wrongcodes":
                 yield from open_appointment()
                 screen = app.screens["appointment"]

@@ -1,8 +1,9 @@
-"""Idle timeout, the hidden exit gesture and the PIN pad, without a window."""
+"""Idle timeout, the hidden exit gesture, the PIN pad and a scanner on the home screen, without a
+window."""
 
 from __future__ import annotations
 
-from kiosk.session import CornerTaps, IdleTimer, PinPad
+from kiosk.session import CornerTaps, IdleTimer, PinPad, ScanReader
 
 W, H = 800, 480  # Kivy: origin bottom-left, so the top-left corner is (0, H)
 
@@ -63,3 +64,39 @@ def test_without_a_pin_nobody_can_leave():
     pad = PinPad("")
     assert not pad.enabled
     assert not pad.check()
+
+
+def scan(reader: ScanReader, text: str, start: float, per_key: float = 0.01) -> str | None:
+    """``text`` typed as a scanner types it, then Enter."""
+    for i, ch in enumerate(text):
+        reader.key(ch, start + i * per_key)
+    return reader.enter(start + len(text) * per_key)
+
+
+def test_a_scanner_on_the_home_screen_gives_the_booking_code():
+    reader = ScanReader()
+    assert scan(reader, "482917", 10.0) == "482917"
+    assert scan(reader, "48-29 17", 20.0) == "482917"  # what CodeEntry ignores, ignored here too
+    assert reader.enter(21.0) is None  # Enter alone: nothing typed since the last one
+
+
+def test_only_six_digits_typed_at_once_make_a_code():
+    reader = ScanReader()
+    assert scan(reader, "48291", 10.0) is None
+    assert scan(reader, "4829170", 20.0) is None
+    assert scan(reader, "https://x/482917", 30.0) is None
+    assert scan(reader, "４８２９１７", 40.0) is None  # full-width digits are not a code
+    reader.key("7", 50.0)  # a stray key long before the scan is forgotten
+    assert scan(reader, "482917", 60.0) == "482917"
+    assert scan(reader, "482917", 70.0, per_key=2.0) is None  # a person, key by slow key
+    for ch in "482917":
+        reader.key(ch, 80.0)
+    assert reader.enter(85.0) is None  # Enter long after the keys
+
+
+def test_the_scan_buffer_is_bounded():
+    reader = ScanReader(limit=8)
+    for i in range(10_000):
+        reader.key("x", 1.0 + i * 1e-6)
+    assert len(reader.typed) == 8
+    assert scan(reader, "482917", 5.0) == "482917"  # after a pause

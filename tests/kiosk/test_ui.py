@@ -194,6 +194,23 @@ def test_check_in_a_booking_by_keypad_or_scanner(live_server, tmp_path, size):
         assert (ARTIFACTS / f"kiosk-{size}-{name}.png").stat().st_size > 5000
 
 
+def test_a_scanner_checks_in_from_the_home_screen(live_server, tmp_path):
+    """The USB scanner works without touching "Có lịch hẹn" first: the pad opens with the code,
+    with the pad's own messages."""
+    code = book_today(live_server)
+    rep = run_driver(live_server, tmp_path, size="1920x1080", steps="home,homescan",
+                     prefix="kiosk-homescan", extra=("--code", code))
+    assert rep["homescan_wrong"] == {
+        "message": "Mã lịch hẹn không đúng. Xin kiểm tra lại và nhập lại.", "error": True,
+        "shown": "__ __ __", "screen": "appointment"}
+    done = rep["homescan"]
+    assert done["screen"] == "result" and done["printed"] and done["take"] == "Xin mời nhận phiếu"
+    ticket = requests.get(live_server.api(f"/tickets/{done['ticket_id']}"), timeout=5).json()
+    assert ticket["number"] == done["number"] == "1001" and ticket["booked"] is True
+    for name in ("homescan-wrong", "homescan-result"):
+        assert (ARTIFACTS / f"kiosk-homescan-{name}.png").stat().st_size > 5000
+
+
 def test_too_many_wrong_codes_pause_the_keypad(live_server, tmp_path):
     rep = run_driver(live_server, tmp_path, size="1280x720", steps="home,wrongcodes",
                      prefix="kiosk-wrongcodes", extra=("--wrong", "4"))

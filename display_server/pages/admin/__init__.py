@@ -1,7 +1,8 @@
 """Administration (admins only), one blueprint: the live dashboard (``dashboard``), officer
 accounts (``accounts``), the day: notices, closing fields, reset (``day``), the audit log
-(``audit``), reports (``reports``, their period in ``period``), configuration (``config``) and
-the remote-ticket poster (``poster``).
+(``audit``), reports (``reports``, their period in ``period``), configuration (``config``),
+appointment slots and remote-ticket limits (``bookings``, its form in ``booking_form``) and the
+remote-ticket poster (``poster``).
 
 Every page needs an admin logged in with the page session: anonymous visitors go to the login
 form (and come back), officers get 403. Every form POST must carry the CSRF token.
@@ -59,4 +60,4 @@ def _no_store(response):
     return response
 
 
-from . import accounts, audit, config, dashboard, day, poster, reports  # noqa: E402,F401  (the views)
+from . import accounts, audit, bookings, config, dashboard, day, poster, reports  # noqa: E402,F401  (the views)
