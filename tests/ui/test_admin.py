@@ -152,6 +152,20 @@ def test_printable_view_on_a4(browser, live_server, api, artifacts) -> None:
     assert console.errors == []
 
 
+def test_appointments_report_on_screen_and_on_a4(browser, live_server, api, artifacts) -> None:
+    _some_history(api)
+    page, console = admin_page(browser, live_server.url, "/admin/reports/appointments")
+    expect(page.locator("h1")).to_have_text("Báo cáo lịch hẹn và khách không hẹn")
+    expect(page.locator("#appointments-table")).to_contain_text("Tư pháp - Hộ tịch")
+    page.screenshot(path=str(artifacts / "admin-reports-appointments.png"), full_page=True)
+    page.goto(live_server.url + "/admin/reports/print?report=appointments&by=service")
+    page.emulate_media(media="print")
+    table = page.locator("#print-table")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1"), "table clipped"
+    (artifacts / "admin-print-appointments.pdf").write_bytes(page.pdf(prefer_css_page_size=True))
+    assert console.errors == []
+
+
 def test_admin_pages_work_with_the_keyboard(browser, live_server) -> None:
     page, console = admin_page(browser, live_server.url, "/admin/day")
     # Tab to the notices box, type, Tab to the save button, Enter.
