@@ -7,16 +7,23 @@ from __future__ import annotations
 import pytest
 
 from motcua.core.appointments import AppointmentBook
+from motcua.core.queue import QueueEngine
 from motcua.core.reports import ReportError, appointment_report, report_table, to_csv, to_text
 
 DAY1, DAY2 = "2026-11-25", "2026-11-26"  # the clock starts on DAY1 at 09:00
 OFFERED = {"ho-tich": 2 * 48 * 3, "chung-thuc": 2 * 26 * 2}  # 30-min slots x 3 all day; 15-min x 2
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request):
+    """The migrated SQLite file, or a PostgreSQL database (skipped when not installed)."""
+    return request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")
+
+
 @pytest.fixture
-def day(make_engine, config, clock):
+def day(store, config, clock):
     """The day of the docstring; returns the book."""
-    book = AppointmentBook(make_engine(config))
+    book = AppointmentBook(QueueEngine(config, store, clock=clock))
     engine = book.engine
 
     def take(slot: str, phone: str, day: str = DAY1):
@@ -61,8 +68,8 @@ def day(make_engine, config, clock):
     return book
 
 
-def test_appointments_against_walk_ins(day, db, config) -> None:
-    report = appointment_report(db, config, DAY1, DAY2)
+def test_appointments_against_walk_ins(day, store, config) -> None:
+    report = appointment_report(store, config, DAY1, DAY2)
     r = report.total
     offered = sum(OFFERED.values())
     assert (r.bookings, r.cancelled, r.checked_in, r.late, r.no_show, r.pending) == (6, 1, 3, 1, 1, 1)
@@ -76,8 +83,8 @@ def test_appointments_against_walk_ins(day, db, config) -> None:
     assert report.rows == []
 
 
-def test_by_field_lists_the_fields_that_take_appointments(day, db, config) -> None:
-    report = appointment_report(db, config, DAY1, DAY2, "service")
+def test_by_field_lists_the_fields_that_take_appointments(day, store, config) -> None:
+    report = appointment_report(store, config, DAY1, DAY2, "service")
     rows = {r.group[0].id: r for r in report.rows}
     assert list(rows) == ["ho-tich", "chung-thuc"]
     assert (rows["ho-tich"].bookings, rows["ho-tich"].offered) == (6, OFFERED["ho-tich"])
@@ -87,15 +94,15 @@ def test_by_field_lists_the_fields_that_take_appointments(day, db, config) -> No
     assert quiet.waits["appointment"].median is None
 
 
-def test_by_day(day, db, config) -> None:
-    rows = appointment_report(db, config, DAY1, DAY2, "day").rows
+def test_by_day(day, store, config) -> None:
+    rows = appointment_report(store, config, DAY1, DAY2, "day").rows
     assert [(r.group[0].id, r.bookings, r.pending, r.waits["walk_in"].count) for r in rows] == [
         (DAY1, 5, 0, 3), (DAY2, 1, 1, 0)]
     assert [r.offered for r in rows] == [sum(OFFERED.values()) // 2] * 2
 
 
-def test_table_and_exports(day, db, config) -> None:
-    table = report_table(appointment_report(db, config, DAY1, DAY2, "service"))
+def test_table_and_exports(day, store, config) -> None:
+    table = report_table(appointment_report(store, config, DAY1, DAY2, "service"))
     assert table.kind == "appointments"
     assert table.title.startswith("Báo cáo lịch hẹn và khách không hẹn — ")
     assert table.headers[:3] == ["Lĩnh vực", "Lượt đặt lịch", "Đã hủy"]
@@ -109,9 +116,9 @@ def test_table_and_exports(day, db, config) -> None:
     assert "Tư pháp - Hộ tịch" in to_text(table)
 
 
-def test_no_data_and_bad_grouping(db, config) -> None:
-    r = appointment_report(db, config, DAY1, DAY1).total
+def test_no_data_and_bad_grouping(store, config) -> None:
+    r = appointment_report(store, config, DAY1, DAY1).total
     assert (r.bookings, r.no_show_rate, r.offered, r.capacity_use) == (0, None, 196, 0.0)
     with pytest.raises(ReportError) as info:
-        appointment_report(db, config, DAY1, DAY1, "officer")
+        appointment_report(store, config, DAY1, DAY1, "officer")
     assert info.value.code == "bad_group_by"
