@@ -117,7 +117,7 @@ def test_waiting_page_and_its_downloads(admin, served) -> None:
 def test_appointments_page_and_its_downloads(admin, served) -> None:
     """The fields that take appointments, their walk-ins' waits; downloads and the printable view."""
     page = admin.get("/admin/reports/appointments").text
-    assert 'href="/admin/reports/appointments" aria-current="page">Lịch hẹn</a>' in page
+    assert 'href="/admin/reports/appointments" aria-current="page">Báo cáo lịch hẹn</a>' in page
     table = re.search(r'id="appointments-table">.*?</table>', page, re.S).group(0)
     rows = re.findall(r"<tr><td[^>]*>([^<]*)</td>(.*?)</tr>", table, re.S)
     assert [name for name, _ in rows] == ["Tư pháp - Hộ tịch", "Chứng thực", "Tổng cộng"]
