@@ -3,7 +3,9 @@
 Starts a private PostgreSQL (fsync on) and N ``motcua server`` processes on one database, with a
 generated config of 40 counters and 8 kiosks. Screens (SSE, spread over the servers) are read in
 separate processes; officers call next at every counter and kiosks issue tickets, through
-random servers, for the given time at each pace in turn: a number of calls per second over all
+random servers, for the given time at each pace in turn (a share of the tickets, ``--remote-share``,
+is taken by phones instead: ``POST /api/v1/remote-tickets``, each phone from an address of its
+own and without a cookie, so a new phone for the server's limits): a number of calls per second over all
 counters (open loop: requests come when they are due, not when the last one was answered), and
 ``stress``, where each officer calls again soon after each answer, as fast as the servers go.
 For each pace it prints errors, tickets per second and the call-to-screen latency: from the
@@ -16,7 +18,7 @@ also writes the figures per second with the machine's CPU use, to tell a saturat
 from a stall. A table of all paces ends the output.
 
     .venv/bin/python bench/scale.py --servers 4 --screens 200 --counters 40 --kiosks 8 \
-        --seconds 60 --paces 2,5,10,20,stress
+        --seconds 60 --paces 2,5,10,20,stress --remote-share 0.3
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ def make_config(pg_url: str, counters: int, kiosks: int) -> str:
                      f'token = "{kiosk_token(k)}"\n')
     lines.append('[voice]\nengine = "none"\n')
     lines.append(f'[server]\nthreads = 120\nsse_keepalive_s = 5\n[database]\nurl = "{pg_url}"\n')
+    lines.append("[remote]\nenabled = true\n")  # 2 a phone, 2 an address a day; no cap a field
     return "\n".join(lines)
 
 
@@ -268,6 +271,8 @@ class Pace:
     calls_per_s: float | None
     counters: int
     kiosks: int
+    remote_share: float = 0.0
+    """The share of the tickets phones take (remote tickets) instead of the kiosks."""
 
     @property
     def counter_interval_s(self) -> float | None:
@@ -284,11 +289,13 @@ class Pace:
         return "stress" if self.calls_per_s is None else f"{self.calls_per_s:g}/s"
 
     def describe(self) -> str:
+        phones = (f", {100 * self.remote_share:g}% of them taken by phones"
+                  if self.remote_share else "")
         if self.calls_per_s is None:
             return ("stress (each officer calls 0.5-1.5 s after each answer, each kiosk issues "
-                    "0.1-0.4 s after each ticket)")
+                    f"0.1-0.4 s after each ticket{phones})")
         return (f"{self.calls_per_s:g} calls/s (each counter every {self.counter_interval_s:.1f} s"
-                f" on average), {ISSUE_RATIO * self.calls_per_s:g} tickets/s")
+                f" on average), {ISSUE_RATIO * self.calls_per_s:g} tickets/s{phones}")
 
 
 def _dropped(sock: socket.socket) -> bool:
@@ -336,6 +343,25 @@ class Http:
             raise
 
 
+def phone_address(process: int, n: int) -> str:
+    """The address of the ``n``-th phone of load process ``process`` (127.0.0.0/8 is all
+    loopback on Linux): one phone, one address, so the per-address limit never refuses it."""
+    return f"127.{10 + process}.{(n // 250) % 250}.{n % 250 + 1}"
+
+
+def take_remote(port: int, address: str, field: str) -> int:
+    """One phone's remote ticket: a new connection from ``address``, no cookie; the status."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(address, 0))
+    try:
+        conn.request("POST", "/api/v1/remote-tickets", json.dumps({"service_id": field}).encode(),
+                     {"Content-Type": "application/json"})
+        r = conn.getresponse()
+        r.read()
+        return r.status
+    finally:
+        conn.close()
+
+
 def paced(rng: random.Random, mean_s: float | None, end: float, closed_loop: tuple[float, float],
           work) -> None:
     """Call ``work()`` until ``end``: open loop at exponential intervals of mean ``mean_s``, the
@@ -360,15 +386,17 @@ def paced(rng: random.Random, mean_s: float | None, end: float, closed_loop: tup
 
 
 def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str], token: str,
-                 seconds: float, seed: int, out, pace: Pace, ready, go) -> None:
-    """Officers calling at ``counters`` and kiosks issuing, at ``pace``, for ``seconds`` from
-    ``go``. ``ready`` is set once every thread runs and holds its connections: the start-up of
-    this process and its threads is not part of the measured period."""
+                 seconds: float, seed: str, out, pace: Pace, ready, go, phones: tuple[int, int]) -> None:
+    """Officers calling at ``counters`` and kiosks issuing (or phones, ``pace.remote_share`` of
+    the tickets), at ``pace``, for ``seconds`` from ``go``. ``ready`` is set once every thread
+    runs and holds its connections: the start-up of this process and its threads is not part of
+    the measured period. ``phones``: (this process's index, the number of its first phone)."""
     rng = random.Random(seed)
     sent: dict[int, float] = {}
-    stats: dict[str, float] = {"issued": 0, "called": 0, "empty": 0, "errors": 0}
+    stats: dict[str, float] = {"issued": 0, "remote": 0, "called": 0, "empty": 0, "errors": 0}
     fails: dict[str, int] = {}  # what the failed requests got, by kind
-    took: dict[str, list[float]] = {"issue": [], "call": []}
+    took: dict[str, list[float]] = {"issue": [], "remote": [], "call": []}
+    next_phone = iter(range(phones[1], phones[1] + 10**6))
     lock = threading.Lock()
     devices = len(kiosk_tokens) + len(counters)
     connected = threading.Barrier(devices + 1)
@@ -385,8 +413,27 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
         client = Http()
         get_ready(client)
 
+        def remote(port: int) -> None:
+            with lock:
+                address = phone_address(phones[0], next(next_phone))
+            t0 = time.perf_counter()
+            try:
+                status = take_remote(port, address, rng.choice(FIELDS))
+                ok = status == 201
+            except (OSError, http.client.HTTPException) as exc:
+                ok, status = False, type(exc).__name__
+            with lock:
+                stats["remote" if ok else "errors"] += 1
+                if not ok:
+                    kind = f"POST /remote-tickets: {status}"
+                    fails[kind] = fails.get(kind, 0) + 1
+                took["remote"].append((time.perf_counter() - t0) * 1000)
+
         def issue() -> None:
             port = rng.choice(ports)
+            if pace.remote_share and rng.random() < pace.remote_share:
+                remote(port)
+                return
             t0 = time.perf_counter()
             try:
                 status, _ = client.post(port, "/api/v1/tickets", {"Authorization": f"Bearer {tok}"},
@@ -447,7 +494,7 @@ def load_process(ports: list[int], counters: list[str], kiosk_tokens: list[str],
     out.send((sent, stats, took, fails))
 
 
-def parse_paces(text: str, counters: int, kiosks: int) -> list[Pace]:
+def parse_paces(text: str, counters: int, kiosks: int, remote_share: float = 0.0) -> list[Pace]:
     paces = []
     for item in text.split(","):
         item = item.strip()
@@ -458,7 +505,7 @@ def parse_paces(text: str, counters: int, kiosks: int) -> list[Pace]:
                 f"{item!r} is neither calls per second nor 'stress'") from None
         if rate is not None and not rate > 0:
             raise argparse.ArgumentTypeError(f"a rate must be positive: {item}")
-        paces.append(Pace(rate, counters, kiosks))
+        paces.append(Pace(rate, counters, kiosks, remote_share))
     return paces
 
 
@@ -475,6 +522,8 @@ class Province:
         self.ports = [free_port() for _ in range(args.servers)]
         self.ctx = multiprocessing.get_context("spawn")
         self.stop = self.ctx.Event()
+        self.warm_phones = 0  # phones that took a ticket at warm-up
+        self.paces_run = 0  # each pace's phones start at a number of their own
 
     def start(self) -> None:
         for port in self.ports:
@@ -514,6 +563,11 @@ class Province:
                 for field in FIELDS:
                     http.post(f"{base}/tickets", json={"service_id": field}, headers=kiosk,
                               timeout=30).raise_for_status()
+                    if self.args.remote_share:
+                        status = take_remote(port, phone_address(9, self.warm_phones), field)
+                        self.warm_phones += 1
+                        if status != 201:
+                            raise RuntimeError(f"a remote ticket got {status} at warm-up")
                 for c in range(self.args.counters):
                     http.post(f"{base}/counters/{counter_id(c)}/call-next", headers=officer,
                               timeout=30).raise_for_status()
@@ -534,7 +588,7 @@ class Province:
             ready = self.ctx.Event()
             p = self.ctx.Process(target=load_process, args=(
                 self.ports, cs, ks, self.token, args.seconds, f"{i}-{pace.label}", send, pace,
-                ready, go))
+                ready, go, (i, 20000 * self.paces_run)))
             p.start()
             loaders.append((p, recv, ready))
         for _, _, ready in loaders:
@@ -544,9 +598,10 @@ class Province:
         cpu_before = (cpu_seconds(server_pids), cpu_seconds(pg_pids), cpu_seconds(sim_pids))
         stat_before = proc_stat()
         go.set()
+        self.paces_run += 1
         sent: dict[int, float] = {}
-        stats = {"issued": 0, "called": 0, "empty": 0, "errors": 0, "cpu_s": 0.0}
-        took: dict[str, list[float]] = {"issue": [], "call": []}
+        stats = {"issued": 0, "remote": 0, "called": 0, "empty": 0, "errors": 0, "cpu_s": 0.0}
+        took: dict[str, list[float]] = {"issue": [], "remote": [], "call": []}
         fails: dict[str, int] = {}
         for p, recv, _ in loaders:
             s, st, tk, fl = recv.recv()
@@ -603,10 +658,11 @@ def report(run: dict, arrivals: dict[int, list[tuple[float, float]]], args) -> d
     print(f"\n== pace: {pace.describe()} ==")
     print(f"errors: {stats['errors']}  (missed screen deliveries: {missing})"
           + "".join(f"; {kind} x{n}" for kind, n in sorted(run.get("fails", {}).items())))
-    print(f"tickets issued: {stats['issued']} ({stats['issued'] / args.seconds:.1f}/s); "
+    print(f"tickets issued: kiosks {stats['issued']} ({stats['issued'] / args.seconds:.1f}/s), "
+          f"phones (remote) {stats['remote']} ({stats['remote'] / args.seconds:.1f}/s); "
           f"calls: {stats['called']} ({stats['called'] / args.seconds:.1f}/s); "
           f"empty calls: {stats['empty']}")
-    requests_done = len(took["issue"]) + len(took["call"])
+    requests_done = len(took["issue"]) + len(took["remote"]) + len(took["call"])
     print(f"CPU: server processes {cpu_used[0]:.1f} s, PostgreSQL {cpu_used[1]:.1f} s "
           f"({1000 * cpu_used[0] / max(1, requests_done):.2f} and "
           f"{1000 * cpu_used[1] / max(1, requests_done):.2f} ms per request, fan-out "
@@ -615,7 +671,9 @@ def report(run: dict, arrivals: dict[int, list[tuple[float, float]]], args) -> d
           f"{100 * run['busy'][1]:.0f} % stolen by the hypervisor")
     print_statements(run["statements"], requests_done, "request (displays and relays included)",
                      args.statements)
-    for name, values in (("POST /tickets", took["issue"]), ("call-next", took["call"])):
+    for name, values in (("POST /tickets", took["issue"]),
+                         ("POST /remote-tickets (a new connection each)", took["remote"]),
+                         ("call-next", took["call"])):
         if values:
             print(f"{name} request: median {statistics.median(values):.1f} ms, "
                   f"p95 {pct(values, 95):.1f}, p99 {pct(values, 99):.1f}")
@@ -626,6 +684,7 @@ def report(run: dict, arrivals: dict[int, list[tuple[float, float]]], args) -> d
                   f"p95 {pct(values, 95):.1f}, p99 {pct(values, 99):.1f}, "
                   f"max {max(values):.1f}")
     return {"pace": pace.label, "calls_per_s": stats["called"] / args.seconds,
+            "remote_per_s": stats["remote"] / args.seconds,
             "errors": stats["errors"], "missing": missing,
             "busy": run["busy"],
             "median": statistics.median(latencies) if latencies else None,
@@ -642,14 +701,19 @@ def main() -> None:
     ap.add_argument("--paces", default=DEFAULT_PACES,
                     help="comma-separated: calls per second over all counters (open loop), or "
                          f"'stress' (as fast as the servers answer); default {DEFAULT_PACES}")
+    ap.add_argument("--remote-share", type=float, default=0.3,
+                    help="the share of the tickets phones take through POST /remote-tickets, "
+                         "each from an address of its own (default 0.3; 0: kiosks only)")
     ap.add_argument("--statements", action="store_true",
                     help="list the statements PostgreSQL ran, per request")
     ap.add_argument("--timeline", type=Path, metavar="FILE",
                     help="write, per second of the run, the calls, their call -> screen p99 "
                          "and the machine's CPU use (user, system, steal, idle) as JSON")
     args = ap.parse_args()
+    if not 0 <= args.remote_share <= 1:
+        ap.error(f"--remote-share must be from 0 to 1: {args.remote_share}")
     try:
-        paces = parse_paces(args.paces, args.counters, args.kiosks)
+        paces = parse_paces(args.paces, args.counters, args.kiosks, args.remote_share)
     except argparse.ArgumentTypeError as exc:
         ap.error(f"--paces: {exc}")
 
@@ -669,18 +733,21 @@ def main() -> None:
                platform.processor())
     print(f"machine: {platform.machine()}, {cpu}, {os.cpu_count()} cores")
     print(f"{args.servers} server processes on one PostgreSQL (fsync on); {args.screens} screens; "
-          f"{args.counters} counters; {args.kiosks} kiosks; {args.seconds:.0f} s at each pace")
+          f"{args.counters} counters; {args.kiosks} kiosks; {100 * args.remote_share:g}% of the "
+          f"tickets from phones; {args.seconds:.0f} s at each pace")
     rows = [report(run, arrivals, args) for run in runs]
     if args.timeline:
         args.timeline.write_text(json.dumps(
             [{"pace": run["pace"].label, **row} for run in runs
              for row in timeline(run["sent"], arrivals, cpu_samples)], indent=1))
-    print("\n| pace | calls/s | errors | missed | CPU busy / stolen | call -> screen median | p99 |")
-    print("|---|---|---|---|---|---|---|")
+    print("\n| pace | calls/s | remote tickets/s | errors | missed | CPU busy / stolen "
+          "| call -> screen median | p99 |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in rows:
         med = f"{r['median']:.1f} ms" if r["median"] is not None else "-"
         p99 = f"{r['p99']:.1f} ms" if r["p99"] is not None else "-"
-        print(f"| {r['pace']} | {r['calls_per_s']:.1f} | {r['errors']} | {r['missing']} | "
+        print(f"| {r['pace']} | {r['calls_per_s']:.1f} | {r['remote_per_s']:.1f} | {r['errors']} | "
+              f"{r['missing']} | "
               f"{100 * r['busy'][0]:.0f} / {100 * r['busy'][1]:.0f} % | {med} | {p99} |")
 
 

@@ -285,6 +285,32 @@ REPORT_SCHEMAS: dict = {
             "rows": {"type": "array", "items": _ref("WaitingRow")}, "total": _ref("WaitingRow"),
         },
     },
+    "AppointmentRow": {
+        "type": "object",
+        "required": ["group", "bookings", "cancelled", "checked_in", "late", "no_show", "pending",
+                     "no_show_rate", "offered", "capacity_use", "checked_in_use", "wait"],
+        "properties": {
+            "group": _GROUP, "bookings": _INT, "cancelled": _INT,
+            "checked_in": {**_INT, "description": "In time or late (late: of which after the grace period)"},
+            "late": _INT, "no_show": _INT,
+            "pending": {**_INT, "description": "Booked or late, not yet checked in nor a no-show"},
+            "no_show_rate": {**_NUM, "description": "no_show / (checked_in + no_show) x 100"},
+            "offered": {**_INT, "description": "Places of the slots the current slot plans offer"},
+            "capacity_use": {**_NUM, "description": "(bookings - cancelled) / offered x 100"},
+            "checked_in_use": {**_NUM, "description": "checked_in / offered x 100"},
+            "wait": {"type": "object", "required": ["appointment", "walk_in", "kiosk", "remote"],
+                     "description": "Waits to the call: appointment tickets from the slot's start "
+                                    "(or a later check-in); walk-ins (kiosk and remote) from the issue",
+                     "properties": {k: _SUMMARY for k in ("appointment", "walk_in", "kiosk", "remote")}},
+        },
+    },
+    "AppointmentReport": {
+        "type": "object", "required": ["centre", "from", "to", "group_by", "rows", "total"],
+        "properties": {
+            **_PERIOD, "group_by": {"type": "array", "items": _STR},
+            "rows": {"type": "array", "items": _ref("AppointmentRow")}, "total": _ref("AppointmentRow"),
+        },
+    },
     "DissatisfiedReport": {
         "type": "object", "required": ["centre", "from", "to", "count", "cases"],
         "properties": {
@@ -334,6 +360,7 @@ def _report_op(summary: str, schema: str, group_by: tuple[str, ...] | None) -> d
 
 
 def _report_paths() -> dict:
+    from motcua.core.reports.appointments import DIMENSIONS as APPOINTMENTS_BY
     from motcua.core.reports.satisfaction import DIMENSIONS as SATISFACTION_BY
     from motcua.core.reports.waiting import DIMENSIONS as WAITING_BY
 
@@ -347,6 +374,10 @@ def _report_paths() -> dict:
         "/reports/dissatisfied": _report_op(
             "Dissatisfied votes with ticket, counter, officer and dossier code (admins)",
             "DissatisfiedReport", None),
+        "/reports/appointments": _report_op(
+            "Appointments against walk-ins: bookings, no-shows, use of the slots' places, waits "
+            "from the slot's start against walk-ins' from the issue, by channel (admins)",
+            "AppointmentReport", APPOINTMENTS_BY),
     }
 
 

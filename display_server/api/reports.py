@@ -7,6 +7,7 @@ from flask import Response, current_app, jsonify, request
 from motcua.core.i18n import DEFAULT, words
 from motcua.core.reports import (
     ReportError,
+    appointment_report,
     dissatisfied_cases,
     export,
     report_table,
@@ -29,13 +30,13 @@ def _format() -> str:
     return fmt
 
 
-def _run(compute, *args):
+def _run(compute, *args, **kw):
     """Compute a report from the query string, or a 400 with the report's Vietnamese message."""
     fmt = _format()
     services = current_app.extensions["motcua"]
     try:
         report = compute(services.db, services.config, request.args.get("from"), request.args.get("to"),
-                         *args)
+                         *args, **kw)
     except ReportError as exc:
         raise ApiError(400, exc.code, exc.message) from None
     if fmt == "json":
@@ -64,3 +65,11 @@ def report_waiting():
 @require(admin=True)
 def report_dissatisfied():
     return _run(dissatisfied_cases)
+
+
+@bp.get("/reports/appointments")
+@require(admin=True)
+def report_appointments():
+    book = current_app.extensions["motcua"].appointments
+    return _run(appointment_report, request.args.get("group_by"),
+                plans=book.overrides if book is not None else None)

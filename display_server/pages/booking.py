@@ -15,6 +15,7 @@ from flask_wtf.csrf import CSRFError
 
 from motcua.core.appointments import Appointment, AppointmentBook, DaySlots
 from motcua.core.appointments.errors import REASONS as BOOKING_REASONS
+from motcua.core.i18n import N_
 from motcua.core.queue import QueueError
 from motcua.core.queue.errors import REASONS as QUEUE_REASONS
 
@@ -41,10 +42,13 @@ def refusal(exc: QueueError) -> str:
     return _(reason).format(**exc.details)
 
 
+WEEKDAYS = (N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"), N_("Thứ Năm"), N_("Thứ Sáu"), N_("Thứ Bảy"),
+            N_("Chủ Nhật"))
+"""Monday to Sunday (msgids): a day's label translates its own name only (31 days a page)."""
+
+
 def weekday(day: date) -> str:
-    names = (_("Thứ Hai"), _("Thứ Ba"), _("Thứ Tư"), _("Thứ Năm"), _("Thứ Sáu"), _("Thứ Bảy"),
-             _("Chủ Nhật"))
-    return names[day.weekday()]
+    return _(WEEKDAYS[day.weekday()])
 
 
 def day_label(iso: str) -> str:

@@ -1,4 +1,5 @@
-"""``motcua report satisfaction|waiting|dissatisfied``: print a report, or write it to .xlsx/.csv."""
+"""``motcua report satisfaction|waiting|dissatisfied|appointments``: print a report, or write it
+to .xlsx or .csv."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 import click
 
 from config.loader import ConfigError
+from motcua.core.reports.appointments import DIMENSIONS as APPOINTMENTS_BY
+from motcua.core.reports.appointments import appointment_report
 from motcua.core.reports.dissatisfied import dissatisfied_cases
 from motcua.core.reports.errors import ReportError
 from motcua.core.reports.export import to_csv, to_text, to_xlsx
@@ -116,3 +119,11 @@ def waiting(start: str, end: str, output: Path | None, by: tuple[str, ...]) -> N
 def dissatisfied(start: str, end: str, output: Path | None) -> None:
     """Dissatisfied votes with ticket number, time, counter, officer and dossier code."""
     _run(dissatisfied_cases, start, end, output=output)
+
+
+@report.command("appointments")
+@_period_options
+@_by_option(APPOINTMENTS_BY)
+def appointments(start: str, end: str, output: Path | None, by: tuple[str, ...]) -> None:
+    """Bookings, no-shows, use of the slots' places, and waits of appointments against walk-ins."""
+    _run(appointment_report, start, end, _group_by(by), output=output)

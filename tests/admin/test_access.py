@@ -7,7 +7,8 @@ import pytest
 pytestmark = pytest.mark.slow
 
 PAGES = ("/admin", "/admin/officers", "/admin/officers/an", "/admin/day", "/admin/day/reset",
-         "/admin/audit", "/admin/reports", "/admin/reports/waiting",
+         "/admin/audit", "/admin/reports", "/admin/reports/waiting", "/admin/reports/appointments",
+         "/admin/reports/print?report=appointments",
          "/admin/reports/print?report=satisfaction", "/admin/config", "/admin/poster",
          "/admin/appointments")
 

@@ -114,6 +114,26 @@ def test_waiting_page_and_its_downloads(admin, served) -> None:
     assert "thời gian chờ" in str(sheet["A1"].value).lower()
 
 
+def test_appointments_page_and_its_downloads(admin, served) -> None:
+    """The fields that take appointments, their walk-ins' waits; downloads and the printable view."""
+    page = admin.get("/admin/reports/appointments").text
+    assert 'href="/admin/reports/appointments" aria-current="page">Báo cáo lịch hẹn</a>' in page
+    table = re.search(r'id="appointments-table">.*?</table>', page, re.S).group(0)
+    rows = re.findall(r"<tr><td[^>]*>([^<]*)</td>(.*?)</tr>", table, re.S)
+    assert [name for name, _ in rows] == ["Tư pháp - Hộ tịch", "Chứng thực", "Tổng cộng"]
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", rows[0][1])
+    assert cells[:6] == ["0", "0", "0", "0", "0", "0"]  # no bookings
+    assert cells[10:12] == ["–", "–"] and cells[12] != "–"  # no appointment waits; walk-ins'
+    links = _links(page)
+    sheet = load_workbook(io.BytesIO(admin.get(links["Tải Excel (XLSX)"]).content)).active
+    assert str(sheet["A1"].value).startswith("Báo cáo lịch hẹn và khách không hẹn — ")
+    rows = list(csv.reader(io.StringIO(admin.get(links["Tải CSV"]).content.decode("utf-8-sig"))))
+    assert rows[1][0] == "Tư pháp - Hộ tịch" and rows[1][13] == cells[12].replace(",", ".")
+    doc = admin.get(links["Bản in"]).text
+    assert "/static/css/page-a4-landscape.css" in doc and 'id="print-table"' in doc
+    assert 'href="/admin/reports/appointments?' in doc
+
+
 def test_printable_view_names_centre_and_period(admin, served) -> None:
     page = admin.get("/admin/reports?preset=this_month").text
     printable = _links(page)["Bản in"]

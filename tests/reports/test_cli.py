@@ -82,3 +82,30 @@ def test_no_database_yet(run, data_dir) -> None:
     assert not os.listdir(data_dir)
     r = run("report", "satisfaction", "--from", "2026-11-01", "--to", "2026-11-30")
     assert r.exit_code == 1 and "motcua init" in r.output
+
+
+def test_appointments_report(run, db, config, clock, tmp_path) -> None:
+    """A booking checked in and called 5 minutes into its slot, a walk-in called after 10."""
+    from motcua.core.appointments import AppointmentBook
+
+    book = AppointmentBook(QueueEngine(config, db, clock=clock))
+    code = book.book("ho-tich", "2026-11-25", "09:30", name="Lê Văn Tư", phone="0912345678").appointment.code
+    book.engine.issue("ho-tich")
+    clock.advance(minutes=10)
+    book.check_in(code, who="officer:an")
+    for minutes in (0, 25):
+        clock.advance(minutes=minutes)
+        book.engine.call_next("quay-1")
+        book.engine.finish("quay-1")
+    r = run("report", "appointments", "--from", "2026-11-25", "--to", "2026-11-25", "--by", "service")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].startswith("Báo cáo lịch hẹn và khách không hẹn — ")
+    row = next(line for line in lines if line.startswith("Tư pháp - Hộ tịch"))
+    assert row.split()[5:12] == ["1", "0", "1", "0", "0", "0", "0,00"]
+    out = tmp_path / "a.xlsx"
+    assert run("report", "appointments", "--from", "2026-11-25", "--to", "2026-11-25",
+               "-o", str(out)).exit_code == 0
+    ws = openpyxl.load_workbook(out).active
+    assert [c.value for c in ws[5]][:2] == ["Tổng cộng", 1]
+    assert [c.value for c in ws[5]][-8:-4] == [5.0, 5.0, 10.0, 10.0]

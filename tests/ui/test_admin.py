@@ -131,6 +131,15 @@ def test_report_charts_render_without_errors(browser, live_server, api, artifact
     assert console.errors == []
 
 
+def print_wide(page, url: str, report: str, artifacts) -> None:
+    """The printable view of ``report`` by field fits the width of an A4 landscape page."""
+    page.goto(url + f"/admin/reports/print?report={report}&by=service")
+    page.emulate_media(media="print")
+    table = page.locator("#print-table")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1"), "table clipped"
+    (artifacts / f"admin-print-{report}.pdf").write_bytes(page.pdf(prefer_css_page_size=True))
+
+
 def test_printable_view_on_a4(browser, live_server, api, artifacts) -> None:
     _some_history(api)
     page, console = admin_page(browser, live_server.url, "/admin/reports/print?report=satisfaction&by=officer",
@@ -144,11 +153,17 @@ def test_printable_view_on_a4(browser, live_server, api, artifacts) -> None:
     assert pdf.startswith(b"%PDF")
     (artifacts / "admin-print.pdf").write_bytes(pdf)
 
-    page.goto(live_server.url + "/admin/reports/print?report=waiting&by=service")
-    page.emulate_media(media="print")
-    table = page.locator("#print-table")
-    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1"), "table clipped"
-    (artifacts / "admin-print-waiting.pdf").write_bytes(page.pdf(prefer_css_page_size=True))
+    print_wide(page, live_server.url, "waiting", artifacts)
+    assert console.errors == []
+
+
+def test_appointments_report_on_screen_and_on_a4(browser, live_server, api, artifacts) -> None:
+    _some_history(api)
+    page, console = admin_page(browser, live_server.url, "/admin/reports/appointments")
+    expect(page.locator("h1")).to_have_text("Báo cáo lịch hẹn và khách không hẹn")
+    expect(page.locator("#appointments-table")).to_contain_text("Tư pháp - Hộ tịch")
+    page.screenshot(path=str(artifacts / "admin-reports-appointments.png"), full_page=True)
+    print_wide(page, live_server.url, "appointments", artifacts)
     assert console.errors == []
 
 

@@ -1,6 +1,7 @@
 """Report pages: satisfaction (with the dissatisfied cases and the trend chart), waiting and
-service times (with volumes by hour and waiting time by field), and a printable view of any
-report table. Figures come from :mod:`motcua.core.reports`; downloads link to the report API.
+service times (with volumes by hour and waiting time by field), appointments against walk-ins,
+and a printable view of any report table. Figures come from :mod:`motcua.core.reports`;
+downloads link to the report API.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from motcua.core.i18n import DEFAULT, words
 from motcua.core.reports import (
     ReportError,
     ReportTable,
+    appointment_report,
     dissatisfied_cases,
     report_table,
     satisfaction_report,
     waiting_report,
 )
+from motcua.core.reports.appointments import DIMENSIONS as APPOINTMENTS_BY
 from motcua.core.reports.satisfaction import DIMENSIONS as SATISFACTION_BY
 from motcua.core.reports.waiting import DIMENSIONS as WAITING_BY
 
@@ -27,8 +30,12 @@ from ..i18n import current_lang
 from . import bp
 from .period import PRESETS, Choice, choose, dmy, is_iso_date, trend_unit
 
-KINDS = {"satisfaction": SATISFACTION_BY, "waiting": WAITING_BY, "dissatisfied": ()}
-DEFAULT_GROUP = {"satisfaction": ("officer",), "waiting": ("service",), "dissatisfied": ()}
+KINDS = {"satisfaction": SATISFACTION_BY, "waiting": WAITING_BY, "dissatisfied": (),
+         "appointments": APPOINTMENTS_BY}
+DEFAULT_GROUP = {"satisfaction": ("officer",), "waiting": ("service",), "dissatisfied": (),
+                 "appointments": ("service",)}
+PAGES = {"waiting": "admin.reports_waiting", "appointments": "admin.reports_appointments"}
+"""The page a printed report goes back to (the satisfaction page otherwise)."""
 
 
 def chart_strings() -> dict[str, str]:
@@ -143,6 +150,9 @@ def _compute(kind: str, choice: Choice):
         return satisfaction_report(s.db, s.config, choice.start, choice.end, choice.group_by)
     if kind == "waiting":
         return waiting_report(s.db, s.config, choice.start, choice.end, choice.group_by)
+    if kind == "appointments":
+        return appointment_report(s.db, s.config, choice.start, choice.end, choice.group_by,
+                                  plans=s.appointments.overrides if s.appointments else None)
     return dissatisfied_cases(s.db, s.config, choice.start, choice.end)
 
 
@@ -180,6 +190,11 @@ def reports_waiting():
                  lambda choice: {"charts": waiting_charts(choice.start, choice.end)})
 
 
+@bp.get("/reports/appointments")
+def reports_appointments():
+    return _page("appointments", "admin/appointments.html", "appointments", lambda choice: {})
+
+
 @bp.get("/reports/print")
 def report_print():
     kind = request.args.get("report", "satisfaction")
@@ -191,7 +206,7 @@ def report_print():
         error = None
     except ReportError as exc:
         table, error = None, exc.message
-    wide = kind == "waiting" or (table is not None and len(table.columns) > 10)
+    wide = kind in ("waiting", "appointments") or (table is not None and len(table.columns) > 10)
     centre = config().centre
     vi = words(DEFAULT)  # the document is the centre's official one: Vietnamese in every language
     superior = vi.gettext("UBND {commune}", commune=centre.commune) if centre.commune and \
@@ -213,6 +228,5 @@ def report_print():
     }
     return render_template("admin/print.html", table=table, error=error, wide=wide, doc=doc,
                            printed_at=printed_at, kind=kind, superior=superior,
-                           back=url_for("admin.reports_waiting" if kind == "waiting"
-                                        else "admin.reports", **choice.query())), \
+                           back=url_for(PAGES.get(kind, "admin.reports"), **choice.query())), \
         200 if table is not None else 400

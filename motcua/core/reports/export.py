@@ -17,9 +17,10 @@ FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-_SLUGS = {"satisfaction": "hai-long", "waiting": "cho-va-phuc-vu", "dissatisfied": "khong-hai-long"}
+_SLUGS = {"satisfaction": "hai-long", "waiting": "cho-va-phuc-vu", "dissatisfied": "khong-hai-long",
+          "appointments": "lich-hen"}
 _SHEETS = {"satisfaction": N_("Hài lòng"), "waiting": N_("Chờ và phục vụ"),
-           "dissatisfied": N_("Không hài lòng")}
+           "dissatisfied": N_("Không hài lòng"), "appointments": N_("Lịch hẹn")}
 
 
 _BY_SLUGS = {"officer": "can-bo", "counter": "quay", "service": "linh-vuc", "hour": "gio",

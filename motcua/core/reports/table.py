@@ -14,6 +14,7 @@ from datetime import datetime
 from fractions import Fraction
 
 from ..i18n import DEFAULT, N_, words
+from .appointments import AppointmentReport, AppointmentRow
 from .dissatisfied import DissatisfiedList
 from .groups import header
 from .period import Period
@@ -36,7 +37,7 @@ class Column:
 
 @dataclass(frozen=True)
 class ReportTable:
-    kind: str  # satisfaction | waiting | dissatisfied
+    kind: str  # satisfaction | waiting | dissatisfied | appointments
     title: str
     period: Period
     group_by: tuple[str, ...]
@@ -54,8 +55,11 @@ class ReportTable:
         return self.rows + ([self.total] if self.total is not None else [])
 
 
-def report_table(report: SatisfactionReport | WaitingReport | DissatisfiedList) -> ReportTable:
+def report_table(report: SatisfactionReport | WaitingReport | DissatisfiedList | AppointmentReport
+                 ) -> ReportTable:
     """The table of any report."""
+    if isinstance(report, AppointmentReport):
+        return appointment_table(report)
     if isinstance(report, SatisfactionReport):
         return satisfaction_table(report)
     if isinstance(report, WaitingReport):
@@ -144,6 +148,48 @@ def waiting_table(report: WaitingReport) -> ReportTable:
         "(tỷ lệ trên số vé đã gọi)."),)
     return ReportTable(
         "waiting", _title(say.gettext("Báo cáo thời gian chờ và phục vụ"), report.centre, report.period),
+        report.period, report.group_by, tuple(cols),
+        [[g.name for g in r.group] + cells(r) for r in report.rows],
+        _total_cells(report.group_by) + cells(report.total), notes)
+
+
+_APPOINTMENT_COLUMNS = (
+    ("bookings", N_("Lượt đặt lịch"), "int"), ("cancelled", N_("Đã hủy"), "int"),
+    ("checked_in", N_("Đã đến"), "int"), ("late", N_("Trong đó đến muộn"), "int"),
+    ("no_show", N_("Không đến"), "int"), ("pending", N_("Chưa đến hạn"), "int"),
+    ("no_show_rate", N_("Tỷ lệ không đến (%)"), "percent"), ("offered", N_("Số chỗ mở"), "int"),
+    ("capacity_use", N_("Chỗ đã đặt (%)"), "percent"),
+    ("checked_in_use", N_("Chỗ có người đến (%)"), "percent"),
+)
+"""The appointment report's own columns before the waits: key, header (a msgid), kind."""
+
+
+def appointment_table(report: AppointmentReport) -> ReportTable:
+    say = words(DEFAULT)
+    waits = {"appointment": say.gettext("Chờ - có lịch hẹn"), "walk_in": say.gettext("Chờ - không hẹn"),
+             "kiosk": say.gettext("Chờ - máy lấy số"), "remote": say.gettext("Chờ - lấy số từ xa")}
+    cols = _group_columns(report.group_by) + [
+        Column(key, say.gettext(msgid), kind, 10 if kind == "int" else 12)
+        for key, msgid, kind in _APPOINTMENT_COLUMNS]
+    for key, name in waits.items():
+        cols += [Column(f"{key}_median", say.gettext("{what}, trung vị (phút)", what=name), "minutes", 13),
+                 Column(f"{key}_p90", say.gettext("{what}, P90 (phút)", what=name), "minutes", 13)]
+
+    def cells(r: AppointmentRow) -> list:
+        out: list = [getattr(r, key) for key, _, _ in _APPOINTMENT_COLUMNS]
+        for key in waits:
+            out += _summary_cells(r.waits[key])[1:]
+        return out
+
+    notes = _grouping_note(report.group_by) + (say.gettext(
+        "Chỉ tính các lĩnh vực nhận đặt lịch. Không đến: tỷ lệ trên số lịch đã đến hoặc không đến. "
+        "Chỗ đã đặt: lượt đặt trừ lượt hủy, trên số chỗ mở theo kế hoạch khung giờ hiện hành. "
+        "Chờ có lịch hẹn: từ giờ bắt đầu khung giờ (hoặc từ lúc xác nhận đến, nếu muộn hơn) đến lúc "
+        "được gọi; chờ không hẹn (máy lấy số và lấy số từ xa): từ lúc lấy số đến lúc được gọi. "
+        "P90: 90% số vé không quá mức này."),)
+    return ReportTable(
+        "appointments",
+        _title(say.gettext("Báo cáo lịch hẹn và khách không hẹn"), report.centre, report.period),
         report.period, report.group_by, tuple(cols),
         [[g.name for g in r.group] + cells(r) for r in report.rows],
         _total_cells(report.group_by) + cells(report.total), notes)
