@@ -67,9 +67,9 @@ tickets = Table(
     Column("call_count", Integer, nullable=False, default=0),
     Column("dossier_code", String(64)),
     # issued at an appointment's check-in: called first within its slot (queue.booked order)
-    Column("booked", Boolean, nullable=False, default=False, server_default=false()),
+    Column("booked", Boolean, nullable=False, server_default=false()),
     # how it was taken: "kiosk", "remote" (a phone, /lay-so) or "appointment" (a check-in)
-    Column("channel", String(12), nullable=False, default="kiosk", server_default="kiosk"),
+    Column("channel", String(12), nullable=False, server_default="kiosk"),
     UniqueConstraint("day", "round", "origin_field_id", "seq", name="uq_tickets_day_number"),
     Index("ix_tickets_day_state", "day", "state"),
     Index("ix_tickets_counter_called", "counter_id", "called_at"),
