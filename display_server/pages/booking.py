@@ -11,7 +11,6 @@ from datetime import date
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 
 from motcua.core.appointments import Appointment, AppointmentBook, DaySlots
 from motcua.core.appointments.errors import REASONS as BOOKING_REASONS
@@ -20,8 +19,7 @@ from motcua.core.queue import QueueError
 from motcua.core.queue.errors import REASONS as QUEUE_REASONS
 
 from ..api.errors import QUEUE_STATUS
-from ..auth import csrf
-from .common import config, field_name, svc
+from .common import config, field_name, stale_form, svc
 from .i18n import current_lang
 from .qr import qr_data_uri
 
@@ -104,11 +102,9 @@ def index():
 @bp.post("")
 def submit():
     form = request.form
-    try:
-        csrf.protect()
-    except CSRFError:
-        return booking_form(_("Biểu mẫu đã cũ hoặc thiếu mã bảo mật. Vui lòng mở lại trang và thử "
-                              "lại."), 400, form)
+    stale = stale_form()
+    if stale:
+        return booking_form(stale, 400, form)
     if not form.get("slot"):
         return booking_form(_("Xin chọn một khung giờ."), 400, form)
     try:
@@ -197,11 +193,9 @@ def cancel():
     a = _lookup(secret)
     if a is None:
         return _not_found()
-    try:
-        csrf.protect()
-    except CSRFError:
-        return appointment_page(a, secret, error=_("Biểu mẫu đã cũ hoặc thiếu mã bảo mật. Vui lòng "
-                                                   "mở lại trang và thử lại."), status=400)
+    stale = stale_form()
+    if stale:
+        return appointment_page(a, secret, error=stale, status=400)
     try:
         book().cancel(secret)
     except QueueError as exc:

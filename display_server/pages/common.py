@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from config.schema import Config, CounterConfig, FieldConfig
 from motcua.core.accounts import Officer
 
-from ..auth import current_principal
+from ..auth import csrf, current_principal
 from ..services import Services
 from .i18n import current_lang
 
@@ -60,14 +60,27 @@ def not_found(title: str | None = None, text: str = ""):
     return error_page(404, title or _("Không tìm thấy trang"), text)
 
 
+def stale_form() -> str | None:
+    """Check the posted form's CSRF token; the message to show when it is missing or stale
+    (the form was open too long, or came from elsewhere), else None."""
+    try:
+        csrf.protect()
+    except CSRFError:
+        return _stale_text()
+    return None
+
+
+def _stale_text() -> str:
+    return _("Biểu mẫu đã cũ hoặc thiếu mã bảo mật. Vui lòng mở lại trang và thử lại.")
+
+
 def http_error_page(exc: HTTPException):
     """A page's HTTP error (an unknown address, a wrong method, a stale form) as a friendly page
     in the page's language, keeping the headers the answer relies on. Redirects pass through."""
     if exc.code is None or exc.code < 400:
         return exc
     if isinstance(exc, CSRFError):
-        title, text = _("Biểu mẫu đã cũ"), _("Biểu mẫu đã cũ hoặc thiếu mã bảo mật. Vui lòng mở lại "
-                                              "trang và thử lại.")
+        title, text = _("Biểu mẫu đã cũ"), _stale_text()
     elif exc.code == 404:
         title, text = _("Không tìm thấy trang"), _("Địa chỉ này không có trên hệ thống. Vui lòng "
                                                    "kiểm tra lại đường dẫn.")

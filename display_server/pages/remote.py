@@ -12,7 +12,6 @@ import uuid
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_wtf.csrf import CSRFError
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from motcua.core.queue import QueueError
@@ -20,10 +19,9 @@ from motcua.core.remote import RemoteDesk
 from motcua.core.remote.errors import REASONS as REMOTE_REASONS
 
 from ..api.errors import QUEUE_STATUS
-from ..auth import csrf
 from ..phones import client_address, keep_cookie, phone_id
 from .booking import refusal
-from .common import config, field_name, svc
+from .common import config, field_name, stale_form, svc
 from .i18n import current_lang
 from .track import wait_text
 
@@ -108,11 +106,9 @@ def index():
 @bp.post("")
 def take():
     form = request.form
-    try:
-        csrf.protect()
-    except CSRFError:
-        return take_page(_("Biểu mẫu đã cũ hoặc thiếu mã bảo mật. Vui lòng mở lại trang và thử "
-                           "lại."), 400)
+    stale = stale_form()
+    if stale:
+        return take_page(stale, 400)
     field_id = form.get("field", "")[:40]
     if not field_id:
         return take_page(_("Xin chọn một lĩnh vực."), 400)

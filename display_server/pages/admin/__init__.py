@@ -12,12 +12,10 @@ from __future__ import annotations
 
 from flask import Blueprint, g, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 
 from motcua.core.accounts import Officer
 
-from ...auth import csrf
-from ..common import error_page, page_officer
+from ..common import error_page, page_officer, stale_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -45,12 +43,9 @@ def _admins_only():
                           _("Trang này chỉ dành cho quản trị viên."))
     g.admin = officer
     if request.method == "POST":
-        try:
-            csrf.protect()
-        except CSRFError:
-            return error_page(400, _("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."),
-                              _("Biểu mẫu đã cũ hoặc thiếu mã bảo mật. Vui lòng mở lại trang và thử "
-                                "lại."))
+        stale = stale_form()
+        if stale:
+            return error_page(400, _("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."), stale)
     return None
 
 
