@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from .storage import tables as t
 from .storage.database import Database
+from .storage.prepared import Prepared
 
 ROLES = ("officer", "admin")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -20,6 +21,7 @@ MIN_PASSWORD = 8
 
 # Moderate cost: about 50 ms and 32 MiB on a Raspberry Pi 4, so logins stay quick there.
 _hasher = PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallelism=2)
+_BY_ID = Prepared(select(t.officers).where(t.officers.c.id == bindparam("b_id")))
 
 
 class AccountError(ValueError):
@@ -93,7 +95,7 @@ class Accounts:
     def get_with_hash(self, officer_id: int) -> tuple[Officer, str] | None:
         """The officer and the stored password hash, in one query (for each API request)."""
         with self.db.read_single() as conn:
-            row = conn.execute(select(t.officers).where(t.officers.c.id == officer_id)).one_or_none()
+            row = _BY_ID.run(conn, {"b_id": officer_id}).one_or_none()
         return (_officer(row), row.password_hash) if row else None
 
     def password_hash(self, officer_id: int) -> str:

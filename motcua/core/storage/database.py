@@ -126,13 +126,15 @@ class Database:
     def read_single(self) -> Iterator[Connection]:
         """A connection for one read-only statement, which is atomic by itself: on PostgreSQL
         it runs outside a transaction (two round trips fewer than ``read()``, for a query every
-        request makes); inside ``read_together()``, that block's transaction."""
-        if self.is_sqlite or getattr(self._shared_read, "conn", None) is not None:
+        request makes; on SQLite a :class:`~.prepared.Prepared` statement runs without a
+        ``BEGIN``, another one begins a transaction as usual); inside ``read_together()``, that
+        block's transaction."""
+        if getattr(self._shared_read, "conn", None) is not None:
             with self.read() as conn:
                 yield conn
             return
         with self.engine.connect() as conn:
-            yield conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn if self.is_sqlite else conn.execution_options(isolation_level="AUTOCOMMIT")
 
     @contextmanager
     def read_together(self) -> Iterator[Connection]:

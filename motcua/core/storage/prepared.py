@@ -1,21 +1,27 @@
-"""Statements built once and run often, straight on psycopg when the database is PostgreSQL.
+"""Statements built once and run often, straight on the database driver.
 
-``Connection.execute`` costs about 60 µs of CPU per statement on top of psycopg's own work (an
-execution context, parameter processing, a result object). On a busy PostgreSQL server that is
-a third of a request's CPU, spent while other writers wait for row locks. A :class:`Prepared`
-statement is compiled by SQLAlchemy once per set of parameter names, then sent to the psycopg
-connection under the SQLAlchemy transaction. On SQLite, or when a statement needs SQLAlchemy at
-run time (type processors, parameters expanded per call, many rows of parameters), it goes
-through ``Connection.execute`` as usual. Either way the caller gets ``one()``, ``all()``,
-``scalar_one()`` and the rest of a result's usual methods, and errors are SQLAlchemy's.
+``Connection.execute`` costs about 60 µs of CPU per statement on top of the driver's own work
+(an execution context, parameter processing, a result object). On a busy PostgreSQL server
+that is a third of a request's CPU, spent while other writers wait for row locks; on SQLite (a
+Pi's database) it is most of a statement's cost. A :class:`Prepared` statement is compiled by
+SQLAlchemy once per database kind and set of parameter names, then sent to the psycopg or
+``sqlite3`` connection under the SQLAlchemy transaction. When a statement needs SQLAlchemy at
+run time (parameters expanded per call, Python-side defaults, result types SQLAlchemy converts
+beyond dates, times and booleans, SQL text), it goes through ``Connection.execute`` as usual.
+Either way the caller gets ``one()``, ``all()``, ``scalar_one()`` and the rest of a result's
+usual methods, rows with their columns as attributes, and SQLAlchemy's errors.
 """
 
 from __future__ import annotations
 
+import keyword
+import sqlite3
+from collections import namedtuple
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, exc
+from sqlalchemy.sql import sqltypes
 from sqlalchemy.sql.elements import ClauseElement
 
 _FALLBACK = object()  # this set of parameter names runs through Connection.execute
@@ -64,40 +70,52 @@ class Prepared:
 
     def __init__(self, stmt: ClauseElement):
         self.stmt = stmt
-        self._compiled: dict[frozenset[str], object] = {}
+        self._compiled: dict[tuple[str, frozenset[str]], object] = {}
 
     def run(self, conn: Connection, params: Mapping[str, Any] | None = None):
         """Run on ``conn`` (inside its transaction); a :class:`Rows` or a SQLAlchemy result."""
         params = params or {}
-        if conn.dialect.driver != "psycopg" or not isinstance(params, Mapping):
+        driver = conn.dialect.driver
+        if driver not in _PLACEHOLDERS or not isinstance(params, Mapping):
             return conn.execute(self.stmt, params)
-        keys = frozenset(params)
-        form = self._compiled.get(keys)
+        key = (driver, frozenset(params))
+        form = self._compiled.get(key)
         if form is None:
-            form = self._compiled[keys] = self._compile(conn, params)
+            form = self._compiled[key] = self._compile(conn, params)
         if form is _FALLBACK:
             return conn.execute(self.stmt, params)
-        sql, constants, processors = form  # type: ignore[misc]
+        sql, constants, processors, shape = form  # type: ignore[misc]
         values = {**constants, **params}
         for name, process in processors:
             values[name] = process(values[name])
-        try:
-            return _execute(conn, sql, values)
-        except _Disconnected:
-            # Let SQLAlchemy meet the broken connection itself: it then replaces every pooled
-            # connection of that server and raises its own error, as for any statement.
-            return conn.execute(self.stmt, params)
+        if shape is None:
+            try:
+                return _execute(conn, sql, values)
+            except _Disconnected:
+                # Let SQLAlchemy meet the broken connection itself: it then replaces every
+                # pooled connection of that server and raises its own error, as for any
+                # statement.
+                return conn.execute(self.stmt, params)
+        return _execute_sqlite(conn, sql, values, shape)
 
     def _compile(self, conn: Connection, params: Mapping[str, Any]) -> object:
-        """(SQL with psycopg's placeholders, the statement's own parameter values, the type
-        conversions of the parameters given at run time), or ``_FALLBACK`` when this statement
-        needs SQLAlchemy at run time."""
+        """(SQL with the driver's placeholders, the statement's own parameter values, the type
+        conversions of the parameters given at run time, and on SQLite the rows' shape), or
+        ``_FALLBACK`` when this statement needs SQLAlchemy at run time."""
         dialect = conn.dialect
+        driver = dialect.driver
+        shape = None
+        if driver == "pysqlite":
+            shape = _sqlite_shape(self.stmt, dialect)
+            if shape is None:
+                return _FALLBACK
+            dialect = _named(dialect)
+        placeholder = _PLACEHOLDERS[driver]
         compiled = self.stmt.compile(dialect=dialect, column_keys=list(params))
-        if (dialect.paramstyle != "pyformat" or compiled.escaped_bind_names
+        if (dialect.paramstyle not in ("pyformat", "named") or compiled.escaped_bind_names
                 or compiled.insert_prefetch or compiled.update_prefetch):  # Python-side defaults
             return _FALLBACK
-        if any(_converts(typ, dialect) for typ in _returned_types(self.stmt)):
+        if shape is None and any(_converts(typ, dialect) for typ in _returned_types(self.stmt)):
             return _FALLBACK
         sql = compiled.string
         constants: dict[str, Any] = {}
@@ -118,17 +136,89 @@ class Prepared:
                 if process is not None:
                     values = [process(v) for v in values]
                 names = [f"{name}__{i}" for i in range(len(values))]
-                sql = sql.replace(marker, ", ".join(f"%({n})s" for n in names))
+                sql = sql.replace(marker, ", ".join(placeholder.format(n) for n in names))
                 constants.update(zip(names, values, strict=True))
             else:
                 if bind.required or bind.callable is not None:
                     return _FALLBACK
-                sql = sql.replace(marker, f"%({name})s")
+                sql = sql.replace(marker, placeholder.format(name))
                 value = bind.effective_value
                 constants[name] = process(value) if process is not None else value
         if "__[POSTCOMPILE_" in sql or not set(params) <= set(compiled.bind_names.values()):
             return _FALLBACK
-        return sql, constants, processors
+        return sql, constants, processors, shape
+
+
+_PLACEHOLDERS = {"psycopg": "%({})s", "pysqlite": ":{}"}
+"""The drivers with a fast path, and how a named parameter is written for each."""
+_SQLITE_CONVERTED = (sqltypes.DateTime, sqltypes.Date, sqltypes.Time, sqltypes.Boolean)
+"""Result types SQLAlchemy converts on SQLite that the fast path converts the same way."""
+
+
+def _named(dialect):
+    """A copy of the SQLite dialect writing ``:name`` parameters (``sqlite3`` takes both)."""
+    named = _NAMED.get(type(dialect))
+    if named is None:
+        named = _NAMED[type(dialect)] = type(dialect)(paramstyle="named")
+    return named
+
+
+_NAMED: dict[type, Any] = {}
+
+
+class _Shape:
+    """How SQLite's rows of a statement become rows: the row class (columns as attributes) and
+    the conversion of each column (None: as stored)."""
+
+    __slots__ = ("converters", "row")
+
+    def __init__(self, names: list[str], converters: list):
+        self.row = namedtuple("Row", names)  # noqa: PYI024 - fields known only at run time
+        self.converters = converters if any(converters) else None
+
+
+def _sqlite_shape(stmt: ClauseElement, dialect) -> _Shape | None:
+    """The rows' shape of ``stmt`` on SQLite, or None when it needs SQLAlchemy's results (SQL
+    text, a column name that is not an attribute name, a type converted otherwise)."""
+    columns = getattr(stmt, "selected_columns", None)
+    if columns is not None:
+        names, types = list(columns.keys()), [c.type for c in columns]
+    elif hasattr(stmt, "returning_column_descriptions"):
+        described = stmt.returning_column_descriptions or ()
+        names, types = [d["name"] for d in described], [d["type"] for d in described]
+    else:
+        return None
+    if len(set(names)) != len(names) or not all(
+            n.isidentifier() and not n.startswith("_") and not keyword.iskeyword(n)
+            for n in names):
+        return None
+    converters = []
+    for typ in types:
+        process = typ.dialect_impl(dialect).result_processor(dialect, None)
+        if process is not None and not isinstance(typ, _SQLITE_CONVERTED):
+            return None
+        converters.append(process)
+    return _Shape(names, converters)
+
+
+def _execute_sqlite(conn: Connection, sql: str, params: dict[str, Any], shape: _Shape) -> Rows:
+    raw = conn.connection.driver_connection
+    try:
+        cur = raw.execute(sql, params)
+        try:
+            found = cur.fetchall() if cur.description is not None else []
+            rowcount = cur.rowcount
+        finally:
+            cur.close()
+    except sqlite3.Error as err:
+        raise exc.DBAPIError.instance(sql, params, err, sqlite3.Error) from err
+    make, converters = shape.row._make, shape.converters
+    if converters is None:
+        rows = [make(r) for r in found]
+    else:
+        rows = [make([v if f is None or v is None else f(v) for f, v in zip(converters, r, strict=True)])
+                for r in found]
+    return Rows(rows, rowcount)
 
 
 def _returned_types(stmt: ClauseElement) -> list:
