@@ -93,7 +93,7 @@ class Arrivals:
                    and tx.now <= row.starts_at + timedelta(minutes=policy.grace_minutes))
         if not in_time and policy.after_grace == "no_show":
             refuse("no_show", slot=row.slot)  # the next sweep records it
-        ticket, _ = self.engine.issue_in(tx, fld, False, None, device_id, actor,
+        ticket, _ = self.engine.issue_in(tx, fld, device_id=device_id, actor=actor,
                                          booked_at=row.starts_at if in_time else None,
                                          channel="appointment")
         new = _CHECKED_IN.run(tx.conn, {

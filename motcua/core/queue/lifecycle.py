@@ -97,16 +97,17 @@ class Lifecycle:
         def op() -> tuple[Ticket, bool]:
             try:
                 with self.write() as tx:
-                    return self.issue_in(tx, fld, priority, request_id, device_id, actor,
-                                       channel=channel)
+                    return self.issue_in(tx, fld, priority=priority, request_id=request_id,
+                                         device_id=device_id, actor=actor, channel=channel)
             except IntegrityError as exc:
                 # A concurrent transaction (PostgreSQL) took this request_id or sequence slot.
                 raise Conflict() from exc
 
         return self.run(op)
 
-    def issue_in(self, tx: Tx, fld: FieldConfig, priority: bool, request_id: str | None,
-                 device_id: str | None, actor: str, *, booked_at: datetime | None = None,
+    def issue_in(self, tx: Tx, fld: FieldConfig, *, priority: bool = False,
+                 request_id: str | None = None, device_id: str | None = None,
+                 actor: str = "system", booked_at: datetime | None = None,
                  channel: str = "kiosk") -> tuple[Ticket, bool]:
         """The issue of :meth:`issue` inside ``tx``, an operation's own transaction (a
         check-in, a remote ticket): the same number series, refusals and audit-log row.

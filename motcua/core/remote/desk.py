@@ -71,7 +71,7 @@ class RemoteDesk:
 
         def op() -> tuple[Ticket, bool]:
             with engine.write() as tx:
-                ticket, created = engine.issue_in(tx, fld, False, request_id, None, actor,
+                ticket, created = engine.issue_in(tx, fld, request_id=request_id, actor=actor,
                                                   channel="remote")
                 if not created:
                     return ticket, False
