@@ -73,16 +73,16 @@ class Bookings:
         """Book ``slot`` ("HH:MM") of ``day`` (YYYY-MM-DD) in ``field_id``. The same
         ``request_id`` again returns the first booking (without its secret). ``who`` (the
         client's address; None for a booking not made by the public, e.g. an officer's) is
-        limited to ``bookings_per_address_per_hour`` attempts."""
+        limited to ``bookings_per_address_per_hour`` attempts, counted in the database (so
+        across server processes and restarts)."""
         fld = self.engine.field(field_id)
         plan = self.plan(fld)
         if plan is None:
             refuse("not_bookable", field_id=fld.id)
         if who is not None:
-            wait = self.bookings.wait_s(who)
+            wait = self.bookings.attempt(who)
             if wait:
                 refuse("too_many_bookings", minutes=-(-wait // 60), retry_after_s=wait)
-            self.bookings.add(who)
         person, number = clean_name(name), clean_phone(phone)
         when = self._bookable(fld, plan, day, slot)
 
