@@ -52,16 +52,19 @@ def test_the_window_slides_and_old_attempts_are_deleted(tmp_path) -> None:
     upgrade(db)
     now = [datetime(2026, 11, 25, 2, 0)]
     window = StoredWindow(db, "test", 2, 600.0, lambda: now[0], salt="s")
+    longer = StoredWindow(db, "long", 2, 3600.0, lambda: now[0], salt="s")
     try:
         assert [window.attempt("a"), window.attempt("a"), window.attempt("b")] == [0, 0, 0]
+        assert longer.attempt("a") == 0  # another limit, its own count
         assert window.attempt("a") == 600
         now[0] += timedelta(seconds=599)
         assert window.attempt("a") == 1
         now[0] += timedelta(seconds=1)
         assert window.attempt("a") == 0 and window.attempt("a") == 0
         with db.read() as conn:  # the three first attempts are gone; keys are hashes
-            keys = conn.execute(select(t.attempts.c.key)).scalars().all()
-        assert len(keys) == 2 and len(set(keys)) == 1 and keys[0].startswith("test:")
-        assert len(keys[0]) == len("test:") + 32
+            keys = conn.execute(select(t.attempts.c.key).order_by(t.attempts.c.id)).scalars().all()
+        assert [k.split(":")[0] for k in keys] == ["long", "test", "test"]
+        assert len(set(keys)) == 2 and all(len(k.split(":")[1]) == 32 for k in keys)
+        assert longer.attempt("a") == 0 and longer.attempt("a") == 3000  # kept by the pruning
     finally:
         db.dispose()
