@@ -56,13 +56,13 @@ class Services:
     @classmethod
     def build(cls, config: Config, db: Database, clock=None, *, salt: str = "") -> Services:
         """The services of ``config`` on ``db``; ``salt`` (the server's secret) keys the hashes
-        of the phones and addresses that take remote tickets."""
+        of the phones and addresses that take remote tickets or book."""
         engine = QueueEngine(config, db, clock=clock)
         services = cls(config=config, db=db, engine=engine,
                        accounts=Accounts(db, {c.id for c in config.counters}),
                        bus=EventBus(), disk=DiskSpace(_folders(config, db)),
                        streams=StreamAdmission.sized(config.server.streams_per_address),
-                       appointments=AppointmentBook(engine),
+                       appointments=AppointmentBook(engine, salt=salt),
                        remote=RemoteDesk(engine, salt=salt))
         services.bus.snapshot = services.display_json
         if db.is_sqlite:  # one process: the engine hands events over directly

@@ -4,6 +4,7 @@ the CLI on top, then the shells (display_server | kiosk, then printer), then the
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -60,3 +61,26 @@ def test_every_module_imports_on_its_own() -> None:
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     assert "failed: []" in done.stdout
+
+
+def engine_privates(root: Path) -> list[str]:
+    """Where code outside the queue engine (motcua/core/queue) reads a private name of an engine
+    (``engine._x``, ``self.engine._x``): it should use the engine's public interface."""
+    found = []
+    for top in ("motcua", "display_server", "kiosk", "printer", "config", "bench"):
+        for path in sorted((root / top).rglob("*.py")):
+            rel = path.relative_to(root).as_posix()
+            if rel.startswith("motcua/core/queue/"):
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Attribute) and node.attr.startswith("_")
+                        and not node.attr.startswith("__")
+                        and ((isinstance(node.value, ast.Name) and node.value.id == "engine")
+                             or (isinstance(node.value, ast.Attribute)
+                                 and node.value.attr == "engine"))):
+                    found.append(f"{rel}:{node.lineno}: {node.attr}")
+    return found
+
+
+def test_only_the_queue_uses_the_engines_private_names() -> None:
+    assert engine_privates(ROOT) == []

@@ -86,6 +86,23 @@ def test_late_arrival_becomes_a_walk_in(book, engine, clock, events) -> None:
     assert [e.data["late"] for e in events if e.kind == "appointment.checked_in"] == [True]
 
 
+def test_only_a_check_in_within_the_grace_period_is_called_first(book, engine, clock) -> None:
+    """Lateness is worked out at check-in: past the grace period the ticket is an ordinary one
+    and waits its turn; a citizen who checked in within it keeps the booked place, however long
+    the wait lasts."""
+    late, on_time = booked(book, "09:30"), booked(book, "10:00", phone="0912345679")
+    clock.advance(minutes=40)
+    assert engine.issue("ho-tich")[0].number == "1001"  # 09:40
+    clock.advance(minutes=6)  # 09:46: the 09:30 booking's 15-minute grace has passed
+    assert not book.check_in(late.code, who="device:kiosk-1")[0].booked  # 1002
+    assert engine.call_next("quay-1").number == "1001"
+    clock.advance(minutes=19)  # 10:05
+    assert book.check_in(on_time.code, who="device:kiosk-1")[0].number == "1003"
+    clock.advance(minutes=30)  # 10:35: its grace has passed too, while it waited
+    engine.issue("ho-tich")  # 1004
+    assert [engine.call_next("quay-1").number for _ in range(3)] == ["1003", "1002", "1004"]
+
+
 def test_late_is_a_no_show_by_policy(make_book, make_config, clock, events) -> None:
     book = make_book(make_config(appointments={"arrival": {"after_grace": "no_show"}}))
     a = booked(book, "09:30")

@@ -207,3 +207,22 @@ def test_remote_tickets_revision_gives_each_ticket_its_channel(backend, tmp_path
         _down_and_up_again(db, "0006")
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_attempts_revision_upgrades_and_downgrades(backend, tmp_path, request) -> None:
+    """0008 adds ``attempts`` (the booking limit shared by the server processes); down to 0007
+    and up again gives the declared schema."""
+    from alembic import command
+
+    from motcua.core.storage.migrate import _alembic_config
+
+    url = (f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    db = _at_0003_with_data(url)
+    try:
+        command.upgrade(_alembic_config(db), "0007")
+        assert upgrade(db) == ("0007", head_revision())
+        _down_and_up_again(db, "0007")
+    finally:
+        db.dispose()

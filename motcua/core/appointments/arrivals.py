@@ -54,7 +54,7 @@ class Arrivals:
         self.sweep()
 
         def op() -> tuple[Ticket, Appointment, bool]:
-            with self.engine._write() as tx:
+            with self.engine.write() as tx:
                 row = None if clean is None else _BY_CODE.run(
                     tx.conn, {"b_day": tx.day, "b_code": clean}).one_or_none()
                 if row is None:
@@ -66,7 +66,7 @@ class Arrivals:
                 return self._arrive(tx, row, device_id, actor)
 
         try:
-            found = self.engine._run(op)
+            found = self.engine.run(op)
         except _WrongCode:
             left = self.wrong_codes.add(who)
             if left == 0:
@@ -88,14 +88,14 @@ class Arrivals:
         opens = row.starts_at - timedelta(minutes=policy.early_minutes)
         if tx.now < opens:
             refuse("too_early", time=local_hhmm(self.config, opens))
-        fld = self.engine._field(row.field_id)
+        fld = self.engine.field(row.field_id)
         in_time = (row.state == S.BOOKED
                    and tx.now <= row.starts_at + timedelta(minutes=policy.grace_minutes))
         if not in_time and policy.after_grace == "no_show":
             refuse("no_show", slot=row.slot)  # the next sweep records it
-        ticket, _ = self.engine._issue(tx, fld, False, None, device_id, actor,
-                                       booked_at=row.starts_at if in_time else None,
-                                       channel="appointment")
+        ticket, _ = self.engine.issue_in(tx, fld, device_id=device_id, actor=actor,
+                                         booked_at=row.starts_at if in_time else None,
+                                         channel="appointment")
         new = _CHECKED_IN.run(tx.conn, {
             "b_id": row.id, "state": S.CHECKED_IN if in_time else S.WALKED_IN,
             "checked_in_at": tx.now, "ticket_id": ticket.id}).one()
@@ -109,7 +109,7 @@ class Arrivals:
         policy; a late one still open when its day is over is a no-show), and erase the
         personal data that has been kept long enough. Writes only when something is due;
         returns how many bookings changed."""
-        now, local = self.engine._clock()
+        now, local = self.engine.now()
         today = local.date().isoformat()
         policy = self.config.appointments.arrival
         cutoff = now - timedelta(minutes=policy.grace_minutes)
@@ -128,7 +128,7 @@ class Arrivals:
 
     def _mark_overdue(self, cutoff, after_grace: str) -> int:
         cols = (A.id, A.field_id, A.day, A.slot)
-        with self.engine._write() as tx:
+        with self.engine.write() as tx:
             late = tx.conn.execute(
                 update(t.appointments).where(A.state == S.BOOKED, A.starts_at < cutoff)
                 .values(state=after_grace).returning(*cols)).all()

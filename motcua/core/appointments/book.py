@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from config.schema import FieldConfig, SlotPlan
 
 from ..queue.engine import QueueEngine
+from ..storage.attempts import StoredWindow
 from .arrivals import Arrivals
 from .booking import Bookings
 from .limits import Window
@@ -26,16 +27,19 @@ class AppointmentBook(Bookings, Arrivals, Retention, Reads):
     :mod:`.codes` makes booking codes and secrets.
 
     ``plans`` overrides the config's slot plan of some fields (an admin's edit, stored
-    elsewhere); ``clock`` (monotonic seconds) drives the attempt limits."""
+    elsewhere). The public bookings per client address are counted in the database, on the
+    engine's clock (``salt``, the server's secret, keys the hashes of the addresses kept);
+    ``clock`` (monotonic seconds) drives the wrong codes' limit, kept in memory."""
 
     def __init__(self, engine: QueueEngine, *, plans: Mapping[str, SlotPlan] | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, salt: str = ""):
         self.engine = engine
         self.config = engine.config
         self.db = engine.db
         self.overrides = dict(plans or {})
         rules = self.config.appointments
-        self.bookings = Window(rules.bookings_per_address_per_hour, 3600.0, clock)
+        self.bookings = StoredWindow(self.db, "booking", rules.bookings_per_address_per_hour,
+                                     3600.0, lambda: engine.now()[0], salt=salt)
         self.wrong_codes = Window(rules.wrong_codes, rules.wrong_code_pause_minutes * 60.0, clock)
         self._erased_day: str | None = None
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from config.schema import FieldConfig, SlotPlan
 
-from ..queue.base import _Conflict, _Tx
+from ..queue import Conflict, Tx
 from ..storage import tables as t
 from ..storage.prepared import Prepared
 from ..storage.upsert import upsert_increment
@@ -73,27 +73,27 @@ class Bookings:
         """Book ``slot`` ("HH:MM") of ``day`` (YYYY-MM-DD) in ``field_id``. The same
         ``request_id`` again returns the first booking (without its secret). ``who`` (the
         client's address; None for a booking not made by the public, e.g. an officer's) is
-        limited to ``bookings_per_address_per_hour`` attempts."""
-        fld = self.engine._field(field_id)
+        limited to ``bookings_per_address_per_hour`` attempts, counted in the database (so
+        across server processes and restarts)."""
+        fld = self.engine.field(field_id)
         plan = self.plan(fld)
         if plan is None:
             refuse("not_bookable", field_id=fld.id)
         if who is not None:
-            wait = self.bookings.wait_s(who)
+            wait = self.bookings.attempt(who)
             if wait:
                 refuse("too_many_bookings", minutes=-(-wait // 60), retry_after_s=wait)
-            self.bookings.add(who)
         person, number = clean_name(name), clean_phone(phone)
         when = self._bookable(fld, plan, day, slot)
 
         def op() -> Booking:
             try:
-                with self.engine._write() as tx:
+                with self.engine.write() as tx:
                     return self._book(tx, fld, plan, when, slot, person, number, request_id, actor)
             except IntegrityError as exc:  # a code taken by another booking, or the request_id
-                raise _Conflict() from exc
+                raise Conflict() from exc
 
-        return self.engine._run(op)
+        return self.engine.run(op)
 
     def _bookable(self, fld: FieldConfig, plan: SlotPlan, day: str, slot: str) -> date:
         """The day of a slot that can be booked now; refuses past, far, closed days and slots
@@ -102,7 +102,7 @@ class Bookings:
             wanted = date.fromisoformat(day)
         except (TypeError, ValueError):
             refuse("bad_day", day=str(day)[:10])
-        now, local = self.engine._clock()
+        now, local = self.engine.now()
         today = local.date()
         if wanted < today:
             refuse("past_day", day=day)
@@ -117,7 +117,7 @@ class Bookings:
             refuse("past_slot", day=day, slot=slot)
         return wanted
 
-    def _book(self, tx: _Tx, fld: FieldConfig, plan: SlotPlan, day: date, slot: str,
+    def _book(self, tx: Tx, fld: FieldConfig, plan: SlotPlan, day: date, slot: str,
               name: str, phone: str, request_id: str | None, actor: str) -> Booking:
         conn = tx.conn
         if request_id is not None:
@@ -146,7 +146,7 @@ class Bookings:
         """Cancel the booking ``secret`` belongs to, until its slot starts; its place is free
         again. Cancelling a cancelled booking again answers it as it is."""
         def op() -> Appointment:
-            with self.engine._write() as tx:
+            with self.engine.write() as tx:
                 row = _BY_SECRET.run(tx.conn, {"b_hash": secret_hash(secret)}).one_or_none()
                 if row is None:
                     refuse("unknown_appointment")
@@ -156,9 +156,9 @@ class Bookings:
                     refuse("cannot_cancel")
                 return self._cancel(tx, row, actor)
 
-        return self.engine._run(op)
+        return self.engine.run(op)
 
-    def _cancel(self, tx: _Tx, row, actor: str) -> Appointment:
+    def _cancel(self, tx: Tx, row, actor: str) -> Appointment:
         _GIVE_BACK.run(tx.conn, {"b_field": row.field_id, "b_day": row.day, "b_slot": row.slot})
         new = _UPDATE.run(tx.conn, {"b_id": row.id, "state": AppointmentState.CANCELLED,
                                     "cancelled_at": tx.now}).one()

@@ -1,4 +1,5 @@
-"""In-process limits on attempts per key (an address, a device): bookings per hour, wrong codes."""
+"""In-process limits on attempts per key (a device, an officer): wrong codes. (The public
+bookings per address are counted in the database: ``storage/attempts.py``.)"""
 
 from __future__ import annotations
 

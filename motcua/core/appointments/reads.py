@@ -24,11 +24,11 @@ class Reads:
     def search(self, field_id: str, days: int | None = None) -> list[DaySlots]:
         """Each day from today to the plan's ``days_ahead`` (or ``days`` fewer) with its slots
         that have not begun and their free places; a closed day has none and ``open`` False."""
-        fld = self.engine._field(field_id)
+        fld = self.engine.field(field_id)
         plan = self.plan(fld)
         if plan is None:
             refuse("not_bookable", field_id=fld.id)
-        now, local = self.engine._clock()
+        now, local = self.engine.now()
         first = local.date()
         ahead = plan.days_ahead if days is None else max(0, min(days, plan.days_ahead))
         last = first + timedelta(days=ahead)
@@ -49,9 +49,9 @@ class Reads:
     def day_list(self, counter_id: str, day: date | None = None) -> list[Appointment]:
         """The appointments of the counter's fields on ``day`` (today), by slot, with the
         number of the ticket each got at check-in."""
-        counter = self.engine._counter(counter_id)
+        counter = self.engine.counter(counter_id)
         self.sweep()
-        day = day or self.engine._clock()[1].date()
+        day = day or self.engine.now()[1].date()
         tk = t.tickets.c
         with self.db.read() as conn:
             rows = conn.execute(

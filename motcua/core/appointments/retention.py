@@ -15,10 +15,10 @@ A = t.appointments.c
 class Retention:
     def erase_personal_data(self) -> int:
         """Erase the names and phone numbers kept long enough; returns how many bookings."""
-        _, local = self.engine._clock()
+        _, local = self.engine.now()
         today = local.date()
         cutoff = (today - timedelta(days=self.config.appointments.retention_days)).isoformat()
-        with self.engine._write() as tx:
+        with self.engine.write() as tx:
             erased = tx.conn.execute(
                 update(t.appointments)
                 .where(A.day < cutoff, or_(A.name.is_not(None), A.phone.is_not(None)))

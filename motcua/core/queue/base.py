@@ -1,4 +1,4 @@
-"""The engine's plumbing: one write transaction with its audit-log rows (:class:`_Tx`), runs
+"""The engine's plumbing: one write transaction with its audit-log rows (:class:`Tx`), runs
 again after a conflict, events handed to the publishers after the commit, and the look-ups of
 fields, counters and a counter's current ticket that every operation starts with."""
 
@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.exc import OperationalError
@@ -27,6 +28,8 @@ from .model import AT_COUNTER_STATES
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 _RETRY_SQLSTATES = {"40P01", "40001"}
 """PostgreSQL's deadlock and serialisation failures: the transaction is run again."""
 
@@ -38,14 +41,18 @@ _LOCK_COUNTER = Prepared(select(t.counter_states)
                          .with_for_update())
 
 
-class _Conflict(Exception):
-    """Another transaction won a race; the operation is run again."""
+class Conflict(Exception):
+    """Another transaction won a race; raised inside an operation given to
+    :meth:`EngineBase.run`, which runs it again."""
 
 
 @dataclass
 
 
-class _Tx:
+class Tx:
+    """One write transaction of the engine (:meth:`EngineBase.write`): its connection, its
+    moment and service day, and the audit-log rows (events) it appends with :meth:`log`."""
+
     conn: Connection
     now: datetime  # naive UTC
     local: datetime  # aware, centre time zone
@@ -83,7 +90,8 @@ class _Tx:
 class EngineBase:
     """The plumbing the jobs of :class:`~.engine.QueueEngine` share."""
 
-    def _clock(self) -> tuple[datetime, datetime]:
+    def now(self) -> tuple[datetime, datetime]:
+        """The engine's clock: (naive UTC, as the database keeps times; aware, centre time)."""
         aware = self.clock()
         if aware.tzinfo is None:
             aware = aware.replace(tzinfo=UTC)
@@ -91,14 +99,17 @@ class EngineBase:
 
     def today(self) -> str:
         """The current local service day, YYYY-MM-DD."""
-        return self._clock()[1].date().isoformat()
+        return self.now()[1].date().isoformat()
 
     @contextmanager
-    def _write(self) -> Iterator[_Tx]:
-        now, local = self._clock()
+    def write(self) -> Iterator[Tx]:
+        """One write transaction (the day rolled over first if due): its audit-log rows are
+        appended before the commit, its events handed to the publishers after it. Raising
+        inside rolls it back."""
+        now, local = self.now()
         tx_events: list[Event] = []
         with self.db.write() as conn:
-            tx = _Tx(conn, now, local, local.date().isoformat(), tx_events)
+            tx = Tx(conn, now, local, local.date().isoformat(), tx_events)
             self._roll_day(tx)
             yield tx
             tx.flush(self.db)
@@ -107,11 +118,13 @@ class EngineBase:
         for ev in tx_events:
             self._publish(ev)
 
-    def _run(self, op: Callable[[], object]):
+    def run(self, op: Callable[[], T]) -> T:
+        """``op()`` (which opens its own :meth:`write`), run again when it raises
+        :class:`Conflict` or PostgreSQL reports a deadlock or serialisation failure."""
         for attempt in range(8):
             try:
                 return op()
-            except _Conflict:
+            except Conflict:
                 pass
             except OperationalError as exc:
                 if getattr(exc.orig, "sqlstate", None) not in _RETRY_SQLSTATES:
@@ -127,19 +140,21 @@ class EngineBase:
             except Exception:  # a broken subscriber must not undo a committed change
                 log.exception("event publisher failed for %s", ev.kind)
 
-    def _field(self, field_id: str) -> FieldConfig:
+    def field(self, field_id: str) -> FieldConfig:
+        """The field ``field_id``; refuses ``unknown_field``."""
         f = self._fields.get(field_id)
         if f is None:
             raise QueueError("unknown_field", field_id=field_id)
         return f
 
-    def _counter(self, counter_id: str) -> CounterConfig:
+    def counter(self, counter_id: str) -> CounterConfig:
+        """The counter ``counter_id``; refuses ``unknown_counter``."""
         c = self._counters.get(counter_id)
         if c is None:
             raise QueueError("unknown_counter", counter_id=counter_id)
         return c
 
-    def _counter_state(self, tx: _Tx, counter_id: str):
+    def _counter_state(self, tx: Tx, counter_id: str):
         conn = tx.conn
         if counter_id not in self._counter_rows:  # rows are never deleted: insert once
             conn.execute(insert_ignore(conn, t.counter_states, {
@@ -149,7 +164,7 @@ class EngineBase:
             tx.after_commit.append(lambda: self._counter_rows.add(counter_id))
         return _LOCK_COUNTER.run(conn, {"b_cid": counter_id}).one()
 
-    def _current(self, tx: _Tx, counter_id: str):
+    def _current(self, tx: Tx, counter_id: str):
         state = self._counter_state(tx, counter_id)
         if state.current_ticket_id is None:
             raise QueueError("no_current_ticket", counter_id=counter_id)
@@ -168,6 +183,6 @@ class EngineBase:
 
     def record(self, kind: str, actor: str, **data: object) -> Event:
         """Append an audit-log entry for a change made outside the queue (e.g. accounts)."""
-        with self._write() as tx:
+        with self.write() as tx:
             tx.log(kind, actor, **data)
         return tx.events[-1]

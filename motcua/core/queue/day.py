@@ -11,7 +11,7 @@ from sqlalchemy import Connection, bindparam, select, update
 from ..storage import tables as t
 from ..storage.prepared import Prepared
 from ..storage.upsert import insert_ignore
-from .base import _Tx
+from .base import Tx
 from .model import AT_COUNTER_STATES, WAITING_STATES, TicketState
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ _DAY_ROWS = {"": Prepared(_META_VALUES),
 class DayRollover:
     """The day's rows in ``meta``: rollover, round, closed fields, notices."""
 
-    def _roll_day(self, tx: _Tx) -> None:
+    def _roll_day(self, tx: Tx) -> None:
         if self._known_day == tx.day:
             return
         conn = tx.conn
@@ -89,10 +89,10 @@ class DayRollover:
 
     def close_field(self, field_id: str, *, reopen: bool = False, actor: str = "system") -> None:
         """Stop (or, with ``reopen``, restart) issuing tickets of a field for the rest of today."""
-        fld = self._field(field_id)
+        fld = self.field(field_id)
 
         def op() -> None:
-            with self._write() as tx:
+            with self.write() as tx:
                 closed = self._day_flags(tx.conn, tx.day, lock="alone")["closed"]
                 changed = (fld.id in closed) == reopen
                 closed = closed - {fld.id} if reopen else closed | {fld.id}
@@ -101,13 +101,13 @@ class DayRollover:
                     tx.log("service.reopened" if reopen else "service.closed", actor,
                            service_id=fld.id)  # the audit log's (and events') key
 
-        self._run(op)
+        self.run(op)
 
     def reset_day(self, *, actor: str = "system") -> int:
         """Start today again: waiting and missed tickets expire, counters are cleared and numbers
         restart from the first; returns how many waiting tickets expired."""
         def op() -> int:
-            with self._write() as tx:
+            with self.write() as tx:
                 c = t.tickets.c
                 # the day's rows first: waits for issues under way; later ones wait for this
                 new_round = self._day_flags(tx.conn, tx.day, lock="alone")["round"] + 1
@@ -127,7 +127,7 @@ class DayRollover:
                 tx.log("day.reset", actor, day=tx.day, manual=True, round=new_round, expired=expired)
                 return expired
 
-        return self._run(op)
+        return self.run(op)
 
     def notices(self) -> list[str]:
         """Hall notices: as edited by an admin, else those in the config."""
@@ -137,7 +137,7 @@ class DayRollover:
 
     def set_notices(self, notices: list[str], *, actor: str = "system") -> list[str]:
         clean = [n.strip()[:300] for n in notices if n and n.strip()][:20]
-        with self._write() as tx:
+        with self.write() as tx:
             self._set_meta(tx.conn, "notices", json.dumps(clean, ensure_ascii=False))
             tx.log("notice.changed", actor, notices=clean)
         return clean

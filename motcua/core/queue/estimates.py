@@ -10,7 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, false, func, or_, select
 
 from ..storage import tables as t
 from ..storage.prepared import Prepared
-from .base import _Tx
+from .base import Tx
 from .model import WAITING_STATES, Ticket, TicketState
 
 SERVICE_SAMPLE = 20
@@ -84,7 +84,7 @@ class Estimates:
         return (sum(durations) / len(durations) if durations
                 else self.config.queue.default_service_minutes * 60)
 
-    def _learn_service(self, tx: _Tx, row) -> None:
+    def _learn_service(self, tx: Tx, row) -> None:
         """After the commit, add a finished ticket's service time to its field's cached mean."""
         if row.called_at is None:
             return

@@ -15,7 +15,7 @@ from ..i18n import N_
 from ..storage import tables as t
 from ..storage.prepared import Prepared
 from ..storage.upsert import upsert_increment
-from .base import _Conflict, _Tx
+from .base import Conflict, Tx
 from .errors import QueueError
 from .hours import is_open
 from .model import AT_COUNTER_STATES, WAITING_STATES, Ticket, TicketState
@@ -92,26 +92,29 @@ class Lifecycle:
         Refuses with :class:`QueueError` ``closed``, ``daily_cap``, ``hall_full`` or
         ``unknown_field``.
         """
-        fld = self._field(field_id)
+        fld = self.field(field_id)
 
         def op() -> tuple[Ticket, bool]:
             try:
-                with self._write() as tx:
-                    return self._issue(tx, fld, priority, request_id, device_id, actor,
-                                       channel=channel)
+                with self.write() as tx:
+                    return self.issue_in(tx, fld, priority=priority, request_id=request_id,
+                                         device_id=device_id, actor=actor, channel=channel)
             except IntegrityError as exc:
                 # A concurrent transaction (PostgreSQL) took this request_id or sequence slot.
-                raise _Conflict() from exc
+                raise Conflict() from exc
 
-        return self._run(op)
+        return self.run(op)
 
-    def _issue(self, tx: _Tx, fld: FieldConfig, priority: bool, request_id: str | None,
-               device_id: str | None, actor: str, *, booked_at: datetime | None = None,
-               channel: str = "kiosk") -> tuple[Ticket, bool]:
-        """The issue inside ``tx``. ``booked_at`` (an appointment's check-in): the ticket waits
-        as if taken then (its slot's start) and is marked booked; the booking already holds
-        its place, so ticket hours, the daily cap and the hall cap do not refuse it (the
-        numbering's own capacity still does)."""
+    def issue_in(self, tx: Tx, fld: FieldConfig, *, priority: bool = False,
+                 request_id: str | None = None, device_id: str | None = None,
+                 actor: str = "system", booked_at: datetime | None = None,
+                 channel: str = "kiosk") -> tuple[Ticket, bool]:
+        """The issue of :meth:`issue` inside ``tx``, an operation's own transaction (a
+        check-in, a remote ticket): the same number series, refusals and audit-log row.
+        ``booked_at`` (an appointment's check-in): the ticket waits as if taken then (its
+        slot's start) and is marked booked; the booking already holds its place, so ticket
+        hours, the daily cap and the hall cap do not refuse it (the numbering's own capacity
+        still does)."""
         conn = tx.conn
         if request_id is not None:
             row = _TICKET_BY_REQUEST.run(conn, {"b_req": request_id}).one_or_none()
@@ -154,10 +157,10 @@ class Lifecycle:
 
         The counter's current ticket, if any, is finished first; a paused counter resumes.
         """
-        counter = self._counter(counter_id)
+        counter = self.counter(counter_id)
 
         def op() -> Ticket | None:
-            with self._write() as tx:
+            with self.write() as tx:
                 state = self._leave_current(tx, counter, actor)
                 passed: list[int] = []  # being called by other counters right now
                 for _ in range(_CALL_ATTEMPTS):
@@ -169,17 +172,17 @@ class Lifecycle:
                     if ticket is not None:
                         return ticket
                     passed.append(row.id)
-                raise _Conflict()
+                raise Conflict()
 
-        return self._run(op)
+        return self.run(op)
 
     def call_missed(self, counter_id: str, ticket_id: int, *, officer_id: int | None = None,
                     actor: str = "system") -> Ticket:
         """Call a skipped (no-show) ticket of today again at ``counter_id``."""
-        counter = self._counter(counter_id)
+        counter = self.counter(counter_id)
 
         def op() -> Ticket:
-            with self._write() as tx:
+            with self.write() as tx:
                 row = tx.conn.execute(
                     select(t.tickets).where(t.tickets.c.id == ticket_id)).one_or_none()
                 if row is None or row.day != tx.day or row.state != TicketState.SKIPPED:
@@ -190,12 +193,12 @@ class Lifecycle:
                 ticket = self._call(tx, counter, row, officer_id, actor, state,
                                     from_states=(TicketState.SKIPPED,))
                 if ticket is None:  # another counter is calling it: look again
-                    raise _Conflict()
+                    raise Conflict()
                 return ticket
 
-        return self._run(op)
+        return self.run(op)
 
-    def _leave_current(self, tx: _Tx, counter: CounterConfig, actor: str):
+    def _leave_current(self, tx: Tx, counter: CounterConfig, actor: str):
         """Before a call: log the resume of a paused counter and finish its current ticket. The
         counter's row is left for the call to update (or :meth:`_clear_counter` when nobody
         waits): one statement instead of two."""
@@ -211,7 +214,7 @@ class Lifecycle:
                        **self._ticket_data(done, counter))
         return state
 
-    def _clear_counter(self, tx: _Tx, counter: CounterConfig, state) -> None:
+    def _clear_counter(self, tx: Tx, counter: CounterConfig, state) -> None:
         """After :meth:`_leave_current` when nobody waits: the counter is resumed and
         serves nobody."""
         if state.paused or state.current_ticket_id is not None:
@@ -219,7 +222,7 @@ class Lifecycle:
                                           "paused": False, "pause_reason": "",
                                           "updated_at": tx.now})
 
-    def _choose(self, tx: _Tx, counter: CounterConfig, state, passed: list[int]):
+    def _choose(self, tx: Tx, counter: CounterConfig, state, passed: list[int]):
         """The ticket this counter calls next, or None; ``passed`` are tickets not to consider
         (other counters are calling them).
 
@@ -296,7 +299,7 @@ class Lifecycle:
         return (self.config.appointments.arrival.order == "first"
                 and any(self._fields[f].appointments is not None for f in counter.fields))
 
-    def _call(self, tx: _Tx, counter: CounterConfig, row, officer_id: int | None, actor: str,
+    def _call(self, tx: Tx, counter: CounterConfig, row, officer_id: int | None, actor: str,
               state, from_states: tuple[str, ...] = WAITING_STATES) -> Ticket | None:
         """Move ``row`` to the counter; None if another counter took it or is taking it now."""
         normals = 0 if (row.priority or row.transferred) else state.normals_since_priority + 1
@@ -327,8 +330,8 @@ class Lifecycle:
 
     def recall(self, counter_id: str, *, actor: str = "system") -> Ticket:
         """Announce the counter's current ticket again."""
-        counter = self._counter(counter_id)
-        with self._write() as tx:
+        counter = self.counter(counter_id)
+        with self.write() as tx:
             _, row = self._current(tx, counter_id)
             new = _RECALL_TICKET.run(tx.conn, {"b_id": row.id}).one()
             tx.log("ticket.recalled", actor, ticket_id=row.id, **self._ticket_data(new, counter),
@@ -337,8 +340,8 @@ class Lifecycle:
 
     def skip(self, counter_id: str, *, actor: str = "system") -> Ticket:
         """Mark the current ticket a no-show; it goes to the missed list."""
-        counter = self._counter(counter_id)
-        with self._write() as tx:
+        counter = self.counter(counter_id)
+        with self.write() as tx:
             _, row = self._current(tx, counter_id)
             needed = self.config.queue.calls_before_skip
             if row.call_count < needed:
@@ -350,16 +353,16 @@ class Lifecycle:
 
     def finish(self, counter_id: str, *, actor: str = "system") -> Ticket:
         """The current ticket has been served."""
-        counter = self._counter(counter_id)
-        with self._write() as tx:
+        counter = self.counter(counter_id)
+        with self.write() as tx:
             _, row = self._current(tx, counter_id)
             return self._finish_row(tx, counter, row, actor)
 
-    def _finish_row(self, tx: _Tx, counter: CounterConfig, row, actor: str) -> Ticket:
+    def _finish_row(self, tx: Tx, counter: CounterConfig, row, actor: str) -> Ticket:
         self._learn_service(tx, row)
         return self._end_current(tx, counter, row, TicketState.DONE, "ticket.finished", actor)
 
-    def _end_current(self, tx: _Tx, counter: CounterConfig, row, new_state: TicketState,
+    def _end_current(self, tx: Tx, counter: CounterConfig, row, new_state: TicketState,
                      kind: str, actor: str, **extra: object) -> Ticket:
         values: dict = {"state": new_state}
         if new_state in (TicketState.DONE, TicketState.SKIPPED):
@@ -376,16 +379,16 @@ class Lifecycle:
         """Send the current ticket to another field or counter. It keeps its number; where it
         waits there is ``queue.transferred``: by when its number was taken (``by_issue_time``),
         or before every ticket waiting there (``first``). Its calls are counted afresh there."""
-        counter = self._counter(counter_id)
+        counter = self.counter(counter_id)
         if (field_id is None) == (to_counter_id is None):
             raise QueueError("bad_transfer", N_("Chọn một lĩnh vực hoặc một quầy để chuyển đến."))
         if field_id is not None:
-            self._field(field_id)
+            self.field(field_id)
         else:
-            target = self._counter(to_counter_id)
+            target = self.counter(to_counter_id)
             if target.id == counter.id:
                 raise QueueError("bad_transfer", N_("Không thể chuyển về chính quầy này."))
-        with self._write() as tx:
+        with self.write() as tx:
             _, row = self._current(tx, counter_id)
             first = self.config.queue.transferred == "first"
             values = {"transferred": True, "queued_at": tx.now if first else row.issued_at,
@@ -400,10 +403,10 @@ class Lifecycle:
     def set_dossier(self, counter_id: str, dossier_code: str, *, actor: str = "system") -> Ticket:
         """Record the dossier code (mã hồ sơ) of the ticket the counter serves now, or last
         finished, so a rating can be followed up."""
-        self._counter(counter_id)
+        self.counter(counter_id)
         code = dossier_code.strip()[:64]
         c = t.tickets.c
-        with self._write() as tx:
+        with self.write() as tx:
             state = self._counter_state(tx, counter_id)
             ticket_id = state.current_ticket_id or tx.conn.execute(
                 select(c.id).where(c.counter_id == counter_id, c.day == tx.day,

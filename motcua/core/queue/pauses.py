@@ -12,9 +12,9 @@ class Pauses:
 
     def pause(self, counter_id: str, reason: str = "", *, actor: str = "system") -> None:
         """Pause the counter (e.g. "Đi họp"); it calls nobody until it resumes or calls next."""
-        counter = self._counter(counter_id)
+        counter = self.counter(counter_id)
         reason = (reason or "").strip()[:200]
-        with self._write() as tx:
+        with self.write() as tx:
             self._counter_state(tx, counter_id)
             tx.conn.execute(update(t.counter_states)
                             .where(t.counter_states.c.counter_id == counter_id)
@@ -24,8 +24,8 @@ class Pauses:
 
     def resume(self, counter_id: str, *, actor: str = "system") -> bool:
         """Resume a paused counter; False (and no event) when it was not paused."""
-        counter = self._counter(counter_id)
-        with self._write() as tx:
+        counter = self.counter(counter_id)
+        with self.write() as tx:
             state = self._counter_state(tx, counter_id)
             if not state.paused:
                 return False
@@ -37,8 +37,8 @@ class Pauses:
 
     def sign_in(self, counter_id: str, officer_id: int | None) -> None:
         """Record which officer sits at the counter (for ratings and wait estimates)."""
-        self._counter(counter_id)
-        with self._write() as tx:
+        self.counter(counter_id)
+        with self.write() as tx:
             self._counter_state(tx, counter_id)
             tx.conn.execute(update(t.counter_states)
                             .where(t.counter_states.c.counter_id == counter_id)

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..storage import tables as t
-from .base import _Conflict, _Tx
+from .base import Conflict, Tx
 from .errors import QueueError
 from .model import RatingRecord
 
@@ -26,7 +26,7 @@ class Ratings:
         The rating is attributed to the ticket the counter was serving at ``pressed_at`` (or had
         finished within :data:`RATING_WINDOW` before it), if that ticket has no rating yet.
         """
-        self._counter(counter_id)
+        self.counter(counter_id)
         if level not in self._levels:
             raise QueueError("unknown_level", level=level)
         if pressed_at.tzinfo is None:
@@ -35,14 +35,14 @@ class Ratings:
 
         def op() -> tuple[RatingRecord, bool]:
             try:
-                with self._write() as tx:
+                with self.write() as tx:
                     return self._rate(tx, rating_id, counter_id, level, pressed, source, actor)
             except IntegrityError as exc:
-                raise _Conflict() from exc
+                raise Conflict() from exc
 
-        return self._run(op)
+        return self.run(op)
 
-    def _rate(self, tx: _Tx, rating_id: str, counter_id: str, level: str, pressed: datetime,
+    def _rate(self, tx: Tx, rating_id: str, counter_id: str, level: str, pressed: datetime,
               source: str, actor: str) -> tuple[RatingRecord, bool]:
         conn = tx.conn
         r = t.ratings.c

@@ -67,7 +67,7 @@ class Reads:
 
     def fields(self) -> list[FieldStatus]:
         """Per field: open now, people waiting, estimated wait for a new ticket."""
-        _, local = self._clock()
+        _, local = self.now()
         day = local.date().isoformat()
         with self.db.read() as conn:
             counts = dict(_WAITING_BY_FIELD.run(conn, {"b_day": day}).all())
@@ -123,7 +123,7 @@ class Reads:
 
     def missed(self, counter_id: str) -> list[Ticket]:
         """Today's skipped tickets in the fields this counter serves."""
-        counter = self._counter(counter_id)
+        counter = self.counter(counter_id)
         c = t.tickets.c
         with self.db.read() as conn:
             rows = conn.execute(

@@ -66,13 +66,13 @@ class RemoteDesk:
         ``retry_after_s``, until the next day)."""
         self.check(address)
         engine = self.engine
-        fld = engine._field(field_id)
+        fld = engine.field(field_id)
         field_cap = self.rules.field_cap(fld)
 
         def op() -> tuple[Ticket, bool]:
-            with engine._write() as tx:
-                ticket, created = engine._issue(tx, fld, False, request_id, None, actor,
-                                                channel="remote")
+            with engine.write() as tx:
+                ticket, created = engine.issue_in(tx, fld, request_id=request_id, actor=actor,
+                                                  channel="remote")
                 if not created:
                     return ticket, False
                 self._forget_past_days(tx.conn, tx.day)
@@ -87,7 +87,7 @@ class RemoteDesk:
                     refuse("remote_address_limit", limit=limit, retry_after_s=wait)
                 return ticket, True
 
-        return engine._run(op)
+        return engine.run(op)
 
     def _count(self, conn, day: str, key: str) -> int:
         return _COUNT.run(conn, {"b_day": day, "b_key": key}).scalar_one()

@@ -196,3 +196,16 @@ remote_counts = Table(
     Column("key", String(48), primary_key=True),  # "phone:<hash>", "address:<hash>", "field:<id>"
     Column("taken", Integer, nullable=False),
 )
+
+# Recent attempts per key of a limit shared by the server processes (the public bookings per
+# client address and hour): one row per attempt, the key hashed with the server's secret. Rows
+# older than the limit's window are deleted (``storage/attempts.py``).
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(48), nullable=False),  # "<scope>:<hash>", e.g. "booking:<hash>"
+    Column("at", DateTime, nullable=False),
+    Index("ix_attempts_key_at", "key", "at"),
+    Index("ix_attempts_at", "at"),
+)
