@@ -1,4 +1,5 @@
-"""Read one TOML file into a :class:`config.schema.Config`, with errors that name the key."""
+"""Read the centre's TOML file into a :class:`config.schema.Config`, with errors that name the key,
+and the admin's settings file (:mod:`config.admin_settings`) merged over it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .schema import Config
+from .admin_settings import dotted, keys_of, merge, outside_keys, settings_path
+from .schema import AdminLayer, Config
 
 log = logging.getLogger(__name__)
 
@@ -75,19 +77,55 @@ def parse_config(data: Mapping, *, source: Path | None = None,
     return config.model_copy(update={"centre": centre, "source": source})
 
 
-def load_config(path: str | os.PathLike, *, env: Mapping[str, str] | None = None) -> Config:
-    """Load and validate ``path``. Raises :class:`ConfigError` naming every bad key."""
-    path = Path(path)
+def read_toml(path: Path) -> dict:
+    """A TOML file's data; :class:`ConfigError` when it is missing, unreadable or not TOML."""
     try:
         with path.open("rb") as fh:
-            data = tomllib.load(fh)
+            return tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(path, ["file not found"]) from None
     except OSError as exc:
         raise ConfigError(path, [f"cannot read: {exc.strerror}"]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(path, [f"not valid TOML: {exc}"]) from None
-    return parse_config(data, source=path.resolve(), env=env)
+
+
+def load_config(path: str | os.PathLike, *, env: Mapping[str, str] | None = None) -> Config:
+    """Load and validate ``path`` with the admin's settings of its data directory merged over it
+    (:func:`load_layers`). Raises :class:`ConfigError` naming every bad key of ``path``."""
+    return load_layers(path, env=env)[1]
+
+
+def load_layers(path: str | os.PathLike, *,
+                env: Mapping[str, str] | None = None) -> tuple[Config, Config]:
+    """The config file alone, and with the admin's settings file
+    (``<data_dir>/admin-settings.toml``) merged over it, key by key. A settings file that cannot
+    be read, holds keys the admin page does not set or makes the config invalid is ignored with a
+    warning (the second config is then the first, its ``admin.problems`` saying why): it never
+    stops the server."""
+    path = Path(path)
+    data = read_toml(path)
+    main = parse_config(data, source=path.resolve(), env=env)
+    return main, _with_admin(main, data, env)
+
+
+def _with_admin(main: Config, data: Mapping, env: Mapping[str, str] | None) -> Config:
+    file = settings_path(main.data_path)
+    if not file.exists():
+        return main
+    try:
+        settings = read_toml(file)
+        problems = outside_keys(settings)
+        if not problems:
+            merged = parse_config(merge(data, settings), source=main.source, env=env)
+            keys = tuple(dotted(k) for k, _ in keys_of(settings))
+            return merged.model_copy(update={"admin": AdminLayer(path=file, keys=keys)})
+    except ConfigError as exc:
+        problems = exc.problems
+    except KeyError as exc:
+        problems = [str(exc.args[0])]
+    log.warning("%s: ignored, the values of %s apply: %s", file, main.source, "; ".join(problems))
+    return main.model_copy(update={"admin": AdminLayer(path=file, problems=tuple(problems))})
 
 
 DEFAULT_SYSTEM_CONFIG = Path("/etc/motcua/motcua.toml")

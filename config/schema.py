@@ -478,6 +478,15 @@ class CentreConfig(_Model):
         return value
 
 
+class AdminLayer(_Model):
+    """The admin's settings file as the loader found it (:mod:`config.admin_settings`): the
+    dotted keys it set over the config file, or why it was ignored."""
+
+    path: Path
+    keys: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
 class Config(_Model):
     """One centre: the whole TOML file."""
 
@@ -497,6 +506,8 @@ class Config(_Model):
     database: DatabaseConfig = DatabaseConfig()
     # Set by the loader, not read from TOML.
     source: Path | None = Field(default=None, exclude=True)
+    admin: AdminLayer | None = Field(default=None, exclude=True)
+    """The admin's settings file merged over ``source`` (None: there is none)."""
 
     @model_validator(mode="after")
     def _cross_references(self) -> Config:

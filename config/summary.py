@@ -1,5 +1,6 @@
 """The summary of a valid config: the facts an operator checks (centre, counts, queue policy,
-database, printer and voice, the procedures look-up, one line per field), read once by
+database, printer and voice, the procedures look-up, the admin's settings file and the keys it
+sets over the config file, one line per field), read once by
 :func:`facts`, and told in English by :func:`summary` (``motcua config check``) and in the page's
 language by the admin's config page."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from config.admin_settings import settings_path
 from config.procedures import ProcedureBook, procedures_found
 from config.schema import Config
 
@@ -54,6 +56,12 @@ class Facts:
     field_lines: tuple[FieldFacts, ...]
     remote: str = ""
     """Remote tickets (lấy số từ xa): off, or their limits."""
+    admin_path: Path | None = None
+    """Where the admin page keeps its settings (``<data_dir>/admin-settings.toml``)."""
+    admin_keys: tuple[str, ...] | None = None
+    """The dotted keys that file set over the config file; None: no file (or it was ignored)."""
+    admin_problems: tuple[str, ...] = ()
+    """Why the file was ignored."""
 
 
 def facts(cfg: Config) -> Facts:
@@ -73,7 +81,9 @@ def facts(cfg: Config) -> Facts:
         field_lines=tuple(FieldFacts(f.id, f.name, f.numbering.range or
                                      f"{f.numbering.prefix}{'0' * (f.numbering.width or 0)}",
                                      f.daily_cap, _booking(f.appointments)) for f in cfg.fields),
-        remote=_remote(cfg))
+        remote=_remote(cfg), admin_path=settings_path(cfg.data_path),
+        admin_keys=cfg.admin.keys if cfg.admin and not cfg.admin.problems else None,
+        admin_problems=cfg.admin.problems if cfg.admin else ())
 
 
 def _remote(cfg: Config) -> str:
@@ -107,11 +117,22 @@ def summary(cfg: Config) -> str:
         f"  printer: {s.printer} {s.paper_width_mm} mm; voice: {s.voice}",
         f"  procedures look-up: {procedures_summary(s)}",
         f"  remote tickets: {s.remote}",
+        f"  admin settings: {admin_summary(s)}",
     ]
     for f in s.field_lines:
         booking = f"; appointments {f.booking}" if f.booking else ""
         lines.append(f"    - {f.id}: {f.name} [{f.format}] cap {f.daily_cap or 'none'}{booking}")
     return "\n".join(lines)
+
+
+def admin_summary(s: Facts) -> str:
+    """The admin page's settings file: the keys whose values win over this file, or why not."""
+    if s.admin_problems:
+        return f"{s.admin_path} is ignored ({'; '.join(s.admin_problems)})"
+    if s.admin_keys is None:
+        return f"none ({s.admin_path} does not exist)"
+    keys = ", ".join(s.admin_keys) or "nothing"
+    return f"{s.admin_path} sets {keys} (the admin page's values win over this file's)"
 
 
 def procedures_summary(s: Facts) -> str:

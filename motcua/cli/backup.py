@@ -5,6 +5,8 @@ is one consistent snapshot even while the server keeps writing (WAL lets readers
 work side by side). Each backup is checked with ``PRAGMA integrity_check``, gzip-compressed by
 default, written under a temporary name and renamed into place, so a half-written file never
 looks like a backup. Only the newest ``--keep`` backups are kept (with the daily timer: N days).
+The admin page's settings file (``admin-settings.toml`` in the data directory) is copied beside
+each backup as ``motcua-<time>.admin-settings.toml`` and pruned with it.
 
 A restore checks that the file is a sound motcua database, refuses while a server seems to be
 running (unless ``--force``), keeps a copy of the current database, copies the backup in through
@@ -31,8 +33,12 @@ from typing import NoReturn
 
 import click
 
+from config.admin_settings import settings_path
+
 BACKUP_RE = re.compile(r"^motcua-(\d{8}-\d{6})(?:-(\d+))?\.db(\.gz)?$")
 """Names of the backups this module makes (and the only files pruning may delete)."""
+SETTINGS_SUFFIX = ".admin-settings.toml"
+"""The admin's settings saved with a backup: ``motcua-<time>`` + this, beside it."""
 DEFAULT_KEEP = 30
 COPY_CHUNK = 1 << 20
 
@@ -46,6 +52,8 @@ class BackupResult:
     path: Path
     size: int
     pruned: tuple[Path, ...]
+    settings: Path | None = None
+    """The admin's settings copied beside it (None: the server has none)."""
 
 
 @dataclass(frozen=True)
@@ -136,10 +144,37 @@ def copy_checked(src: sqlite3.Connection, dest: Path, journal_mode: str) -> list
         src.close()
 
 
+def settings_beside(backup: Path) -> Path:
+    """Where the admin's settings saved with ``backup`` are (``motcua-<time>.admin-settings.toml``)."""
+    stem = backup.name.removesuffix(".gz").removesuffix(".db")
+    return backup.with_name(stem + SETTINGS_SUFFIX)
+
+
+def _copy_settings(settings: Path, backup: Path) -> Path | None:
+    """Copy the admin's settings file beside ``backup`` (mode 0640, renamed into place)."""
+    try:
+        raw = settings.read_bytes()
+    except FileNotFoundError:
+        return None
+    final = settings_beside(backup)
+    part = final.with_name(f".{final.name}.part")
+    try:
+        with part.open("wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(part, 0o640)
+        os.replace(part, final)
+    finally:
+        part.unlink(missing_ok=True)
+    return final
+
+
 # -- backup ---------------------------------------------------------------------------------------
 def backup_database(db_path: Path, folder: Path, *, keep: int = DEFAULT_KEEP, compress: bool = True,
-                    now: datetime | None = None) -> BackupResult:
-    """Copy ``db_path`` into ``folder`` as one consistent snapshot, then prune to ``keep``."""
+                    now: datetime | None = None, settings: Path | None = None) -> BackupResult:
+    """Copy ``db_path`` into ``folder`` as one consistent snapshot, and the admin's ``settings``
+    file beside it when there is one, then prune to ``keep``."""
     if keep < 1:
         raise BackupError("--keep must be at least 1")
     if not db_path.is_file():
@@ -166,6 +201,7 @@ def backup_database(db_path: Path, folder: Path, *, keep: int = DEFAULT_KEEP, co
             os.fsync(fh.fileno())
         os.chmod(part_final, 0o640)  # it holds password hashes: not for every local user
         os.replace(part_final, final)
+        saved = _copy_settings(settings, final) if settings is not None else None
         _fsync_dir(folder)
     except sqlite3.Error as exc:
         raise BackupError(f"cannot back up {db_path}: {exc}") from None
@@ -174,8 +210,8 @@ def backup_database(db_path: Path, folder: Path, *, keep: int = DEFAULT_KEEP, co
     finally:
         for p in (part_db, part_final):
             p.unlink(missing_ok=True)
-    _match_owner([final], like=folder)
-    return BackupResult(final, final.stat().st_size, tuple(prune(folder, keep)))
+    _match_owner([final, *([saved] if saved else [])], like=folder)
+    return BackupResult(final, final.stat().st_size, tuple(prune(folder, keep)), saved)
 
 
 def list_backups(folder: Path) -> list[Path]:
@@ -191,11 +227,13 @@ def list_backups(folder: Path) -> list[Path]:
 
 
 def prune(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest ``keep`` backups; other files in the folder are left alone."""
+    """Delete all but the newest ``keep`` backups (and the settings saved with them); other files
+    in the folder are left alone."""
     backups = list_backups(folder)
     doomed = backups[:-keep] if len(backups) > keep else []
     for p in doomed:
         p.unlink(missing_ok=True)
+        settings_beside(p).unlink(missing_ok=True)
     return doomed
 
 
@@ -368,10 +406,12 @@ def backup_command(folder: Path | None, keep: int, no_compress: bool) -> None:
     try:
         db_path = sqlite_path(cfg.database_url)
         result = backup_database(db_path, folder or cfg.data_path / "backups", keep=keep,
-                                 compress=not no_compress)
+                                 compress=not no_compress, settings=settings_path(cfg.data_path))
     except BackupError as exc:
         _fail(str(exc))
     click.echo(f"backup written: {result.path} ({_size(result.size)})")
+    if result.settings:
+        click.echo(f"admin page settings saved beside it: {result.settings}")
     for p in result.pruned:
         click.echo(f"removed old backup: {p.name}")
 
@@ -404,5 +444,9 @@ def restore_command(file: Path, force: bool) -> None:
         click.echo(f"the database before the restore was kept as {result.previous_copy}")
     click.echo(f"restored {file} into {result.database}: {result.tickets} tickets, "
                f"{result.ratings} ratings (schema {result.revision_before} -> {result.revision_after})")
+    saved = settings_beside(file)
+    if saved.is_file():
+        click.echo(f"the admin page's settings of this backup are in {saved}: to use them again, "
+                   f"copy it to {settings_path(cfg.data_path)} (as the motcua user)")
     if running:
         click.echo("a server was running: restart it now (sudo systemctl restart motcua-server)")

@@ -299,6 +299,32 @@ def test_backup_cli_keep_and_messages(env: dict, tmp_path: Path) -> None:
     assert r.returncode == 1 and "no database at" in r.stderr and "motcua init" in r.stderr
 
 
+def test_the_admin_pages_settings_are_saved_beside_each_backup(env: dict, tmp_path: Path) -> None:
+    """admin-settings.toml (the admin page's values, in the data directory) goes with the
+    database copy, and is pruned with it; restore says where it is."""
+    settings = tmp_path / "data" / "admin-settings.toml"
+    folder = tmp_path / "b"
+    r = motcua(env, "backup", "--to", str(folder))
+    assert r.returncode == 0 and "admin page settings" not in r.stdout  # none yet
+    assert [p.name for p in folder.iterdir()] == [list_backups(folder)[0].name]
+    settings.write_text("[appointments.arrival]\ngrace_minutes = 20\n", encoding="utf-8")
+    time.sleep(1.01)  # a backup name of its own
+    r = motcua(env, "backup", "--to", str(folder), "--keep", "1")
+    assert r.returncode == 0, r.stderr
+    [made] = list_backups(folder)
+    saved = folder / made.name.replace(".db.gz", ".admin-settings.toml")
+    assert f"admin page settings saved beside it: {saved}" in r.stdout
+    assert saved.read_bytes() == settings.read_bytes()
+    assert saved.stat().st_mode & 0o777 == 0o640
+    r = motcua(env, "restore", str(made))
+    assert r.returncode == 0, r.stderr
+    assert f"the admin page's settings of this backup are in {saved}" in r.stdout
+    time.sleep(1.01)
+    assert motcua(env, "backup", "--to", str(folder), "--keep", "1").returncode == 0
+    assert not saved.exists()  # pruned with its backup
+    assert len(list(folder.glob("*.admin-settings.toml"))) == 1
+
+
 def test_postgresql_configs_are_sent_to_pg_dump(tmp_path: Path) -> None:
     text = (ROOT / "config" / "demo.toml").read_text(encoding="utf-8")
     text = text.replace('url = ""', 'url = "postgresql+psycopg://motcua@127.0.0.1:5432/motcua"')

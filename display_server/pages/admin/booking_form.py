@@ -1,6 +1,6 @@
 """The form of the appointments and remote-tickets page: its values from a config or a request,
 checked with the config schema's own models (messages in the page's language, by input), and
-turned into the changes :func:`config.edit.edit_config` writes."""
+turned into the changes :func:`config.admin_save.save_settings` keeps."""
 
 from __future__ import annotations
 

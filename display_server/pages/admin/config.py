@@ -18,7 +18,7 @@ from flask import render_template
 from flask_babel import gettext as _
 
 from config import Config, ConfigError, load_config
-from config.summary import facts
+from config.summary import Facts, facts
 
 from ..common import config
 from . import bp
@@ -84,10 +84,23 @@ def summary_text(cfg: Config) -> str:
     else:
         lines.append(_("Tra cứu thủ tục: không có (thiếu tệp {file} cạnh tệp cấu hình)").format(
             file=path.name if path else "procedures.toml"))
+    lines.append(_admin_line(s))
     for f in s.field_lines:
         lines.append(_("  - {id}: {name} [{format}], tối đa {cap} số/ngày").format(
             id=f.id, name=f.name, cap=f.daily_cap or no_cap, format=f.format))
     return mask_secrets("\n".join(lines))
+
+
+def _admin_line(s: Facts) -> str:
+    """The admin page's settings file: the keys it sets over the config file, or why it is
+    ignored (:func:`config.summary.admin_summary` in English)."""
+    if s.admin_problems:
+        return _("Thiết lập của trang quản trị: {file} bị bỏ qua ({problems})").format(
+            file=s.admin_path, problems="; ".join(s.admin_problems))
+    if s.admin_keys is None:
+        return _("Thiết lập của trang quản trị: chưa có ({file})").format(file=s.admin_path)
+    return _("Thiết lập của trang quản trị ({file}) thay cho tệp cấu hình: {keys}").format(
+        file=s.admin_path, keys=", ".join(s.admin_keys) or "—")
 
 
 def changed_sections(running: Config, new: Config) -> list[str]:
@@ -112,13 +125,11 @@ def check_file(running: Config) -> dict:
     if running.source is None:
         return {"ok": False, "problems": [], "no_file": True, "changed": [], "summary": ""}
     try:
-        new = load_config(running.source)
+        # The running server's data directory (perhaps from $MOTCUA_DATA_DIR): its admin settings.
+        new = load_config(running.source, env={"MOTCUA_DATA_DIR": str(running.data_path)})
     except ConfigError as exc:
         return {"ok": False, "problems": [mask_secrets(p) for p in exc.problems], "no_file": False,
                 "changed": [], "summary": ""}
-    # The data directory may come from $MOTCUA_DATA_DIR: compare what the file says.
-    new = new.model_copy(update={"centre": new.centre.model_copy(
-        update={"data_dir": running.centre.data_dir})})
     return {"ok": True, "problems": [], "no_file": False,
             "changed": changed_sections(running, new), "summary": summary_text(new)}
 
