@@ -44,7 +44,7 @@ from .screens import (
     ProceduresScreen,
     ResultScreen,
 )
-from .session import CornerTaps, IdleTimer, ScanReader
+from .session import CornerTaps, IdleTimer, LoneKeys, ScanReader
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,8 @@ def release_memory() -> None:
 
 
 class KioskApp(App):
-    """One kiosk window. ``on_digit_key(digit)`` receives keys 1-4 (the demo's rating keys)."""
+    """One kiosk window. ``on_digit_key(digit)`` receives keys 1-4 (the demo's rating keys), each
+    pressed alone: not the digits a USB scanner types in a burst (:class:`LoneKeys`)."""
 
     u = NumericProperty(5.0)  # 1% of the window's shorter side: every size is a multiple
     tu = NumericProperty(5.0)  # text unit: larger in portrait, where screens have room to grow
@@ -111,6 +112,7 @@ class KioskApp(App):
         self.idle = IdleTimer(config.kiosk.idle_seconds, time.monotonic())
         self.taps = CornerTaps()
         self.scan = ScanReader()
+        self.lone = LoneKeys()
         self.home_state: HomeState | None = None
         self.last_outcome: Outcome | None = None
         self.busy = False  # a ticket is being issued
@@ -342,6 +344,7 @@ class KioskApp(App):
 
     def _on_key_down(self, _window: Any, key: int, _scancode: int, codepoint: str | None,
                      _modifiers: list) -> bool:
+        self.lone.key(codepoint or "", time.monotonic())
         if self.sm.current == "appointment":  # the keyboard, or a scanner typing a QR code
             self.idle.touch(time.monotonic())
             if key in ENTER_KEYS:
@@ -362,13 +365,20 @@ class KioskApp(App):
             elif codepoint:
                 self.scan.key(codepoint, now)
         if codepoint and codepoint in "1234" and len(codepoint) == 1:
-            if self.on_digit_key is not None:
-                try:
-                    self.on_digit_key(int(codepoint))
-                except Exception:  # noqa: BLE001 - a broken hook must not stop the kiosk
-                    log.exception("on_digit_key(%s) failed", codepoint)
+            if self.on_digit_key is not None:  # once no other key follows it (not a scan)
+                Clock.schedule_once(self._lone_key, self.lone.burst_s + 0.05)
             return True
         return False
+
+    def _lone_key(self, _dt: float) -> None:
+        """A rating key pressed alone reaches ``on_digit_key``; one of a burst never does."""
+        digit = self.lone.due(time.monotonic())
+        if digit is None or self.on_digit_key is None:
+            return
+        try:
+            self.on_digit_key(int(digit))
+        except Exception:  # noqa: BLE001 - a broken hook must not stop the kiosk
+            log.exception("on_digit_key(%s) failed", digit)
 
     def _on_request_close(self, *_: object, **__: object) -> bool:
         return not self._may_close  # True blocks closing the fullscreen kiosk

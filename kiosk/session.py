@@ -142,3 +142,32 @@ class ScanReader:
         if len(code) == self.length and code.isascii() and code.isdigit():
             return code
         return None
+
+
+class LoneKeys:
+    """The demo's rating keys (1-4 on the kiosk window) pressed by a person, one at a time, not
+    typed inside a fast burst of keys as a USB scanner types a booking code's digits.
+
+    Every key goes to :meth:`key`; a rating key is held back until ``burst_s`` has passed with
+    no other key (:meth:`due`). A key within ``burst_s`` of the one before it is part of a burst:
+    it and the key held back are dropped, and so is a held key auto-repeat sends again."""
+
+    def __init__(self, keys: str = "1234", burst_s: float = 0.15) -> None:
+        self.keys = keys
+        self.burst_s = burst_s
+        self.held: str | None = None
+        self.last = float("-inf")
+
+    def key(self, text: str, now: float) -> None:
+        """Any key typed at ``now`` (seconds, monotonic); ``text`` is its character, or ''."""
+        in_burst = now - self.last <= self.burst_s
+        self.last = now
+        lone = not in_burst and len(text) == 1 and text in self.keys
+        self.held = text if lone else None
+
+    def due(self, now: float) -> str | None:
+        """The rating key pressed alone, once ``burst_s`` has passed with no other key; else None."""
+        if self.held is None or now - self.last <= self.burst_s:
+            return None
+        held, self.held = self.held, None
+        return held

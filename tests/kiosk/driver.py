@@ -25,9 +25,11 @@ Steps:
   homescan    on the home screen, without touching "Có lịch hẹn": a stray key, then a scanner
               types a wrong code and Enter (the pad opens with its message), home again, then
               ``--code`` and Enter; wait for the result screen; screenshots ``homescan-wrong``,
-              ``homescan-result``
+              ``homescan-result``; record what the scans gave ``on_digit_key`` (nothing), then
+              press key 3 alone (a rating)
   wrongcodes  type a wrong code ``--wrong`` times on the keypad; record each message
-  keys        press keys 1-4 and 'a' on the window; record what reached ``on_digit_key``
+  keys        press keys 1-4, 'a' and '9' on the window one at a time, as a person does; record
+              what reached ``on_digit_key``
   idle        pretend nobody touched the screen for a long time; record the screen after
   exit        5 taps in the top-left corner, the PIN on the number pad, "exit": the app stops
 """
@@ -315,6 +317,10 @@ def main() -> int:
                 yield frames()
                 scanner(args.code)
                 yield from checked_in("homescan")
+                yield app.lone.burst_s * 2  # a rating key held back would be due by now
+                report["homescan_digits"] = list(digits)
+                Window.dispatch("on_key_down", ord("3"), 0, "3", [])  # a person's rating key
+                yield app.lone.burst_s * 2
             elif step == "wrongcodes":
                 yield from open_appointment()
                 screen = app.screens["appointment"]
@@ -326,8 +332,9 @@ def main() -> int:
                 app.go_home()
                 yield frames()
             elif step == "keys":
-                for key in ("1", "2", "3", "4", "a", "9"):
+                for key in ("1", "2", "3", "4", "a", "9"):  # a person: one key at a time
                     Window.dispatch("on_key_down", ord(key), 0, key, [])
+                    yield app.lone.burst_s * 2
                 yield frames()
             elif step == "idle":
                 app.open_procedures()

@@ -1,9 +1,9 @@
-"""Idle timeout, the hidden exit gesture, the PIN pad and a scanner on the home screen, without a
-window."""
+"""Idle timeout, the hidden exit gesture, the PIN pad, a scanner on the home screen and the demo's
+rating keys, without a window."""
 
 from __future__ import annotations
 
-from kiosk.session import CornerTaps, IdleTimer, PinPad, ScanReader
+from kiosk.session import CornerTaps, IdleTimer, LoneKeys, PinPad, ScanReader
 
 W, H = 800, 480  # Kivy: origin bottom-left, so the top-left corner is (0, H)
 
@@ -100,3 +100,38 @@ def test_the_scan_buffer_is_bounded():
         reader.key("x", 1.0 + i * 1e-6)
     assert len(reader.typed) == 8
     assert scan(reader, "482917", 5.0) == "482917"  # after a pause
+
+
+def rating_keys(keys: LoneKeys, presses: list[tuple[str, float]]) -> list[str]:
+    """The keys ``LoneKeys`` lets through when each is asked for as the app asks: ``burst_s``
+    + 0.05 after each key, in time order with the keys."""
+    events = [(t, 0, ch) for ch, t in presses] + [(t + keys.burst_s + 0.05, 1, "") for _, t in presses]
+    out = []
+    for t, is_check, ch in sorted(events):
+        if is_check:
+            got = keys.due(t)
+            out += [got] if got is not None else []
+        else:
+            keys.key(ch, t)
+    return out
+
+
+def test_rating_keys_pressed_alone_are_ratings():
+    keys = LoneKeys()
+    assert rating_keys(keys, [("1", 10.0), ("3", 11.0), ("2", 11.5), ("a", 12.0), ("4", 13.0)]) == [
+        "1", "3", "2", "4"]
+    assert keys.due(100.0) is None  # each key once
+
+
+def test_a_scanners_digits_are_not_ratings():
+    keys = LoneKeys()
+    scan = [(ch, 10.0 + i * 0.01) for i, ch in enumerate("482917")] + [("", 10.06)]  # Enter
+    assert rating_keys(keys, scan) == []
+    assert rating_keys(keys, [(ch, 20.0 + i * 0.01) for i, ch in enumerate("1234")]) == []
+    assert rating_keys(keys, [("2", 30.0)]) == ["2"]  # a person's key after the scan
+
+
+def test_a_held_rating_key_is_one_rating():
+    keys = LoneKeys()
+    repeats = [("1", 10.0)] + [("1", 10.5 + i * 0.03) for i in range(20)]  # auto-repeat
+    assert rating_keys(keys, repeats) == ["1"]

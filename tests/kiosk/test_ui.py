@@ -209,6 +209,9 @@ def test_a_scanner_checks_in_from_the_home_screen(live_server, tmp_path):
     assert ticket["number"] == done["number"] == "1001" and ticket["booked"] is True
     for name in ("homescan-wrong", "homescan-result"):
         assert (ARTIFACTS / f"kiosk-homescan-{name}.png").stat().st_size > 5000
+    # The scanned digits 1-4 are not the demo's rating keys; a key pressed alone still is.
+    assert rep["homescan_digits"] == []
+    assert rep["digits"] == [3]
 
 
 def test_too_many_wrong_codes_pause_the_keypad(live_server, tmp_path):
