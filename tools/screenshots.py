@@ -211,9 +211,11 @@ def admin(browser, demo: Demo, out: Path) -> None:
     ``ap-phich`` (the A4 poster as the admin sees it before printing)."""
     page = browser.new_context(**DESKTOP).new_page()
     log_in(page, demo, ADMIN, "/admin/appointments")
-    page.evaluate("""path => { for (const c of document.querySelectorAll('p.hint code'))
-        if (c.textContent === path) c.textContent = '/etc/motcua/motcua.toml'; }""",
-                  str(demo.config_path))  # the centre's file, not this run's temporary one
+    page.evaluate("""paths => { for (const c of document.querySelectorAll('p.hint code'))
+        if (c.textContent in paths) c.textContent = paths[c.textContent]; }""",
+                  {str(demo.config_path): "/etc/motcua/motcua.toml",  # the centre's files, not
+                   demo.env["MOTCUA_DATA_DIR"] + "/admin-settings.toml":  # this run's
+                   "/var/lib/motcua/admin-settings.toml"})
     page.screenshot(path=str(out / "quan-tri-lich-hen.png"), full_page=True)
     page.goto(demo.url + "/admin/reports/appointments")
     page.wait_for_selector("#appointments-table")
