@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .centre import BACKUP_SOON, PASSWORD, STATION, Centre
+from .centre import BACKUP_SOON, PASSWORD, STATION, Centre, server_url
 from .host import log, wait_for
 from .install import cache_binds, install
+from .lanform import LanBrowser, form_fields
 from .machine import Machine
 
 FIELD = "ho-tich"
@@ -220,6 +221,44 @@ class Day:
                        what="the report to count the day")
         self.check("2. the report counts every ticket, service and press once", bool(got),
                    f"want {want}, report {self.figures()}")
+        self.admin_page_settings()
+
+    def admin_page_settings(self) -> None:
+        """The admin changes the late-arrival grace on /admin/appointments from the officer's PC:
+        saved in the data folder (the unit keeps /etc read-only), the config file untouched, and
+        applied after the server restarts."""
+        s = self.server
+        config_before = s.path("/etc/motcua/motcua.toml").read_bytes()
+        browser = LanBrowser(self.centre.lan.netns("officer"), server_url("server"))
+        _, page = browser.get("/counter")  # the login form, when nobody is logged in
+        login = dict(form_fields(page, "login-form"))
+        status, _ = browser.post("/counter/login", [
+            ("csrf_token", login.get("csrf_token", "")), ("username", "admin"),
+            ("password", PASSWORD), ("next", "/admin/appointments")])
+        _, page = browser.get("/admin/appointments")
+        fields = form_fields(page, "bookings-form")
+        grace = dict(fields).get("grace_minutes")
+        wanted = "25" if grace != "25" else "20"
+        status, answer = browser.post("/admin/appointments", [
+            (k, wanted if k == "grace_minutes" else v) for k, v in fields])
+        saved = s.path("/var/lib/motcua/admin-settings.toml")
+        text = saved.read_text() if saved.exists() else ""
+        self.check("2. the admin page saves its settings on the installed server (into "
+                   "/var/lib/motcua; /etc/motcua/motcua.toml untouched)",
+                   status == 302 and f"grace_minutes = {wanted}" in text
+                   and s.path("/etc/motcua/motcua.toml").read_bytes() == config_before,
+                   f"grace {grace} -> {wanted}: HTTP {status}, {saved.name}: {text!r}; "
+                   + (answer[-300:] if status != 302 else ""))
+        _, page = browser.get("/admin/appointments")
+        pending = PENDING in page
+        s.run("systemctl restart motcua-server")
+        wait_for(lambda: self.health().status == 200, timeout=60, every=1,
+                 what="the server after its restart")
+        _, after = browser.get("/admin/appointments")
+        self.check("2. after a restart the admin's setting applies",
+                   pending and PENDING not in after
+                   and dict(form_fields(after, "bookings-form")).get("grace_minutes") == wanted,
+                   f"pending before the restart: {pending}; after: {PENDING in after}")
 
     def touch_the_kiosk(self) -> None:
         """A citizen touches a field on the kiosk's own app (offscreen, its touch events): the
@@ -461,5 +500,7 @@ class Day:
                 self.check(f"{point}", False, f"{type(exc).__name__}: {str(exc)[-1500:]}")
 
 
+PENDING = 'id="pending"'
+"""The admin page's note that saved settings wait for a restart."""
 POINTS = ["boot_in_wrong_order", "ordinary_day", "kill_server_process", "power_cut",
           "station_off_the_lan", "disk_full", "backup_and_restore", "upgrade", "last_count"]
