@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
-from sqlalchemy import bindparam, exc, select, text, update
+from sqlalchemy import exc, select, text
 
 from motcua.core.storage import tables as t
 from motcua.core.storage.prepared import Prepared, Rows
-
-NOW = datetime(2026, 12, 2, 8, 30)
-TICKET = {"day": "2026-12-02", "round": 0, "origin_field_id": "ho-tich", "seq": 1,
-          "number": "1001", "field_id": "ho-tich", "priority": True, "transferred": False,
-          "state": "waiting", "request_id": "r-1", "token": "tok-1", "device_id": None,
-          "issued_at": NOW, "queued_at": NOW, "call_count": 0}
-INSERT = Prepared(t.tickets.insert().returning(*t.tickets.c))
-BY_ID = Prepared(select(t.tickets).where(t.tickets.c.id == bindparam("b_id")))
-CALL = Prepared(update(t.tickets)
-                .where(t.tickets.c.id == bindparam("b_id"), t.tickets.c.state.in_(("waiting",)))
-                .values(call_count=t.tickets.c.call_count + 1).returning(*t.tickets.c))
+from tests.storage.prepared_cases import BY_ID, CALL, INSERT, NOW, NUMBERS, TICKET
 
 
 def test_rows_are_the_same_as_sqlalchemys(pg_db) -> None:
@@ -44,13 +32,11 @@ def test_rows_are_the_same_as_sqlalchemys(pg_db) -> None:
 
 
 def test_a_list_given_at_run_time_goes_through_sqlalchemy(pg_db) -> None:
-    ids = Prepared(select(t.tickets.c.number)
-                   .where(t.tickets.c.id.in_(bindparam("b_ids", expanding=True))))
     with pg_db.write() as conn:
         first = INSERT.run(conn, TICKET).one()
         second = INSERT.run(conn, {**TICKET, "seq": 2, "number": "1002", "request_id": "r-2",
                                    "token": "tok-2"}).one()
-        result = ids.run(conn, {"b_ids": [first.id, second.id]})
+        result = NUMBERS.run(conn, {"b_ids": [first.id, second.id]})
         assert not isinstance(result, Rows)
         assert sorted(result.scalars().all()) == ["1001", "1002"]
 
