@@ -13,9 +13,11 @@ import ipaddress
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete
+from sqlalchemy.exc import IntegrityError
 
-from ..queue.engine import QueueEngine
-from ..queue.model import Ticket
+from config.schema import FieldConfig
+
+from ..queue import Conflict, QueueEngine, Ticket, Tx
 from ..storage import tables as t
 from ..storage.prepared import Prepared
 from ..storage.upsert import upsert_increment
@@ -70,24 +72,35 @@ class RemoteDesk:
         field_cap = self.rules.field_cap(fld)
 
         def op() -> tuple[Ticket, bool]:
-            with engine.write() as tx:
-                ticket, created = engine.issue_in(tx, fld, request_id=request_id, actor=actor,
-                                                  channel="remote")
-                if not created:
-                    return ticket, False
-                self._forget_past_days(tx.conn, tx.day)
-                if self._count(tx.conn, tx.day, f"field:{fld.id}") > field_cap > 0:
-                    refuse("remote_cap", field_id=fld.id, remote_cap=field_cap)
-                wait = _until_tomorrow(tx.local)
-                limit = self.rules.per_phone_per_day
-                if self._count(tx.conn, tx.day, "phone:" + self._hash(phone)) > limit:
-                    refuse("remote_phone_limit", limit=limit, retry_after_s=wait)
-                limit = self.rules.address_limit
-                if self._count(tx.conn, tx.day, "address:" + self._hash(address)) > limit:
-                    refuse("remote_address_limit", limit=limit, retry_after_s=wait)
-                return ticket, True
+            try:
+                with engine.write() as tx:
+                    return self._issue_in(tx, fld, field_cap, phone, address, request_id, actor)
+            except IntegrityError as exc:
+                # The same request_id taken meanwhile by a concurrent transaction (PostgreSQL:
+                # a double tap reaching two server threads or processes): run it again, which
+                # finds that ticket.
+                raise Conflict() from exc
 
         return engine.run(op)
+
+    def _issue_in(self, tx: Tx, fld: FieldConfig, field_cap: int, phone: str, address: str,
+                  request_id: str | None, actor: str) -> tuple[Ticket, bool]:
+        engine = self.engine
+        ticket, created = engine.issue_in(tx, fld, request_id=request_id, actor=actor,
+                                          channel="remote")
+        if not created:
+            return ticket, False
+        self._forget_past_days(tx.conn, tx.day)
+        if self._count(tx.conn, tx.day, f"field:{fld.id}") > field_cap > 0:
+            refuse("remote_cap", field_id=fld.id, remote_cap=field_cap)
+        wait = _until_tomorrow(tx.local)
+        limit = self.rules.per_phone_per_day
+        if self._count(tx.conn, tx.day, "phone:" + self._hash(phone)) > limit:
+            refuse("remote_phone_limit", limit=limit, retry_after_s=wait)
+        limit = self.rules.address_limit
+        if self._count(tx.conn, tx.day, "address:" + self._hash(address)) > limit:
+            refuse("remote_address_limit", limit=limit, retry_after_s=wait)
+        return ticket, True
 
     def _count(self, conn, day: str, key: str) -> int:
         return _COUNT.run(conn, {"b_day": day, "b_key": key}).scalar_one()
