@@ -150,12 +150,21 @@ def settings_beside(backup: Path) -> Path:
     return backup.with_name(stem + SETTINGS_SUFFIX)
 
 
-def _copy_settings(settings: Path, backup: Path) -> Path | None:
-    """Copy the admin's settings file beside ``backup`` (mode 0640, renamed into place)."""
+def _read_settings(settings: Path | None) -> bytes | None:
+    """The admin's settings file, before anything is written (None: the server has none)."""
+    if settings is None:
+        return None
     try:
-        raw = settings.read_bytes()
+        return settings.read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise BackupError(f"cannot read the admin page's settings {settings}: "
+                          f"{exc.strerror or exc} (no backup written)") from None
+
+
+def _copy_settings(raw: bytes, backup: Path) -> Path:
+    """Write the admin's settings beside ``backup`` (mode 0640, renamed into place)."""
     final = settings_beside(backup)
     part = final.with_name(f".{final.name}.part")
     try:
@@ -183,6 +192,7 @@ def backup_database(db_path: Path, folder: Path, *, keep: int = DEFAULT_KEEP, co
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"cannot create the backup folder {folder}: {exc.strerror}") from None
+    settings_raw = _read_settings(settings)
     final = _backup_name(now or datetime.now().astimezone(), folder, compress)
     part_db = folder / f".{final.name}.part.db"
     part_final = folder / f".{final.name}.part"
@@ -201,7 +211,7 @@ def backup_database(db_path: Path, folder: Path, *, keep: int = DEFAULT_KEEP, co
             os.fsync(fh.fileno())
         os.chmod(part_final, 0o640)  # it holds password hashes: not for every local user
         os.replace(part_final, final)
-        saved = _copy_settings(settings, final) if settings is not None else None
+        saved = _copy_settings(settings_raw, final) if settings_raw is not None else None
         _fsync_dir(folder)
     except sqlite3.Error as exc:
         raise BackupError(f"cannot back up {db_path}: {exc}") from None

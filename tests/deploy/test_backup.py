@@ -325,6 +325,18 @@ def test_the_admin_pages_settings_are_saved_beside_each_backup(env: dict, tmp_pa
     assert len(list(folder.glob("*.admin-settings.toml"))) == 1
 
 
+
+def test_an_unreadable_settings_file_is_said_and_nothing_half_written(env: dict,
+                                                                      tmp_path: Path) -> None:
+    """The admin page's settings cannot be read (here: a folder in its place, unreadable even
+    for root): the backup names that file, not the backup folder, and writes nothing."""
+    (tmp_path / "data" / "admin-settings.toml").mkdir()
+    folder = tmp_path / "b"
+    r = motcua(env, "backup", "--to", str(folder))
+    assert r.returncode == 1
+    assert "cannot read the admin page's settings" in r.stderr and "admin-settings.toml" in r.stderr
+    assert not folder.exists() or list(folder.iterdir()) == []
+
 def test_postgresql_configs_are_sent_to_pg_dump(tmp_path: Path) -> None:
     text = (ROOT / "config" / "demo.toml").read_text(encoding="utf-8")
     text = text.replace('url = ""', 'url = "postgresql+psycopg://motcua@127.0.0.1:5432/motcua"')
