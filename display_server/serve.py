@@ -44,6 +44,12 @@ def limit_malloc_arenas(arenas: int = 2) -> None:
         log.debug("mallopt not available")
 
 
+class ClientStalled(ValueError):
+    """A request's headers did not come within the read timeout, or the client left half-way:
+    bad client input to gevent (a ValueError), so it answers 400, closes, and logs one line at
+    debug instead of a traceback."""
+
+
 def handler_class(read_timeout_s: float):
     """gevent's request handler with a deadline for each request's line and headers and a
     timeout on every later read and write of the connection."""
@@ -66,6 +72,10 @@ def handler_class(read_timeout_s: float):
         def read_request(self, raw_requestline: str):
             try:
                 return super().read_request(raw_requestline)
+            except OSError as exc:  # the head's deadline passed, or the client left half-way
+                # gevent prints the traceback of any other error than a ValueError here (to
+                # stderr: the journal), one per dawdling socket of a slowloris
+                raise ClientStalled(str(exc) or type(exc).__name__) from None
             finally:
                 self._cancel()
 
@@ -112,7 +122,10 @@ def make_server(config: Config, host: str, port: int):
             # Headers and body go out in separate writes: without TCP_NODELAY the second waits
             # for the client's delayed ACK (40 ms on Linux).
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            super().handle(sock, address)
+            try:
+                super().handle(sock, address)
+            except OSError as exc:  # the client went away while it was being answered
+                log.debug("connection from %s ended: %s", address[0] if address else "?", exc)
 
     app = create_app(config)
     bus = app.extensions["motcua"].bus

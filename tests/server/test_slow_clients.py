@@ -78,3 +78,14 @@ def test_idle_and_half_open_sockets_are_closed_after_the_timeout(server) -> None
         for s in dawdlers:
             s.close()
         reset(stream)
+    # a client that leaves half-way through its head (a reset, as a phone leaving the Wi-Fi)
+    gone = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    gone.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+    time.sleep(0.2)
+    reset(gone)
+    assert requests.get(server.api("/health"), timeout=2).status_code == 200
+    # none of it is a server error: no traceback in the server's stderr (the journal), one for
+    # each dawdler of a slowloris before
+    server.stop()
+    stderr = server.process.stderr.read()
+    assert "Traceback" not in stderr, stderr[-3000:]
