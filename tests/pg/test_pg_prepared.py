@@ -7,7 +7,14 @@ from sqlalchemy import exc, select, text
 
 from motcua.core.storage import tables as t
 from motcua.core.storage.prepared import Prepared, Rows
-from tests.storage.prepared_cases import BY_ID, CALL, INSERT, NOW, NUMBERS, TICKET
+from tests.storage.prepared_cases import (
+    BY_ID,
+    INSERT,
+    NOW,
+    NUMBERS,
+    TICKET,
+    read_and_call_like_sqlalchemy,
+)
 
 
 def test_rows_are_the_same_as_sqlalchemys(pg_db) -> None:
@@ -17,13 +24,7 @@ def test_rows_are_the_same_as_sqlalchemys(pg_db) -> None:
         row = inserted.one()
         assert row.priority is True and row.issued_at == NOW and row.number == "1001"
         fast = BY_ID.run(conn, {"b_id": row.id}).one()
-        assert tuple(fast) == tuple(conn.execute(BY_ID.stmt, {"b_id": row.id}).one())
-
-        called = CALL.run(conn, {"b_id": row.id, "state": "called", "called_at": NOW})
-        assert called.rowcount == 1
-        new = called.one()
-        assert (new.state, new.call_count, new.called_at) == ("called", 1, NOW)
-        assert CALL.run(conn, {"b_id": row.id, "state": "called", "called_at": NOW}).all() == []
+        read_and_call_like_sqlalchemy(conn, row.id, fast)
 
         assert Prepared(text("SELECT :a + 1")).run(conn, {"a": 41}).scalar_one() == 42
         assert BY_ID.run(conn, {"b_id": -1}).one_or_none() is None

@@ -22,3 +22,14 @@ CALL = Prepared(update(t.tickets)
 NUMBERS = Prepared(select(t.tickets.c.number)
                    .where(t.tickets.c.id.in_(bindparam("b_ids", expanding=True))))
 """A list given at run time: SQLAlchemy expands it per call."""
+
+
+def read_and_call_like_sqlalchemy(conn, ticket_id: int, fast) -> None:
+    """``fast`` (the ticket read through ``BY_ID``) is the row SQLAlchemy reads; ``CALL``
+    updates it once, returning the new row and its count, then finds nothing to update."""
+    assert tuple(fast) == tuple(conn.execute(BY_ID.stmt, {"b_id": ticket_id}).one())
+    called = CALL.run(conn, {"b_id": ticket_id, "state": "called", "called_at": NOW})
+    assert called.rowcount == 1
+    new = called.one()
+    assert (new.state, new.call_count, new.called_at) == ("called", 1, NOW)
+    assert CALL.run(conn, {"b_id": ticket_id, "state": "called", "called_at": NOW}).all() == []

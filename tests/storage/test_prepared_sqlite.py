@@ -10,7 +10,14 @@ from sqlalchemy import event, exc, literal_column, select, text
 
 from motcua.core.storage import tables as t
 from motcua.core.storage.prepared import Prepared, Rows
-from tests.storage.prepared_cases import BY_ID, CALL, INSERT, NOW, NUMBERS, TICKET
+from tests.storage.prepared_cases import (
+    BY_ID,
+    INSERT,
+    NOW,
+    NUMBERS,
+    TICKET,
+    read_and_call_like_sqlalchemy,
+)
 
 
 @pytest.fixture
@@ -32,13 +39,7 @@ def test_rows_types_and_counts_are_sqlalchemys_without_sqlalchemy(db, statements
             True, False, NOW, None, "1001")
         fast = BY_ID.run(conn, {"b_id": row.id}).one()
         assert statements == []  # neither went through Connection.execute
-        assert tuple(fast) == tuple(conn.execute(BY_ID.stmt, {"b_id": row.id}).one())
-
-        called = CALL.run(conn, {"b_id": row.id, "state": "called", "called_at": NOW})
-        assert called.rowcount == 1
-        new = called.one()
-        assert (new.state, new.call_count, new.called_at) == ("called", 1, NOW)
-        assert CALL.run(conn, {"b_id": row.id, "state": "called", "called_at": NOW}).all() == []
+        read_and_call_like_sqlalchemy(conn, row.id, fast)
         assert BY_ID.run(conn, {"b_id": -1}).one_or_none() is None
         with pytest.raises(exc.NoResultFound):
             BY_ID.run(conn, {"b_id": -1}).one()

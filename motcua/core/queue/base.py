@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import Connection, bindparam, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from config.schema import CounterConfig, FieldConfig
 
@@ -102,17 +102,24 @@ class EngineBase:
         return self.now()[1].date().isoformat()
 
     @contextmanager
-    def write(self) -> Iterator[Tx]:
+    def write(self, *, duplicate_is_conflict: bool = False) -> Iterator[Tx]:
         """One write transaction (the day rolled over first if due): its audit-log rows are
         appended before the commit, its events handed to the publishers after it. Raising
-        inside rolls it back."""
+        inside rolls it back. ``duplicate_is_conflict``: a unique key (a request or rating id,
+        a sequence slot) taken meanwhile by a concurrent transaction (PostgreSQL) raises
+        :class:`Conflict`, so :meth:`run` runs the operation again and finds it."""
         now, local = self.now()
         tx_events: list[Event] = []
-        with self.db.write() as conn:
-            tx = Tx(conn, now, local, local.date().isoformat(), tx_events)
-            self._roll_day(tx)
-            yield tx
-            tx.flush(self.db)
+        try:
+            with self.db.write() as conn:
+                tx = Tx(conn, now, local, local.date().isoformat(), tx_events)
+                self._roll_day(tx)
+                yield tx
+                tx.flush(self.db)
+        except IntegrityError as exc:
+            if not duplicate_is_conflict:
+                raise
+            raise Conflict() from exc
         for fn in tx.after_commit:
             fn()
         for ev in tx_events:

@@ -7,7 +7,6 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, case, literal, select, text, union_all, update
-from sqlalchemy.exc import IntegrityError
 
 from config.schema import CounterConfig, FieldConfig
 
@@ -95,13 +94,9 @@ class Lifecycle:
         fld = self.field(field_id)
 
         def op() -> tuple[Ticket, bool]:
-            try:
-                with self.write() as tx:
-                    return self.issue_in(tx, fld, priority=priority, request_id=request_id,
-                                         device_id=device_id, actor=actor, channel=channel)
-            except IntegrityError as exc:
-                # A concurrent transaction (PostgreSQL) took this request_id or sequence slot.
-                raise Conflict() from exc
+            with self.write(duplicate_is_conflict=True) as tx:
+                return self.issue_in(tx, fld, priority=priority, request_id=request_id,
+                                     device_id=device_id, actor=actor, channel=channel)
 
         return self.run(op)
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from ..storage import tables as t
-from .base import Conflict, Tx
+from .base import Tx
 from .errors import QueueError
 from .model import RatingRecord
 
@@ -34,11 +33,8 @@ class Ratings:
         pressed = pressed_at.astimezone(UTC).replace(tzinfo=None)
 
         def op() -> tuple[RatingRecord, bool]:
-            try:
-                with self.write() as tx:
-                    return self._rate(tx, rating_id, counter_id, level, pressed, source, actor)
-            except IntegrityError as exc:
-                raise Conflict() from exc
+            with self.write(duplicate_is_conflict=True) as tx:
+                return self._rate(tx, rating_id, counter_id, level, pressed, source, actor)
 
         return self.run(op)
 

@@ -13,11 +13,10 @@ import ipaddress
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete
-from sqlalchemy.exc import IntegrityError
 
 from config.schema import FieldConfig
 
-from ..queue import Conflict, QueueEngine, Ticket, Tx
+from ..queue import QueueEngine, Ticket, Tx
 from ..storage import tables as t
 from ..storage.prepared import Prepared
 from ..storage.upsert import upsert_increment
@@ -72,14 +71,10 @@ class RemoteDesk:
         field_cap = self.rules.field_cap(fld)
 
         def op() -> tuple[Ticket, bool]:
-            try:
-                with engine.write() as tx:
-                    return self._issue_in(tx, fld, field_cap, phone, address, request_id, actor)
-            except IntegrityError as exc:
-                # The same request_id taken meanwhile by a concurrent transaction (PostgreSQL:
-                # a double tap reaching two server threads or processes): run it again, which
-                # finds that ticket.
-                raise Conflict() from exc
+            # a double tap reaching two server threads or processes: run again, it finds that
+            # ticket
+            with engine.write(duplicate_is_conflict=True) as tx:
+                return self._issue_in(tx, fld, field_cap, phone, address, request_id, actor)
 
         return engine.run(op)
 
