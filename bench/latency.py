@@ -12,12 +12,15 @@ system-wide monotonic clock on Linux, so times from both processes compare.
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import multiprocessing
 import os
 import platform
 import selectors
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -54,11 +57,96 @@ def wait_until_up(base: str, tries: int = 200) -> None:
             time.sleep(0.1)
 
 
+class Api:
+    """One kept-alive HTTP connection for the timed requests, as a browser's page keeps one.
+    ``requests`` costs a millisecond or two of its own per request on a busy two-core machine,
+    which is the bench's time, not the server's (measured: docs/benchmarks.md, 2026-12-07)."""
+
+    def __init__(self, port: int, timeout: float = 10):
+        self.port = port
+        self.timeout = timeout
+        self.conn: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body: dict | None = None,
+                headers: dict | None = None) -> tuple[int, dict | None]:
+        """(status, the JSON answer or None); a connection that failed is opened again next
+        time (the error is raised: ``OSError`` or ``http.client.HTTPException``)."""
+        data = b"" if body is None else json.dumps(body).encode()
+        all_headers = {"Content-Type": "application/json", "Content-Length": str(len(data)),
+                       **(headers or {})}
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+        try:
+            self.conn.request(method, "/api/v1" + path, body=data, headers=all_headers)
+            response = self.conn.getresponse()
+            raw = response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = None
+            raise
+        return response.status, json.loads(raw) if raw else None
+
+
+class RequestsApi(Api):
+    """:class:`Api` through a ``requests`` session (``--client requests``: how this bench timed
+    requests until 2026-12-07)."""
+
+    def __init__(self, port: int, timeout: float = 10):
+        super().__init__(port, timeout)
+        self.session = requests.Session()
+
+    def request(self, method: str, path: str, body: dict | None = None,
+                headers: dict | None = None) -> tuple[int, dict | None]:
+        r = self.session.request(method, f"http://127.0.0.1:{self.port}/api/v1{path}",
+                                 json=body, headers=headers, timeout=self.timeout)
+        return r.status_code, r.json() if r.content else None
+
+
+CLIENTS = {"http.client": Api, "requests": RequestsApi}
+
+
 def officer_headers(http: requests.Session, base: str) -> dict:
     """Log in as the bench's admin (made by the bench): its Authorization header."""
     token = http.post(base + "/auth/login", json={"username": "bench", "password": "bench-password"},
                       timeout=5).json()["token"]
     return {"Authorization": f"Bearer {token}"}
+
+
+SO_TIMESTAMPNS = 35
+"""Linux's socket option (x86_64, arm64) for the kernel's receive time of each read (the
+``socket`` module does not name it)."""
+STAMP_SPACE = socket.CMSG_SPACE(16)
+
+
+def stamp_arrivals(sock: socket.socket) -> None:
+    """Ask the kernel to stamp what ``sock`` receives (read with :func:`recv_stamped`)."""
+    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+
+
+def recv_stamped(sock: socket.socket, size: int = 65536) -> tuple[bytes, tuple[float, float]]:
+    """Data waiting on ``sock``, with (when its last part reached the socket, when it was read),
+    both on the ``time.perf_counter`` clock. The first is the kernel's time: a reader of many
+    sockets, busy in Python, does not add its own lag to the server's figure."""
+    data, ancillary, _, _ = sock.recvmsg(size, STAMP_SPACE)
+    now_perf, now_real = time.perf_counter(), time.time()
+    for level, kind, raw in ancillary:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(raw) >= 16:
+            sec, nsec = struct.unpack("qq", raw[:16])
+            return data, (now_perf - (now_real - (sec + nsec / 1e9)), now_perf)
+    return data, (now_perf, now_perf)
+
+
+def arrival_latencies(sent_at: dict[int, float], arrivals: dict[int, list[tuple[float, float]]],
+                      expected: int) -> tuple[list[float], list[float], int]:
+    """Milliseconds from each call to its event on every client, by the kernel's receive time and
+    by the time the bench read it; and how many calls every one of ``expected`` clients got."""
+    received, read, complete = [], [], 0
+    for event_id, t0 in sent_at.items():
+        got = arrivals.get(event_id, [])
+        complete += len(got) == expected
+        received.extend((stamp - t0) * 1000 for stamp, _ in got)
+        read.extend((read_at - t0) * 1000 for _, read_at in got)
+    return received, read, complete
 
 
 def pct(values: list[float], p: float) -> float:
@@ -77,7 +165,7 @@ class Screens:
 
     def __init__(self, port: int, n: int):
         self.sel = selectors.DefaultSelector()
-        self.arrivals: dict[int, list[float]] = {}
+        self.arrivals: dict[int, list[tuple[float, float]]] = {}
         self.lock = threading.Lock()
         self.socks = []
         for i in range(n):  # each screen from an address of its own, as in a hall
@@ -86,6 +174,7 @@ class Screens:
             s.sendall(b"GET /api/v1/events HTTP/1.1\r\nHost: bench\r\n"
                       b"Accept: text/event-stream\r\n\r\n")
             s.setblocking(False)
+            stamp_arrivals(s)
             self.sel.register(s, selectors.EVENT_READ, {"buf": b""})
             self.socks.append(s)
         self.stop = False
@@ -95,9 +184,8 @@ class Screens:
     def _run(self) -> None:
         while not self.stop:
             for key, _ in self.sel.select(timeout=0.2):
-                now = time.perf_counter()
                 try:
-                    chunk = key.fileobj.recv(65536)
+                    chunk, now = recv_stamped(key.fileobj)
                 except BlockingIOError:
                     continue
                 if not chunk:
@@ -134,6 +222,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--screens", type=int, default=50)
     ap.add_argument("--calls", type=int, default=200)
+    ap.add_argument("--client", choices=CLIENTS, default="http.client",
+                    help="how the timed requests are sent (a kept-alive connection each)")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
@@ -168,22 +258,22 @@ def main() -> None:
         rss_peak = rss_idle
         counters = ["quay-1", "quay-2", "quay-3", "quay-4", "quay-5"]
         fields = ["ho-tich", "chung-thuc", "dat-dai", "kinh-doanh", "van-hoa-xa-hoi", "tra-ket-qua"]
+        api = CLIENTS[args.client](port)
         for i in range(args.calls):
             t0 = time.perf_counter()
-            r = http.post(base + "/tickets", json={"service_id": fields[i % len(fields)]},
-                          headers=kiosk, timeout=5)
+            status, _ = api.request("POST", "/tickets", {"service_id": fields[i % len(fields)]},
+                                    kiosk)
             issue_ms.append((time.perf_counter() - t0) * 1000)
-            r.raise_for_status()
+            assert status == 201, status
             counter = counters[[0, 0, 2, 3, 3, 4][i % 6]]
             t0 = time.perf_counter()
-            r = http.post(f"{base}/counters/{counter}/call-next", headers=officer, timeout=5)
+            status, answer = api.request("POST", f"/counters/{counter}/call-next",
+                                         headers=officer)
             call_ms.append((time.perf_counter() - t0) * 1000)
-            r.raise_for_status()
-            if r.json()["ticket"] is not None:
-                snap_id = None
+            assert status == 200, status
+            if answer["ticket"] is not None:
                 # the event id of this call: the latest event after the request returned
-                snap_id = http.get(base + "/display", timeout=5).json()["last_event_id"]
-                sent_at[snap_id] = t0
+                sent_at[api.request("GET", "/display")[1]["last_event_id"]] = t0
             if i % 20 == 0:
                 rss_peak = max(rss_peak, rss_mb(server.pid))
             time.sleep(0.02)
@@ -192,20 +282,16 @@ def main() -> None:
         arrivals = receive.recv()
         child.join(10)
 
-        latencies, complete = [], 0
-        for event_id, t0 in sent_at.items():
-            got = arrivals.get(event_id, [])
-            if len(got) == args.screens:
-                complete += 1
-            latencies.extend((t - t0) * 1000 for t in got)
+        latencies, read, complete = arrival_latencies(sent_at, arrivals, args.screens)
         cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                     if ln.startswith("model name")), platform.processor())
         print(f"machine: {platform.machine()}, {cpu}, {os.cpu_count()} cores; "
               f"Python {platform.python_version()}")
         print(f"server: motcua server (gevent), SQLite; {args.screens} screens on SSE; "
-              f"{len(sent_at)} calls")
+              f"{len(sent_at)} calls; client {args.client}")
         if latencies:
             print(describe("call -> every screen", latencies))
+            print(describe("  (as read by the bench)", read))
         print(f"{'calls seen by all screens':<28} {complete}/{len(sent_at)}")
         print(describe("issue (POST /tickets)", issue_ms))
         print(describe("call-next (POST)", call_ms))

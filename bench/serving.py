@@ -37,10 +37,13 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from latency import (  # noqa: E402
     KIOSK,
+    arrival_latencies,
     describe,
     free_port,
     officer_headers,
+    recv_stamped,
     rss_mb,
+    stamp_arrivals,
     wait_until_up,
 )
 
@@ -78,6 +81,7 @@ class Clients:
             s.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: bench\r\n"
                       b"Accept: text/event-stream\r\n\r\n")
             s.setblocking(False)
+            stamp_arrivals(s)
             with self.lock:
                 self.sel.register(s, selectors.EVENT_READ, {"i": i, "buf": b"", "head": True})
 
@@ -99,9 +103,8 @@ class Clients:
             if not ready:
                 time.sleep(0.01)
             for key, _ in ready:
-                now = time.perf_counter()
                 try:
-                    chunk = key.fileobj.recv(65536)
+                    chunk, now = recv_stamped(key.fileobj)
                 except BlockingIOError:
                     continue
                 except OSError:
@@ -265,11 +268,7 @@ def main() -> None:
         half_closed = conn.recv()
 
         ok = codes.get(200, 0)
-        latencies, complete = [], 0
-        for event_id, t0 in sent_at.items():
-            got = arrivals.get(event_id, [])
-            complete += len(got) == ok
-            latencies.extend((t - t0) * 1000 for t in got)
+        latencies, read, complete = arrival_latencies(sent_at, arrivals, ok)
         cpu = next((ln.split(":", 1)[1].strip() for ln in
                     Path("/proc/cpuinfo").read_text().splitlines()
                     if ln.startswith("model name")), platform.processor())
@@ -292,6 +291,7 @@ def main() -> None:
             print(describe("call-next", call_ms))
         if latencies:
             print(describe("call -> every stream", latencies))
+            print(describe("  (as read by the bench)", read))
         print(f"{'calls seen by every stream':<28} {complete}/{len(sent_at)}")
         print(f"{'half-open closed by server':<28} {half_closed}/{args.half_open}")
     finally:

@@ -95,6 +95,21 @@ def test_a_quiet_bus_sends_each_event_at_once_and_its_snapshot_after_it() -> Non
         assert _next_snapshot(sub)["last_event_id"] == i
 
 
+def test_events_close_together_reach_many_subscribers_as_one_batch(monkeypatch) -> None:
+    """A ticket and the call that follows it go to every subscriber in one write each: the bus
+    gathers for a moment that grows with its subscribers (a fan-out costs per subscriber)."""
+    monkeypatch.setattr(bus_module, "GATHER_PER_SUBSCRIBER_S", 0.05)
+    monkeypatch.setattr(bus_module, "GATHER_MAX_S", 1.0)
+    bus = EventBus()
+    subs = [bus.subscribe(snapshots=False) for _ in range(20)]  # gathers for 1 s
+    bus.publish(_event(1))
+    time.sleep(0.1)  # the bus would have sent the ticket alone by now
+    bus.publish(_event(2, "ticket.called"))
+    for sub in subs:
+        batches, _ = _events(sub, 2)
+        assert [[event_id for event_id, _ in batch] for batch in batches] == [[1, 2]]
+
+
 def test_a_failed_snapshot_is_logged_once_and_tried_again(monkeypatch, caplog) -> None:
     monkeypatch.setattr(bus_module, "DISPLAY_INTERVAL_S", 0.05)
     caplog.set_level(logging.INFO, logger="display_server.events.bus")
