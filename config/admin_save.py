@@ -18,12 +18,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import tomlkit
-from pydantic import BaseModel
 
 from .admin_settings import UNSET, Key, keys_of, merge, outside_keys
 from .loader import ConfigError, parse_config, read_toml
-from .schema import Config
+from .schema import Config, as_data
 
 MODE = 0o640
 HEADER = ("Written by the admin page /admin/appointments: these values win over the centre's "
@@ -102,8 +102,8 @@ def value_at(cfg: Config, key: Key) -> Any:
         node = cfg
     for part in key:
         node = getattr(node, part)
-    if isinstance(node, BaseModel):
-        return node.model_dump(mode="json")
+    if isinstance(node, msgspec.Struct):
+        return as_data(node)
     return list(node) if isinstance(node, tuple) else node
 
 

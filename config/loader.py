@@ -9,10 +9,11 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import ValidationError
+from msgspec.structs import replace
 
 from .admin_settings import dotted, keys_of, merge, outside_keys, settings_path
 from .schema import AdminLayer, Config
+from .validate import Invalid, validate
 
 log = logging.getLogger(__name__)
 
@@ -26,36 +27,15 @@ class ConfigError(Exception):
         super().__init__(f"{path}: " + "; ".join(problems))
 
 
-def _where(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
+def _problems(exc: Invalid) -> list[str]:
+    """Each problem as ``motcua config check`` prints it: ``server.port: ...``; the
+    cross-reference problems of the whole file, each on its own."""
+    problems: list[str] = []
+    for problem in exc.problems:
+        if problem.path:
+            problems.append(str(problem))
         else:
-            out += ("." if out else "") + str(part)
-    return out or "(top level)"
-
-
-def _problems(exc: ValidationError) -> list[str]:
-    problems = []
-    errors = exc.errors()
-    deeper = {tuple(e["loc"][:n]) for e in errors for n in range(1, len(e["loc"]))}
-    for err in errors:
-        if err["type"] == "too_short" and tuple(err["loc"]) in deeper:
-            continue  # a list that is short only because one of its items was invalid
-        # Skip the union-branch noise pydantic reports for before-validators.
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        where = _where(loc)
-        if err["type"] == "extra_forbidden":
-            problems.append(f"{where}: unknown key")
-        elif err["type"] == "missing":
-            problems.append(f"{where}: required key is missing")
-        else:
-            msg = err["msg"].removeprefix("Value error, ")
-            if not loc:
-                problems.extend(msg.split("; "))
-            else:
-                problems.append(f"{where}: {msg}")
+            problems.extend(problem.message.split("; "))
     return problems
 
 
@@ -64,8 +44,8 @@ def parse_config(data: Mapping, *, source: Path | None = None,
     """Validate already-parsed TOML data; relative ``data_dir`` is resolved against ``source``."""
     env = os.environ if env is None else env
     try:
-        config = Config.model_validate(dict(data))
-    except ValidationError as exc:
+        config = validate(Config, data)
+    except Invalid as exc:
         raise ConfigError(source or "<config>", _problems(exc)) from None
     for key in config.server.ignored:
         log.warning("%s: [server] %s is no longer used (the server is event-driven); ignored",
@@ -73,8 +53,8 @@ def parse_config(data: Mapping, *, source: Path | None = None,
     base = source.parent if source else Path.cwd()
     data_dir = env.get("MOTCUA_DATA_DIR") or config.centre.data_dir or "data"
     data_path = (base / Path(data_dir).expanduser()).resolve()
-    centre = config.centre.model_copy(update={"data_dir": str(data_path)})
-    return config.model_copy(update={"centre": centre, "source": source})
+    centre = replace(config.centre, data_dir=str(data_path))
+    return replace(config, centre=centre, source=source)
 
 
 def read_toml(path: Path) -> dict:
@@ -119,13 +99,13 @@ def _with_admin(main: Config, data: Mapping, env: Mapping[str, str] | None) -> C
         if not problems:
             merged = parse_config(merge(data, settings), source=main.source, env=env)
             keys = tuple(dotted(k) for k, _ in keys_of(settings))
-            return merged.model_copy(update={"admin": AdminLayer(path=file, keys=keys)})
+            return replace(merged, admin=AdminLayer(path=file, keys=keys))
     except ConfigError as exc:
         problems = exc.problems
     except KeyError as exc:
         problems = [str(exc.args[0])]
     log.warning("%s: ignored, the values of %s apply: %s", file, main.source, "; ".join(problems))
-    return main.model_copy(update={"admin": AdminLayer(path=file, problems=tuple(problems))})
+    return replace(main, admin=AdminLayer(path=file, problems=tuple(problems)))
 
 
 DEFAULT_SYSTEM_CONFIG = Path("/etc/motcua/motcua.toml")

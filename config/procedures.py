@@ -11,10 +11,13 @@ import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+import msgspec
+from msgspec import Meta
 
 from config.schema import Config
+from config.validate import Invalid, validate
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +26,10 @@ class ProceduresError(Exception):
     """The procedures file is unreadable or invalid; the message names the bad entry."""
 
 
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-    field: str = Field(min_length=1)
+class _Entry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    field: Annotated[str, Meta(min_length=1)]
     id: str = ""
-    name: str = Field(min_length=1)
+    name: Annotated[str, Meta(min_length=1)]
     name_en: str = ""
     documents: tuple[str, ...] = ()
     documents_en: tuple[str, ...] = ()
@@ -104,11 +105,11 @@ def load_procedures(path: Path, *, field_ids: set[str] | None = None) -> Procedu
     entries = []
     for i, item in enumerate(raw):
         try:
-            entry = _Entry.model_validate(item)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"]) or "(entry)"
-            raise ProceduresError(f"{path}: procedures[{i}].{where}: {err['msg']}") from None
+            entry = validate(_Entry, item)
+        except Invalid as exc:
+            first = exc.problems[0]
+            where = first.where if first.path else "(entry)"
+            raise ProceduresError(f"{path}: procedures[{i}].{where}: {first.message}") from None
         if field_ids is not None and entry.field not in field_ids:
             raise ProceduresError(
                 f"{path}: procedures[{i}].field: unknown field {entry.field!r}"

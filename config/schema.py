@@ -6,33 +6,32 @@ import ipaddress
 import re
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
+import msgspec
+from msgspec import Meta
+from msgspec.structs import replace
 
-Id = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$"),
-]
+from .validate import After, Before, validate
+
+Id = Annotated[str, Meta(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
 """Ids in config: lowercase letters, digits, '-' and '_', up to 40 characters."""
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPAN = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+class _Model(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A frozen, hashable part of the config, read by :func:`config.validate.validate` (strings
+    stripped, unknown keys refused, every problem named). Each subclass says ``kw_only=True``
+    again: msgspec does not inherit it."""
+
+    hidden: ClassVar[tuple[str, ...]] = ()
+    """Fields the loader sets, left out of :func:`as_data`."""
 
 
-class TimeSpan(_Model):
+class TimeSpan(_Model, kw_only=True):
     """A half-open span of local wall time; ``end`` may be 24:00."""
 
     start: time
@@ -61,25 +60,28 @@ def parse_span(text: str) -> TimeSpan:
     return TimeSpan(start=time(h1, m1), end_minutes=end)
 
 
-class Hours(_Model):
+def _spans(value: object) -> object:
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, list | tuple):
+        return tuple(parse_span(v) if isinstance(v, str) else v for v in value)
+    return value
+
+
+Spans = Annotated[tuple[TimeSpan, ...], Before(_spans)]
+"""A day's spans: "07:00-11:15" or a list of such texts."""
+
+
+class Hours(_Model, kw_only=True):
     """Ticket hours per weekday: a list of spans like "07:00-11:15"; an empty list is a day off."""
 
-    mon: tuple[TimeSpan, ...] = ()
-    tue: tuple[TimeSpan, ...] = ()
-    wed: tuple[TimeSpan, ...] = ()
-    thu: tuple[TimeSpan, ...] = ()
-    fri: tuple[TimeSpan, ...] = ()
-    sat: tuple[TimeSpan, ...] = ()
-    sun: tuple[TimeSpan, ...] = ()
-
-    @field_validator(*WEEKDAYS, mode="before")
-    @classmethod
-    def _spans(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [value]
-        if isinstance(value, list | tuple):
-            return tuple(parse_span(v) if isinstance(v, str) else v for v in value)
-        return value
+    mon: Spans = ()
+    tue: Spans = ()
+    wed: Spans = ()
+    thu: Spans = ()
+    fri: Spans = ()
+    sat: Spans = ()
+    sun: Spans = ()
 
     def spans(self, weekday: int) -> tuple[TimeSpan, ...]:
         """Spans for ``weekday`` (0 = Monday)."""
@@ -88,25 +90,23 @@ class Hours(_Model):
 
 def _office_hours() -> Hours:
     weekday = ("07:00-11:30", "13:30-17:00")
-    return Hours.model_validate({d: weekday for d in WEEKDAYS[:5]})
+    return validate(Hours, {d: weekday for d in WEEKDAYS[:5]})
 
 
-class Numbering(_Model):
+class Numbering(_Model, kw_only=True):
     """Either a prefix with a zero-padded width (A001) or a number range (1001-1999)."""
 
-    prefix: str = Field(default="", max_length=3)
-    width: int | None = Field(default=None, ge=1, le=6)
+    prefix: Annotated[str, Meta(max_length=3)] = ""
+    width: Annotated[int, Meta(ge=1, le=6)] | None = None
     range: str | None = None
 
-    @model_validator(mode="after")
-    def _one_format(self) -> Numbering:
+    def __post_init__(self) -> None:
         if (self.width is None) == (self.range is None):
             raise ValueError("give either 'width' (with an optional 'prefix') or 'range' like '1001-1999'")
         if self.range is not None:
             m = re.fullmatch(r"(\d{1,6})-(\d{1,6})", self.range)
             if not m or int(m.group(1)) > int(m.group(2)) or int(m.group(1)) < 0:
                 raise ValueError(f"range {self.range!r} must look like '1001-1999' with start <= end")
-        return self
 
     def describe(self) -> str:
         """The format as the config writes it, e.g. 'range 1001-1999' or 'prefix A, width 3'."""
@@ -158,82 +158,87 @@ class Numbering(_Model):
         return f"{self.prefix}{seq:0{self.width}d}"
 
 
-class SlotPlan(_Model):
+class SlotPlan(_Model, kw_only=True):
     """A field's bookable slots (đặt lịch hẹn): ``capacity`` citizens per ``slot_minutes`` slot,
     from ``hours`` (the field's ticket hours when empty; slots also lie within those; the gap
     between two spans is the lunch break, and a slot never straddles it), up to ``days_ahead``
     days after today, never on a closed date. The same shape is what an admin's override will store."""
 
-    slot_minutes: int = Field(default=15, ge=5, le=240)
-    capacity: int = Field(default=1, ge=1, le=100, description="citizens per slot")
-    days_ahead: int = Field(default=14, ge=0, le=90, description="0: today only")
+    slot_minutes: Annotated[int, Meta(ge=5, le=240)] = 15
+    # citizens per slot
+    capacity: Annotated[int, Meta(ge=1, le=100)] = 1
+    # 0: today only
+    days_ahead: Annotated[int, Meta(ge=0, le=90)] = 14
     hours: Hours | None = None
 
 
-class FieldConfig(_Model):
+class FieldConfig(_Model, kw_only=True):
     """A field (lĩnh vực) citizens pick on the kiosk."""
 
     id: Id
-    name: str = Field(min_length=1)
+    name: Annotated[str, Meta(min_length=1)]
     name_en: str = ""
     numbering: Numbering
-    daily_cap: int = Field(default=0, ge=0, description="0 = no cap")
+    # 0 = no cap
+    daily_cap: Annotated[int, Meta(ge=0)] = 0
     hours: Hours | None = None
     icon: str = ""
     procedures: tuple[str, ...] = ()
-    appointments: SlotPlan | None = Field(default=None, description="None: no booking")
-    remote_daily_cap: int | None = Field(
-        default=None, ge=0, description="remote tickets a day (lấy số từ xa); None: the "
-                                         "centre's [remote] daily_cap_per_field, 0: no cap")
+    # None: no booking
+    appointments: SlotPlan | None = None
+    # remote tickets a day (lấy số từ xa); None: the centre's [remote] daily_cap_per_field, 0: no
+    # cap
+    remote_daily_cap: Annotated[int, Meta(ge=0)] | None = None
 
 
-class CounterConfig(_Model):
+class CounterConfig(_Model, kw_only=True):
     """A counter (quầy) and the fields it serves, in the order it serves them."""
 
     id: Id
-    number: int = Field(ge=1, le=999)
+    number: Annotated[int, Meta(ge=1, le=999)]
     name: str = ""
-    fields: tuple[Id, ...] = Field(min_length=1)
+    fields: Annotated[tuple[Id, ...], Meta(min_length=1)]
 
 
-class QueueConfig(_Model):
+class QueueConfig(_Model, kw_only=True):
     priority_policy: Literal["strict", "every_n"] = "strict"
-    priority_every: int = Field(default=3, ge=1, description="every_n: one priority after N normal")
+    # every_n: one priority after N normal
+    priority_every: Annotated[int, Meta(ge=1)] = 3
     call_order: Literal["field_order", "oldest"] = "oldest"
-    transferred: Literal["by_issue_time", "first"] = Field(
-        default="by_issue_time",
-        description="where a transferred ticket queues: by when its number was taken, among the "
-                    "tickets waiting there; or before all of them")
-    max_waiting: int = Field(default=0, ge=0, description="0 = no cap on people waiting in the hall")
-    calls_before_skip: int = Field(default=2, ge=1, le=10)
-    default_service_minutes: float = Field(default=5.0, gt=0, le=240)
-    target_wait_minutes: float = Field(default=30.0, gt=0)
+    # where a transferred ticket queues: by when its number was taken, among the tickets waiting
+    # there; or before all of them
+    transferred: Literal["by_issue_time", "first"] = "by_issue_time"
+    # 0 = no cap on people waiting in the hall
+    max_waiting: Annotated[int, Meta(ge=0)] = 0
+    calls_before_skip: Annotated[int, Meta(ge=1, le=10)] = 2
+    default_service_minutes: Annotated[float, Meta(gt=0, le=240)] = 5.0
+    target_wait_minutes: Annotated[float, Meta(gt=0)] = 30.0
 
 
-class ArrivalPolicy(_Model):
+class ArrivalPolicy(_Model, kw_only=True):
     """When a booked citizen may check in: from ``early_minutes`` before the slot starts until
     ``grace_minutes`` after; the ticket is then called first among those due (``order = "first"``)
     or waits as if taken at the slot's start (``"by_slot_time"``). After the grace period the
     booking is ``late``: checking in gives an ordinary ticket (``after_grace = "walk_in"``), or it
     is a no-show and refused (``"no_show"``)."""
 
-    early_minutes: int = Field(default=30, ge=0, le=240)
-    grace_minutes: int = Field(default=15, ge=0, le=240)
+    early_minutes: Annotated[int, Meta(ge=0, le=240)] = 30
+    grace_minutes: Annotated[int, Meta(ge=0, le=240)] = 15
     after_grace: Literal["walk_in", "no_show"] = "walk_in"
     order: Literal["first", "by_slot_time"] = "first"
 
 
-class AppointmentsConfig(_Model):
+class AppointmentsConfig(_Model, kw_only=True):
     """Booking rules shared by every field that takes appointments (``[fields.appointments]``)."""
 
     arrival: ArrivalPolicy = ArrivalPolicy()
-    retention_days: int = Field(default=30, ge=1, le=3650,
-                                description="name and phone erased this many days after the day")
-    bookings_per_address_per_hour: int = Field(default=10, ge=1, le=10000)
-    bookings_per_phone_per_day: int = Field(default=1, ge=1, le=20)
-    wrong_codes: int = Field(default=3, ge=1, le=20,
-                             description="wrong check-in codes in a row before a pause")
-    wrong_code_pause_minutes: int = Field(default=5, ge=1, le=1440)
+    # name and phone erased this many days after the day
+    retention_days: Annotated[int, Meta(ge=1, le=3650)] = 30
+    bookings_per_address_per_hour: Annotated[int, Meta(ge=1, le=10000)] = 10
+    bookings_per_phone_per_day: Annotated[int, Meta(ge=1, le=20)] = 1
+    # wrong check-in codes in a row before a pause
+    wrong_codes: Annotated[int, Meta(ge=1, le=20)] = 3
+    wrong_code_pause_minutes: Annotated[int, Meta(ge=1, le=1440)] = 5
 
 
 def _network(text: str) -> str:
@@ -243,26 +248,25 @@ def _network(text: str) -> str:
         raise ValueError(f"{text!r} is not an address range like 192.168.1.0/24") from None
 
 
-class RemoteConfig(_Model):
+def _networks(value: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_network(v) for v in value)
+
+
+class RemoteConfig(_Model, kw_only=True):
     """Remote tickets (lấy số từ xa): a citizen takes a ticket on the phone at ``/lay-so``, in the
     kiosk's number series, hours and caps, within these limits. A phone is a long-lived signed
     cookie, and its address too (clearing cookies does not start the day again); behind one
     shared address (the centre's Wi-Fi, a carrier's NAT) raise ``per_address_per_day``."""
 
     enabled: bool = False
-    per_phone_per_day: int = Field(default=2, ge=1, le=50, description="tickets per phone a day")
-    per_address_per_day: int = Field(default=0, ge=0, le=10000,
-                                     description="tickets per client address a day; 0: the same "
-                                                 "as per_phone_per_day")
-    networks: tuple[str, ...] = Field(default=(), description="only from these address ranges "
-                                                              "(CIDR); empty: from anywhere")
-    daily_cap_per_field: int = Field(default=0, ge=0, description="remote tickets per field a day "
-                                                                  "(0: no cap of their own)")
-
-    @field_validator("networks")
-    @classmethod
-    def _networks(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_network(v) for v in value)
+    # tickets per phone a day
+    per_phone_per_day: Annotated[int, Meta(ge=1, le=50)] = 2
+    # tickets per client address a day; 0: the same as per_phone_per_day
+    per_address_per_day: Annotated[int, Meta(ge=0, le=10000)] = 0
+    # only from these address ranges (CIDR); empty: from anywhere
+    networks: Annotated[tuple[str, ...], After(_networks)] = ()
+    # remote tickets per field a day (0: no cap of their own)
+    daily_cap_per_field: Annotated[int, Meta(ge=0)] = 0
 
     @property
     def address_limit(self) -> int:
@@ -274,7 +278,7 @@ class RemoteConfig(_Model):
                 else field.remote_daily_cap)
 
 
-class RatingLevel(_Model):
+class RatingLevel(_Model, kw_only=True):
     id: Id
     name: str
     name_en: str = ""
@@ -289,7 +293,7 @@ DEFAULT_LEVELS = (
 NEUTRAL_LEVEL = RatingLevel(id="neutral", name="Bình thường", name_en="Neutral")
 
 
-class RatingsConfig(_Model):
+class RatingsConfig(_Model, kw_only=True):
     include_neutral: bool = False
     levels: tuple[RatingLevel, ...] = ()
 
@@ -303,29 +307,43 @@ class RatingsConfig(_Model):
         return DEFAULT_LEVELS
 
 
-class ButtonConfig(_Model):
-    pin: int = Field(ge=0, le=40, description="BCM GPIO number")
+class ButtonConfig(_Model, kw_only=True):
+    # BCM GPIO number
+    pin: Annotated[int, Meta(ge=0, le=40)]
     counter: Id
     level: Id
 
 
-class DeviceConfig(_Model):
+class DeviceConfig(_Model, kw_only=True):
     id: Id
     kind: Literal["kiosk", "rating_station"]
-    token: str = Field(min_length=16)
+    token: Annotated[str, Meta(min_length=16)]
     name: str = ""
     buttons: tuple[ButtonConfig, ...] = ()
-    led_pin: int | None = Field(default=None, ge=0, le=40)
-    buzzer_pin: int | None = Field(default=None, ge=0, le=40)
+    led_pin: Annotated[int, Meta(ge=0, le=40)] | None = None
+    buzzer_pin: Annotated[int, Meta(ge=0, le=40)] | None = None
 
 
-class PrinterConfig(_Model):
+def _hex(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return int(value, 0)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a number like 0x0416") from exc
+    return value
+
+
+UsbId = Annotated[int | None, Before(_hex)]
+"""A USB id: a number, or text like "0x0416"."""
+
+
+class PrinterConfig(_Model, kw_only=True):
     backend: Literal["preview", "usb", "network", "serial", "file", "none"] = "preview"
     paper_width_mm: Literal[58, 80] = 80
-    usb_vendor_id: int | None = None
-    usb_product_id: int | None = None
+    usb_vendor_id: UsbId = None
+    usb_product_id: UsbId = None
     host: str = ""
-    port: int = Field(default=9100, ge=1, le=65535)
+    port: Annotated[int, Meta(ge=1, le=65535)] = 9100
     device: str = "/dev/ttyUSB0"
     baudrate: int = 19200
     path: str = "/dev/usb/lp0"
@@ -333,66 +351,55 @@ class PrinterConfig(_Model):
     font: str = ""
     font_bold: str = ""
     logo: str = ""
-    timeout_s: float = Field(default=2.0, gt=0, le=30)
+    timeout_s: Annotated[float, Meta(gt=0, le=30)] = 2.0
     cut: bool = True
     footer: str = "Cảm ơn Quý khách!"
 
-    @field_validator("usb_vendor_id", "usb_product_id", mode="before")
-    @classmethod
-    def _hex(cls, value: object) -> object:
-        if isinstance(value, str):
-            try:
-                return int(value, 0)
-            except ValueError as exc:
-                raise ValueError(f"{value!r} is not a number like 0x0416") from exc
-        return value
+
+def _placeholders(value: str) -> str:
+    if "{number}" not in value:
+        raise ValueError("template must contain {number}")
+    try:
+        value.format(number="1", counter="1")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"template may use only {{number}} and {{counter}} ({exc})") from exc
+    return value
 
 
-class VoiceConfig(_Model):
+class VoiceConfig(_Model, kw_only=True):
     engine: Literal["espeak", "clips", "piper", "none"] = "espeak"
-    template: str = "Xin mời công dân có số thứ tự {number} đến quầy số {counter}"
+    template: Annotated[str, After(_placeholders)] = (
+        "Xin mời công dân có số thứ tự {number} đến quầy số {counter}")
     number_reading: Literal["words", "digits"] = "words"
-    repeat: int = Field(default=2, ge=1, le=5)
+    repeat: Annotated[int, Meta(ge=1, le=5)] = 2
     chime: bool = True
     espeak_voice: str = "vi"
-    speed_wpm: int = Field(default=140, ge=80, le=400)
+    speed_wpm: Annotated[int, Meta(ge=80, le=400)] = 140
     clips_dir: str = ""
     piper_model: str = ""
     cache_dir: str = "voice-cache"
 
-    @field_validator("template")
-    @classmethod
-    def _placeholders(cls, value: str) -> str:
-        if "{number}" not in value:
-            raise ValueError("template must contain {number}")
-        try:
-            value.format(number="1", counter="1")
-        except (KeyError, IndexError, ValueError) as exc:
-            raise ValueError(f"template may use only {{number}} and {{counter}} ({exc})") from exc
-        return value
 
-
-class DisplayConfig(_Model):
+class DisplayConfig(_Model, kw_only=True):
     language: Literal["vi", "en"] = "vi"
-    recent_calls: int = Field(default=6, ge=1, le=20)
+    recent_calls: Annotated[int, Meta(ge=1, le=20)] = 6
     notices: tuple[str, ...] = ()
     announce: bool = True
-    phone_refresh_s: float = Field(default=10.0, ge=1, le=120,
-                                   description="how often the phone page asks for its ticket")
-    phone_alert_ahead: int = Field(default=3, ge=0, le=50,
-                                   description="the phone page alerts its holder (banner, beeps, "
-                                               "vibration) when this many people or fewer are "
-                                               "ahead; 0: no such alert (calls still alert)")
+    # how often the phone page asks for its ticket
+    phone_refresh_s: Annotated[float, Meta(ge=1, le=120)] = 10.0
+    # the phone page alerts its holder (banner, beeps, vibration) when this many people or fewer are
+    # ahead; 0: no such alert (calls still alert)
+    phone_alert_ahead: Annotated[int, Meta(ge=0, le=50)] = 3
 
 
-class KioskConfig(_Model):
+class KioskConfig(_Model, kw_only=True):
     device_id: str = ""
     server_url: str = "http://127.0.0.1:8080"
     orientation: Literal["landscape", "portrait"] = "landscape"
     fullscreen: bool = True
-    idle_seconds: int = Field(default=30, ge=5, le=600)
-    result_seconds: int = Field(default=8, ge=2, le=120)
-    admin_pin: str = Field(default="", pattern=r"^\d{0,12}$")
+    idle_seconds: Annotated[int, Meta(ge=5, le=600)] = 30
+    result_seconds: Annotated[int, Meta(ge=2, le=120)] = 8
+    admin_pin: Annotated[str, Meta(pattern=r"^\d{0,12}$")] = ""
     allow_priority: bool = True
 
 
@@ -401,84 +408,81 @@ REMOVED_SERVER_KEYS = ("threads", "stream_limit")
 files and ignored, with a warning (:mod:`config.loader` logs ``ServerConfig.ignored``)."""
 
 
-class ServerConfig(_Model):
+class ServerConfig(_Model, kw_only=True):
     """The display server (event-driven: a connection costs no thread)."""
 
     host: str = "0.0.0.0"
-    port: int = Field(default=8080, ge=1, le=65535)
-    public_url: str = Field(default="", description="the address citizens' phones open (ticket "
-                                                     "QR codes, the remote-ticket poster); empty: "
-                                                     "the address the request came to")
+    port: Annotated[int, Meta(ge=1, le=65535)] = 8080
+    # the address citizens' phones open (ticket QR codes, the remote-ticket poster); empty: the
+    # address the request came to
+    public_url: str = ""
     secret_key: str = ""
-    sse_keepalive_s: float = Field(default=5.0, ge=0.2, le=60)
-    read_timeout_s: float = Field(default=15.0, ge=1, le=300,
-                                  description="a request's line and headers must arrive within "
-                                              "this; every later read or write waits at most "
-                                              "this long")
-    streams_per_address: int = Field(default=8, ge=1, le=1000,
-                                     description="event streams one client address may hold "
-                                                 "without a device token (phones, screens)")
-    ignored: tuple[str, ...] = Field(default=(), exclude=True)
-    """Removed keys found in the file (set by the validator, not by the file)."""
+    sse_keepalive_s: Annotated[float, Meta(ge=0.2, le=60)] = 5.0
+    # a request's line and headers must arrive within this; every later read or write waits at most
+    # this long
+    read_timeout_s: Annotated[float, Meta(ge=1, le=300)] = 15.0
+    # event streams one client address may hold without a device token (phones, screens)
+    streams_per_address: Annotated[int, Meta(ge=1, le=1000)] = 8
+    ignored: tuple[str, ...] = ()
+    """Removed keys found in the file (set by :meth:`raw_data`, not by the file)."""
+    hidden: ClassVar[tuple[str, ...]] = ("ignored",)
 
-    @model_validator(mode="before")
     @classmethod
-    def _drop_removed(cls, data: object) -> object:
-        if isinstance(data, dict):
-            if "ignored" in data:
-                raise ValueError("'ignored' is not a setting")
-            found = tuple(k for k in REMOVED_SERVER_KEYS if k in data)
-            if found:
-                data = {k: v for k, v in data.items() if k not in REMOVED_SERVER_KEYS}
-                data["ignored"] = found
+    def raw_data(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """The table without the removed keys, which ``ignored`` names (see
+        :mod:`config.validate`)."""
+        if "ignored" in data:
+            raise ValueError("'ignored' is not a setting")
+        found = tuple(k for k in REMOVED_SERVER_KEYS if k in data)
+        if found:
+            data = {k: v for k, v in data.items() if k not in REMOVED_SERVER_KEYS}
+            data["ignored"] = found
         return data
 
 
-class DatabaseConfig(_Model):
-    url: str = Field(default="", description="empty: SQLite in the data directory")
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        """SQLite or PostgreSQL through psycopg 3 (a bare ``postgresql://`` means psycopg 3 here,
-        not SQLAlchemy's default psycopg2, which motcua does not install)."""
-        scheme, sep, rest = value.partition("://")
-        if not value or scheme in ("sqlite", "postgresql+psycopg"):
-            return value
-        if scheme in ("postgresql", "postgres") and sep:
-            return f"postgresql+psycopg://{rest}"
-        raise ValueError(f"{scheme!r} is not a supported database: use SQLite (leave url empty) "
-                         "or PostgreSQL ('postgresql+psycopg://user:password@host/motcua')")
+def _url(value: str) -> str:
+    """SQLite or PostgreSQL through psycopg 3 (a bare ``postgresql://`` means psycopg 3 here,
+    not SQLAlchemy's default psycopg2, which motcua does not install)."""
+    scheme, sep, rest = value.partition("://")
+    if not value or scheme in ("sqlite", "postgresql+psycopg"):
+        return value
+    if scheme in ("postgresql", "postgres") and sep:
+        return f"postgresql+psycopg://{rest}"
+    raise ValueError(f"{scheme!r} is not a supported database: use SQLite (leave url empty) "
+                     "or PostgreSQL ('postgresql+psycopg://user:password@host/motcua')")
 
 
-class CentreConfig(_Model):
-    name: str = Field(min_length=1)
+class DatabaseConfig(_Model, kw_only=True):
+    # empty: SQLite in the data directory
+    url: Annotated[str, After(_url)] = ""
+
+
+def _tz(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r} (e.g. 'Asia/Ho_Chi_Minh')") from exc
+    return value
+
+
+def _dates(value: tuple[str, ...]) -> tuple[str, ...]:
+    for d in value:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", d):
+            raise ValueError(f"{d!r} is not a date like 2026-09-02")
+    return value
+
+
+class CentreConfig(_Model, kw_only=True):
+    name: Annotated[str, Meta(min_length=1)]
     commune: str = ""
     province: str = ""
-    timezone: str = "Asia/Ho_Chi_Minh"
+    timezone: Annotated[str, After(_tz)] = "Asia/Ho_Chi_Minh"
     data_dir: str = ""
-    hours: Hours = Field(default_factory=_office_hours)
-    closed_dates: tuple[str, ...] = ()
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r} (e.g. 'Asia/Ho_Chi_Minh')") from exc
-        return value
-
-    @field_validator("closed_dates")
-    @classmethod
-    def _dates(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        for d in value:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", d):
-                raise ValueError(f"{d!r} is not a date like 2026-09-02")
-        return value
+    hours: Hours = msgspec.field(default_factory=_office_hours)
+    closed_dates: Annotated[tuple[str, ...], After(_dates)] = ()
 
 
-class AdminLayer(_Model):
+class AdminLayer(_Model, kw_only=True):
     """The admin's settings file as the loader found it (:mod:`config.admin_settings`): the
     dotted keys it set over the config file, or why it was ignored."""
 
@@ -487,15 +491,15 @@ class AdminLayer(_Model):
     problems: tuple[str, ...] = ()
 
 
-class Config(_Model):
+class Config(_Model, kw_only=True):
     """One centre: the whole TOML file."""
 
     centre: CentreConfig
     queue: QueueConfig = QueueConfig()
     appointments: AppointmentsConfig = AppointmentsConfig()
     remote: RemoteConfig = RemoteConfig()
-    fields: tuple[FieldConfig, ...] = Field(min_length=1)
-    counters: tuple[CounterConfig, ...] = Field(min_length=1)
+    fields: Annotated[tuple[FieldConfig, ...], Meta(min_length=1)]
+    counters: Annotated[tuple[CounterConfig, ...], Meta(min_length=1)]
     ratings: RatingsConfig = RatingsConfig()
     devices: tuple[DeviceConfig, ...] = ()
     printer: PrinterConfig = PrinterConfig()
@@ -505,12 +509,13 @@ class Config(_Model):
     server: ServerConfig = ServerConfig()
     database: DatabaseConfig = DatabaseConfig()
     # Set by the loader, not read from TOML.
-    source: Path | None = Field(default=None, exclude=True)
-    admin: AdminLayer | None = Field(default=None, exclude=True)
+    source: Path | None = None
+    admin: AdminLayer | None = None
     """The admin's settings file merged over ``source`` (None: there is none)."""
+    hidden: ClassVar[tuple[str, ...]] = ("source", "admin")
 
-    @model_validator(mode="after")
-    def _cross_references(self) -> Config:
+    def __post_init__(self) -> None:
+        """The cross-references: every problem, said once the fields are valid."""
         problems: list[str] = []
         _unique(problems, "fields", [f.id for f in self.fields])
         _unique(problems, "counters", [c.id for c in self.counters])
@@ -564,7 +569,6 @@ class Config(_Model):
             problems.append(f"kiosk.device_id: no kiosk device {self.kiosk.device_id!r} in [[devices]]")
         if problems:
             raise ValueError("; ".join(problems))
-        return self
 
     # Look-ups -------------------------------------------------------------
     def field(self, field_id: str) -> FieldConfig | None:
@@ -608,14 +612,13 @@ class Config(_Model):
         """This config with the devices' server at ``url`` (``--server``)."""
         if not re.match(r"^https?://[^/\s]+", url):
             raise ValueError(f"{url!r} is not a server address like http://192.168.1.10:8080")
-        return self.model_copy(update={"kiosk": self.kiosk.model_copy(
-            update={"server_url": url.rstrip("/")})})
+        return replace(self, kiosk=replace(self.kiosk, server_url=url.rstrip("/")))
 
     def with_server_port(self, port: int) -> Config:
         """This config with the server on ``port`` and this machine's devices talking to it
         there (``motcua demo --port``)."""
-        server = self.server.model_copy(update={"port": port})
-        return self.model_copy(update={"server": server}).with_server_url(f"http://127.0.0.1:{port}")
+        server = replace(self.server, port=port)
+        return replace(self, server=server).with_server_url(f"http://127.0.0.1:{port}")
 
 
 def _unique(problems: list[str], where: str, values: list, what: str = "id") -> None:
@@ -624,3 +627,17 @@ def _unique(problems: list[str], where: str, values: list, what: str = "id") -> 
         if v in seen:
             problems.append(f"{where}: duplicate {what} {v!r}")
         seen.add(v)
+
+
+def as_data(obj: Any) -> Any:
+    """A config object as JSON-like data (tables, lists, text, numbers), without what the loader
+    sets (``hidden``): to compare two configs, or show one."""
+    if isinstance(obj, msgspec.Struct):
+        hidden = getattr(obj, "hidden", ())
+        return {name: as_data(getattr(obj, name)) for name in obj.__struct_fields__
+                if name not in hidden}
+    if isinstance(obj, list | tuple):
+        return [as_data(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: as_data(v) for k, v in obj.items()}
+    return msgspec.to_builtins(obj, enc_hook=str)

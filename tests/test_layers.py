@@ -27,7 +27,7 @@ def test_the_import_contracts_are_kept() -> None:
 # libraries load once.
 _EACH_ALONE = r"""
 import importlib, os, pkgutil, sys
-import flask, flask_babel, flask_wtf, sqlalchemy, alembic, pydantic, click, PIL  # warm, not ours
+import flask, flask_babel, flask_wtf, sqlalchemy, alembic, msgspec, click, PIL  # warm, not ours
 packages = ["config", "motcua", "display_server", "printer", "kiosk"]
 skip = ("kiosk.app", "kiosk.screens", "kiosk.kivy_env", ".migrations.versions", "motcua.__main__")
 names = list(packages)
@@ -61,6 +61,26 @@ def test_every_module_imports_on_its_own() -> None:
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
     assert "failed: []" in done.stdout
+
+
+_NO_PYDANTIC = r"""
+import sys
+import config, display_server.app
+from config import load_config
+from config.loader import DEMO_CONFIG
+app = display_server.app.create_app(load_config(DEMO_CONFIG, env={"MOTCUA_DATA_DIR": sys.argv[1]}))
+assert app.test_client().get("/api/v1/openapi.json").status_code == 200  # the bodies' schemas
+print(sorted(m for m in sys.modules if m.split(".")[0] in ("pydantic", "pydantic_core")))
+"""
+
+
+def test_the_server_and_config_do_not_import_pydantic(tmp_path: Path) -> None:
+    """msgspec replaced pydantic (its import alone cost the server about 7.5 MB): nothing the
+    server or the config loads brings it back."""
+    done = subprocess.run([sys.executable, "-c", _NO_PYDANTIC, str(tmp_path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-4000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
 
 
 def engine_privates(root: Path) -> list[str]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+import msgspec
+
 from config.schema import Config
 from motcua import __version__
 from motcua.core.queue.events import KINDS
@@ -181,9 +183,11 @@ _BODIES = {
 
 
 def _body_schemas() -> dict:
+    _, schemas = msgspec.json.schema_components(_BODIES.values(),
+                                                ref_template="#/components/schemas/{name}")
     out = {}
     for name, model in _BODIES.items():
-        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schema = dict(schemas[model.__name__])
         schema.pop("title", None)
         out[name] = schema
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, jsonify, request, send_file
+from msgspec.structs import asdict
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -171,8 +172,8 @@ def rate():
 def heartbeat():
     body = parse(HeartbeatBody, allow_empty=False)
     principal = current_principal()
-    svc().heartbeat(principal.device.id, principal.device.kind, body.model_dump(exclude_none=True),
-                    request.remote_addr or "")
+    given = {k: v for k, v in asdict(body).items() if v is not None}
+    svc().heartbeat(principal.device.id, principal.device.kind, given, request.remote_addr or "")
     # The server's clock: a device without a real-time clock can notice it is wrong.
     return jsonify({"ok": True, "server_time": datetime.now(UTC).isoformat(timespec="seconds")})
 

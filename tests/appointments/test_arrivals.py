@@ -3,6 +3,7 @@ no-shows by the policy, wrong codes, erasure of personal data."""
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 from sqlalchemy import select
 
@@ -63,7 +64,7 @@ def test_a_booking_checks_in_past_the_daily_cap(make_book, make_config, clock) -
 
 
 def _demo_fields(make_config) -> list[dict]:
-    return [f.model_dump(exclude_none=True, mode="json") | {"numbering": {"range": f.numbering.range}}
+    return [msgspec.to_builtins(f) | {"numbering": {"range": f.numbering.range}}
             for f in make_config().fields]
 
 

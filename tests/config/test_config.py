@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from config import ConfigError, load_config, parse_config
-from config.schema import Numbering, parse_span
+from config.schema import Numbering, as_data, parse_span
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,7 +94,7 @@ def test_env_overrides_data_dir(tmp_path: Path) -> None:
 
 def test_config_is_frozen(tmp_path: Path) -> None:
     cfg = load_config(write(tmp_path, MINIMAL), env={})
-    with pytest.raises(Exception):  # noqa: B017 - pydantic raises ValidationError
+    with pytest.raises(AttributeError):
         cfg.centre.name = "other"  # type: ignore[misc]
 
 
@@ -120,9 +120,9 @@ def test_missing_required_key(tmp_path: Path) -> None:
         ('width = 3 }', 'width = 3, range = "1-9" }', "fields[0].numbering: give either"),
         ('{ prefix = "A", width = 3 }', '{ range = "9-1" }', "fields[0].numbering: range '9-1'"),
         ('fields = ["a"]', 'fields = ["a", "b"]', "counters[0].fields: unknown field 'b'"),
-        ('number = 1', 'number = 0', "counters[0].number: Input should be greater than or equal to 1"),
-        ('[centre]', '[queue]\npriority_policy = "random"\n[centre]', "queue.priority_policy: Input should be"),
-        ('id = "a"', 'id = "A B"', "fields[0].id: String should match pattern"),
+        ('number = 1', 'number = 0', "counters[0].number: Expected `int` >= 1"),
+        ('[centre]', '[queue]\npriority_policy = "random"\n[centre]', "queue.priority_policy: Expected one of 'strict', 'every_n', got 'random'"),
+        ('id = "a"', 'id = "A B"', "fields[0].id: Expected `str` matching regex"),
         ('[centre]', '[voice]\ntemplate = "Mời số"\n[centre]', "voice.template: template must contain {number}"),
     ],
 )
@@ -249,7 +249,7 @@ def test_old_server_keys_still_load_and_are_ignored_with_a_warning(demo_config_t
     assert "[server] threads is no longer used" in caplog.text
     assert "[server] stream_limit is no longer used" in caplog.text
     assert cfg.server.read_timeout_s == 15 and cfg.server.streams_per_address == 8
-    assert "ignored" not in cfg.server.model_dump()
+    assert "ignored" not in as_data(cfg.server)
     with pytest.raises(ConfigError, match="ignored"):  # not a setting of its own
         load_config(_written(tmp_path, demo_config_text.replace(
             "[server]\n", "[server]\nignored = ['x']\n", 1)), env={})

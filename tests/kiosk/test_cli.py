@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from msgspec.structs import force_setattr, replace
 
 from config import Config
 from kiosk.launch import KioskSetupError, build_controller, device_token, window_spec
@@ -79,8 +80,8 @@ def test_the_device_token_comes_from_the_devices_list(config):
 
 
 def test_a_rating_station_is_not_a_kiosk(make_config):
-    cfg = make_config()
-    cfg = cfg.model_copy(update={"kiosk": cfg.kiosk.model_copy(update={"device_id": "danh-gia-1"})})
+    cfg = make_config()  # set unchecked, as the config's own check refuses it
+    force_setattr(cfg, "kiosk", replace(cfg.kiosk, device_id="danh-gia-1"))
     with pytest.raises(KioskSetupError, match="no kiosk device 'danh-gia-1'"):
         device_token(cfg)
 

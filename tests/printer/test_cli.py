@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from msgspec.structs import replace
 from PIL import Image
 
 from config import Config, PrinterConfig
@@ -27,7 +28,7 @@ def run(config: Config, *args: str):
 
 
 def with_printer(config: Config, **printer_keys: object) -> Config:
-    return config.model_copy(update={"printer": PrinterConfig(**printer_keys)})
+    return replace(config, printer=PrinterConfig(**printer_keys))
 
 
 def test_status_of_the_demo_preview_printer(demo: Config, fonts) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import msgspec
 import pytest
 
 from motcua.core.queue import QueueError
@@ -93,7 +94,7 @@ def test_ticket_hours(make_engine, make_config, clock, when, open_) -> None:
 
 
 def test_field_hours_override_centre_hours(make_engine, make_config, clock, config) -> None:
-    fields = [f.model_dump(exclude_none=True) for f in config.fields]
+    fields = [msgspec.to_builtins(f) for f in config.fields]
     fields[5]["hours"] = {"sat": "07:30-11:30"}  # tra-ket-qua also on Saturday morning
     for f in fields:
         f["numbering"] = {k: v for k, v in f["numbering"].items() if v not in ("", None)}
@@ -105,7 +106,7 @@ def test_field_hours_override_centre_hours(make_engine, make_config, clock, conf
 
 
 def test_daily_cap(make_engine, make_config, config) -> None:
-    fields = [f.model_dump(exclude_none=True) for f in config.fields]
+    fields = [msgspec.to_builtins(f) for f in config.fields]
     for f in fields:
         f["numbering"] = {k: v for k, v in f["numbering"].items() if v not in ("", None)}
     fields[0]["daily_cap"] = 3
@@ -118,7 +119,7 @@ def test_daily_cap(make_engine, make_config, config) -> None:
 
 
 def test_numbering_capacity_is_a_cap(make_engine, make_config, config) -> None:
-    fields = [f.model_dump(exclude_none=True) for f in config.fields]
+    fields = [msgspec.to_builtins(f) for f in config.fields]
     for f in fields:
         f["numbering"] = {k: v for k, v in f["numbering"].items() if v not in ("", None)}
     fields[0].update(numbering={"range": "1-2"}, daily_cap=0)

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import requests
 from gpiozero.pins.mock import MockFactory
+from msgspec.structs import replace
 
 from kiosk.client import ServerClient
 from kiosk.rating.debounce import LOCKOUT_S
@@ -200,9 +201,9 @@ def test_refused_ratings_become_dead_letters_and_the_rest_arrive(live_server, st
                                                                  press):
     cfg = station_config(live_server)
     device = rating_device(cfg, "danh-gia-1")
-    extra = (device.buttons[0].model_copy(update={"pin": 16, "counter": "quay-3"}),   # not its counter
-             device.buttons[0].model_copy(update={"pin": 20, "level": "neutral"}))   # level is off
-    device = device.model_copy(update={"buttons": (*device.buttons, *extra)})
+    extra = (replace(device.buttons[0], pin=16, counter="quay-3"),   # not its counter
+             replace(device.buttons[0], pin=20, level="neutral"))   # level is off
+    device = replace(device, buttons=(*device.buttons, *extra))
     live = Live(cfg, device.id, type(mono), device=device)
     try:
         for pin in (5, 16, 20, 6):

@@ -11,6 +11,7 @@ import pytest
 from gpiozero import Device
 from gpiozero.exc import BadPinFactory
 from gpiozero.pins.mock import MockFactory
+from msgspec.structs import asdict, replace
 
 from kiosk.rating import buttons
 from kiosk.rating.debounce import LOCKOUT_S
@@ -123,7 +124,7 @@ def test_demo_keys_share_the_buttons_debounce(make_station, factory, mono, press
 
 
 def led_device(config):
-    return rating_device(config, "danh-gia-1").model_copy(update={"led_pin": 17, "buzzer_pin": 18})
+    return replace(rating_device(config, "danh-gia-1"), led_pin=17, buzzer_pin=18)
 
 
 def test_confirmation_only_for_accepted_presses(make_station, config, factory, mono, press,
@@ -182,7 +183,7 @@ def test_rating_device_lookup(config, make_config):
     assert rating_device(config, "danh-gia-2").id == "danh-gia-2"
     with pytest.raises(StationError, match="no rating station 'kiosk-1'.*danh-gia-1, danh-gia-2"):
         rating_device(config, "kiosk-1")
-    no_stations = make_config(devices=[d.model_dump() for d in config.devices if d.kind == "kiosk"])
+    no_stations = make_config(devices=[asdict(d) for d in config.devices if d.kind == "kiosk"])
     with pytest.raises(StationError, match="no device with kind"):
         rating_device(no_stations)
 

@@ -5,6 +5,7 @@ with every ticket."""
 from __future__ import annotations
 
 import pytest
+from msgspec.structs import replace
 from sqlalchemy import select
 
 from motcua.core.appointments import AppointmentBook
@@ -133,8 +134,7 @@ def test_only_from_the_centres_networks(make_desk, address, ok) -> None:
 
 
 def test_off_unless_the_centre_turns_it_on(make_engine, config) -> None:
-    desk = RemoteDesk(make_engine(config.model_copy(update={
-        "remote": config.remote.model_copy(update={"enabled": False})})))
+    desk = RemoteDesk(make_engine(replace(config, remote=replace(config.remote, enabled=False))))
     assert refused(take, desk).code == "remote_off"
 
 

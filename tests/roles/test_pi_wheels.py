@@ -46,6 +46,15 @@ def pi_requirements(role: str) -> list[str]:
     return out
 
 
+@pytest.mark.parametrize("role", [*PI_ROLES, "demo", "dev"])
+def test_no_role_depends_on_pydantic(role: str) -> None:
+    """msgspec validates the config and the API bodies: pydantic (7.5 MB of the server's memory
+    for its import alone) is no dependency of any role."""
+    names = {Requirement(r).name.lower() for r in pi_requirements(role)}
+    assert "msgspec" in names
+    assert not names & {"pydantic", "pydantic-core"}, names
+
+
 def test_pi_roles_need_lgpio() -> None:
     assert any(r.startswith("lgpio") for r in pi_requirements("rating-station"))
     assert any(r.startswith("lgpio") for r in pi_requirements("kiosk"))
@@ -65,3 +74,4 @@ def test_every_dependency_has_a_wheel_for_a_pi(role: str, tmp_path_factory) -> N
     assert r.returncode == 0, (f"the {role} role has a dependency with no wheel for a Raspberry Pi "
                                f"(aarch64, CPython 3.11):\n{r.stderr[-3000:]}")
     assert any(Path(dest).glob("*aarch64*.whl"))
+    assert not any(Path(dest).glob("pydantic*")), "a dependency brought pydantic back"

@@ -5,6 +5,7 @@ import wave
 
 import pytest
 from click.testing import CliRunner
+from msgspec.structs import replace
 
 from motcua.cli.voice import voice
 
@@ -27,7 +28,7 @@ def run(cfg, *args):
 
 
 def with_voice(cfg, **changes):
-    return cfg.model_copy(update={"voice": cfg.voice.model_copy(update=changes)})
+    return replace(cfg, voice=replace(cfg.voice, **changes))
 
 
 @needs_espeak

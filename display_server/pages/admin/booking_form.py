@@ -4,12 +4,14 @@ turned into the changes :func:`config.admin_save.save_settings` keeps."""
 
 from __future__ import annotations
 
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
+import msgspec
 from flask_babel import gettext as _
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from msgspec import Meta
 
 from config.schema import (
     WEEKDAYS,
@@ -21,6 +23,7 @@ from config.schema import (
     RemoteConfig,
     SlotPlan,
 )
+from config.validate import Invalid, convert, field_type, validate
 
 Change = tuple[tuple[str, ...], Any]
 
@@ -107,16 +110,32 @@ def from_request(form: Mapping[str, str], cfg: Config, names: Mapping[str, str])
         networks=text("networks"), daily_cap_per_field=text("daily_cap_per_field"), fields=rows)
 
 
-def message(err: Mapping[str, Any], what: str = "") -> str:
-    """A pydantic error said to the admin, in the page's language."""
-    ctx = err.get("ctx") or {}
-    kind = err["type"]
-    if kind in ("int_parsing", "int_type", "int_from_float", "missing"):
-        return _("Hãy nhập một số nguyên.")
-    if kind == "greater_than_equal":
-        return _("Phải từ {n} trở lên.").format(n=ctx.get("ge"))
-    if kind == "less_than_equal":
-        return _("Tối đa là {n}.").format(n=ctx.get("le"))
+def _bounds(tp: Any) -> tuple[int | None, int | None] | None:
+    """``(ge, le)`` of an integer type such as ``Annotated[int, Meta(ge=1)] | None``; None when
+    ``tp`` is not an integer."""
+    for t in get_args(tp) if get_origin(tp) in (Union, types.UnionType) else (tp,):
+        if get_origin(t) is Annotated and t.__origin__ is int:
+            meta = next((m for m in t.__metadata__ if isinstance(m, Meta)), Meta())
+            return meta.ge, meta.le
+        if t is int:
+            return None, None
+    return None
+
+
+def message(tp: Any, raw: object, what: str = "") -> str:
+    """Why ``raw`` is not a valid value of type ``tp`` (a config field's), said to the admin in
+    the page's language."""
+    bounds = _bounds(tp)
+    if bounds is not None:
+        try:
+            number = int(str(raw))
+        except ValueError:
+            return _("Hãy nhập một số nguyên.")
+        ge, le = bounds
+        if ge is not None and number < ge:
+            return _("Phải từ {n} trở lên.").format(n=ge)
+        if le is not None and number > le:
+            return _("Tối đa là {n}.").format(n=le)
     if what == "hours":
         return _("Giờ không hợp lệ. Ghi các khoảng giờ như “07:30-11:00, 13:30-16:30”; giờ kết "
                  "thúc phải sau giờ bắt đầu.")
@@ -125,17 +144,21 @@ def message(err: Mapping[str, Any], what: str = "") -> str:
     return _("Giá trị không hợp lệ.")
 
 
-def _check(model: type[BaseModel], data: dict, inputs: Mapping[str, str],
-           errors: dict[str, str], what: Mapping[str, str] | None = None) -> BaseModel | None:
+M = TypeVar("M", bound=msgspec.Struct)
+
+
+def _check(model: type[M], data: dict, inputs: Mapping[str, str],
+           errors: dict[str, str], what: Mapping[str, str] | None = None) -> M | None:
     """``model`` validated from ``data``; each error goes to the input named for its key."""
     try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            key = str(err["loc"][0]) if err["loc"] else ""
+        return validate(model, data)
+    except Invalid as exc:
+        for problem in exc.problems:
+            key = str(problem.path[0]) if problem.path else ""
             name = inputs.get(key)
             if name is not None:
-                errors.setdefault(name, message(err, (what or {}).get(key, "")))
+                errors.setdefault(name, message(field_type(model, key), data.get(key),
+                                                (what or {}).get(key, "")))
         return None
 
 
@@ -145,14 +168,14 @@ def _split(text: str, seps: str) -> list[str]:
     return [part.strip() for part in text.splitlines() if part.strip()]
 
 
-_REMOTE_CAP = TypeAdapter(FieldConfig.model_fields["remote_daily_cap"].rebuild_annotation())
+_REMOTE_CAP = field_type(FieldConfig, "remote_daily_cap")
 
 
 def changes(form: BookingForm, cfg: Config) -> list[Change]:
     """What to write, or nothing when an input is wrong (then ``form.errors`` names each)."""
     errors = form.errors
     out: list[Change] = []
-    arrival = _check(ArrivalPolicy, {**cfg.appointments.arrival.model_dump(),
+    arrival = _check(ArrivalPolicy, {**msgspec.structs.asdict(cfg.appointments.arrival),
                                      "grace_minutes": form.grace_minutes},
                      {"grace_minutes": "grace_minutes"}, errors)
     rules = _check(AppointmentsConfig, {"retention_days": form.retention_days},
@@ -181,9 +204,9 @@ def _field_changes(row: FieldForm, errors: dict[str, str]) -> list[Change]:
     cap = None
     if row.remote_daily_cap:
         try:
-            cap = _REMOTE_CAP.validate_python(row.remote_daily_cap)
-        except ValidationError as exc:
-            errors[row.name_of("remote_daily_cap")] = message(exc.errors()[0])
+            cap = convert(_REMOTE_CAP, row.remote_daily_cap)
+        except Invalid:
+            errors[row.name_of("remote_daily_cap")] = message(_REMOTE_CAP, row.remote_daily_cap)
     out.append((("fields", row.id, "remote_daily_cap"), cap))
     if not row.on:
         out.append((("fields", row.id, "appointments"), None))

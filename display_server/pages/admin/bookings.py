@@ -25,7 +25,7 @@ from config import Config, ConfigError
 from config.admin_save import StaleFile, fingerprint, reset_settings, save_settings
 from config.admin_settings import settings_path
 from config.loader import load_layers
-from config.schema import WEEKDAYS
+from config.schema import WEEKDAYS, as_data
 
 from ..common import config, field_name
 from . import actor, bp
@@ -83,7 +83,7 @@ def _pending(saved: Config | None) -> bool:
     """The settings to apply differ from the running config's."""
     if saved is None:
         return False
-    a, b = config().model_dump(mode="json"), saved.model_dump(mode="json")
+    a, b = as_data(config()), as_data(saved)
     return any(a.get(k) != b.get(k) for k in SECTIONS)
 
 

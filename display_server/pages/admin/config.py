@@ -18,6 +18,7 @@ from flask import render_template
 from flask_babel import gettext as _
 
 from config import Config, ConfigError, load_config
+from config.schema import as_data
 from config.summary import Facts, facts
 
 from ..common import config
@@ -105,7 +106,7 @@ def _admin_line(s: Facts) -> str:
 
 def changed_sections(running: Config, new: Config) -> list[str]:
     """Top-level sections whose values differ (``centre``, ``fields``, ``devices``...)."""
-    a, b = running.model_dump(mode="json"), new.model_dump(mode="json")
+    a, b = as_data(running), as_data(new)
     return [key for key in a if a.get(key) != b.get(key)]
 
 
