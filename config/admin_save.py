@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-import tomlkit
 
 from .admin_settings import UNSET, Key, keys_of, merge, outside_keys
 from .loader import ConfigError, parse_config, read_toml
@@ -153,6 +152,8 @@ def _write(path: Path, data: Mapping[str, Any]) -> None:
         path.unlink(missing_ok=True)
         _fsync_dir(path.parent)
         return
+    import tomlkit  # only when the admin saves: it stays out of an idle server's memory
+
     doc = tomlkit.document()
     for line in HEADER.splitlines():
         doc.add(tomlkit.comment(line))

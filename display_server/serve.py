@@ -29,19 +29,30 @@ def setup_logging(level: int = logging.INFO) -> None:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
+def _libc():
+    """The C library this process runs on (for glibc's ``mallopt`` and ``malloc_trim``)."""
+    import ctypes
+
+    return ctypes.CDLL(None)
+
+
+def trim_heap() -> None:
+    """Give the heap's free pages back to the system (glibc's ``malloc_trim``): what building the
+    app allocated and freed (the config's parsing, the database's checks) would otherwise stay
+    resident for the server's whole life."""
+    trim = getattr(_libc(), "malloc_trim", None)  # not in every C library
+    if trim is not None:
+        trim(0)
+
+
 def limit_malloc_arenas(arenas: int = 2) -> None:
     """Fewer glibc malloc arenas (the same as MALLOC_ARENA_MAX=2): the few real threads left
     (gevent's resolver and thread pool) otherwise each hold an arena of their own."""
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if not name:
-        return
-    try:
-        ctypes.CDLL(name).mallopt(-8, arenas)  # M_ARENA_MAX
-    except (OSError, AttributeError):
+    mallopt = getattr(_libc(), "mallopt", None)
+    if mallopt is None:
         log.debug("mallopt not available")
+    else:
+        mallopt(-8, arenas)  # M_ARENA_MAX
 
 
 class ClientStalled(ValueError):
@@ -157,6 +168,7 @@ def serve(config: Config, *, host: str | None = None, port: int | None = None) -
     host = host or config.server.host
     port = port or config.server.port
     server = make_server(config, host, port)
+    trim_heap()
     streams = server.application.app.extensions["motcua"].streams
     log.info("motcua server for %s on http://%s:%d (event-driven; up to %d event streams, %d "
              "per address for anonymous ones)", config.centre.name, host, port, streams.limit,

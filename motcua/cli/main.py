@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
 import click
 
 from config import Config, ConfigError, find_config, load_config
-from config.summary import summary
 from motcua import __version__
 from motcua.core.extras import MissingExtra
 
@@ -71,7 +71,37 @@ def _opened_database(ctx: Context):
     return db
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group some of whose commands live in modules imported only when that command is asked
+    for (click's "lazily loading subcommands" pattern): ``motcua server`` does not load the
+    kiosk, rating-station or backup code. ``motcua --help`` imports them to list them (their
+    modules import only the standard library, click and the config at load time)."""
+
+    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+        """Command name -> ``module:attribute`` of the click command."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.lazy:
+            return super().get_command(ctx, name)
+        module, attr = self.lazy[name].split(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+LAZY_COMMANDS = {
+    "kiosk": "motcua.cli.kiosk:kiosk",  # Kivy is imported only when the command runs
+    "rating-station": "motcua.cli.rating_station:rating_station",
+    "backup": "motcua.cli.backup:backup_command",
+    "restore": "motcua.cli.backup:restore_command",
+}
+
+
+@click.group(cls=LazyGroup, lazy=LAZY_COMMANDS,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--config", "config_path", metavar="FILE", envvar="MOTCUA_CONFIG",
               help="Centre config (default: $MOTCUA_CONFIG, /etc/motcua/motcua.toml, demo config).")
 @click.version_option(__version__, prog_name="motcua")
@@ -121,6 +151,8 @@ def config_check(ctx: Context, file: str | None) -> None:
         for problem in exc.problems:
             click.echo(f"  - {problem}", err=True)
         sys.exit(1)
+    from config.summary import summary
+
     click.echo(summary(cfg))
 
 
@@ -295,7 +327,8 @@ def demo_kiosk(ctx: Context, offscreen: bool, server_url: str) -> None:
 
 class _LazyCommand(click.Group):
     """A group whose real commands live in another package, imported only when used (so the
-    server does not load the printer stack, and ``motcua --help`` stays quick)."""
+    server does not load the printer stack, and ``motcua --help`` stays quick and works in a
+    role without the printer's or the voice's packages)."""
 
     def __init__(self, name: str, target: str, help_text: str):
         super().__init__(name, help=help_text)
@@ -312,28 +345,12 @@ class _LazyCommand(click.Group):
         return self._real().get_command(ctx, name)
 
 
-def _add_device_commands() -> None:
-    from motcua.cli.kiosk import kiosk  # Kivy is imported only when the command runs
-    from motcua.cli.rating_station import rating_station  # imports only click at load time
-
-    cli.add_command(kiosk)
-    cli.add_command(rating_station)
-
-
-_add_device_commands()
 cli.add_command(_LazyCommand("voice", "motcua.cli.voice:voice",
                              "Voice announcements of calls (say, check)."))
 cli.add_command(_LazyCommand("printer", "motcua.cli.printer:printer",
                              "The ticket printer (test, status, preview)."))
 cli.add_command(_LazyCommand("report", "motcua.cli.report:report",
                              "Reports: satisfaction, waiting times, dissatisfied cases."))
-
-
-# -- backup and restore (motcua/cli/backup.py: stdlib and click only at import time) ------------------
-from .backup import backup_command, restore_command  # noqa: E402
-
-cli.add_command(backup_command)
-cli.add_command(restore_command)
 
 
 def main() -> None:

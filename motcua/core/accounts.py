@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -15,12 +15,24 @@ from .storage import tables as t
 from .storage.database import Database
 from .storage.prepared import Prepared
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 ROLES = ("officer", "admin")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 8
 
-# Moderate cost: about 50 ms and 32 MiB on a Raspberry Pi 4, so logins stay quick there.
-_hasher = PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallelism=2)
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    """The password hasher, imported on first use (a login, not the server's start: it keeps
+    argon2's modules out of an idle server's memory). Moderate cost: about 50 ms and 32 MiB on a
+    Raspberry Pi 4, so logins stay quick there."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=2, memory_cost=32 * 1024, parallelism=2)
+
 _BY_ID = Prepared(select(t.officers).where(t.officers.c.id == bindparam("b_id")))
 
 
@@ -71,7 +83,7 @@ class Accounts:
         _check_password(password)
         values = {
             "username": username, "full_name": full_name.strip(), "role": role,
-            "password_hash": _hasher.hash(password), "counters": self._check_counters(counters),
+            "password_hash": _hasher().hash(password), "counters": self._check_counters(counters),
             "active": True, "created_at": datetime.now(UTC).replace(tzinfo=None),
         }
         try:
@@ -111,7 +123,7 @@ class Accounts:
 
     def set_password(self, username: str, password: str) -> None:
         _check_password(password)
-        self._update(username, password_hash=_hasher.hash(password))
+        self._update(username, password_hash=_hasher().hash(password))
 
     def set_active(self, username: str, active: bool) -> None:
         self._update(username, active=active)
@@ -132,16 +144,18 @@ class Accounts:
             row = conn.execute(
                 select(t.officers).where(t.officers.c.username == username)).one_or_none()
         if row is None:
-            _hasher.hash(password)  # spend the same time as a real check
+            _hasher().hash(password)  # spend the same time as a real check
             return None
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         try:
-            _hasher.verify(row.password_hash, password)
+            _hasher().verify(row.password_hash, password)
         except (VerificationError, InvalidHashError):
             return None
         if not row.active:
             return None
-        if _hasher.check_needs_rehash(row.password_hash):
-            self._update(username, password_hash=_hasher.hash(password))
+        if _hasher().check_needs_rehash(row.password_hash):
+            self._update(username, password_hash=_hasher().hash(password))
         return _officer(row)
 
 
