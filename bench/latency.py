@@ -41,9 +41,16 @@ def free_port() -> int:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    """The process's resident memory, summed page by page (``smaps_rollup``): ``VmRSS`` in
+    ``/proc/PID/status`` is kept per thread and synced lazily, and read up to 1.5 MB high here."""
+    for name, key in ((f"/proc/{pid}/smaps_rollup", "Rss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            lines = Path(name).read_text().splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            if line.startswith(key):
+                return int(line.split()[1]) / 1024
     return float("nan")
 
 

@@ -10,7 +10,6 @@ import uuid
 from datetime import date
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from motcua.core.appointments import Appointment, AppointmentBook, DaySlots
 from motcua.core.appointments.errors import REASONS as BOOKING_REASONS
@@ -21,6 +20,7 @@ from motcua.core.queue.errors import REASONS as QUEUE_REASONS
 from ..api.errors import QUEUE_STATUS
 from .common import config, field_name, stale_form, svc
 from .i18n import current_lang
+from .i18n import gettext as _
 from .qr import qr_data_uri
 
 bp = Blueprint("booking", __name__, url_prefix="/dat-lich")

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -18,6 +17,7 @@ from motcua.core.accounts import Officer
 from ..auth import csrf, current_principal
 from ..services import Services
 from .i18n import current_lang
+from .i18n import gettext as _
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 

@@ -4,8 +4,6 @@ JSON API with the session cookie and the CSRF token)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext, pgettext
 from flask_wtf.csrf import CSRFError
 
 from config.schema import CounterConfig
@@ -22,7 +20,8 @@ from .common import (
     safe_next,
     svc,
 )
-from .i18n import counted, current_lang
+from .i18n import counted, current_lang, ngettext, pgettext
+from .i18n import gettext as _
 
 bp = Blueprint("counter", __name__, url_prefix="/counter")
 

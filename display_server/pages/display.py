@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
-from flask_babel import gettext as _
-from flask_babel import ngettext, pgettext
 
 from motcua.core.queue.events import KINDS
 
 from .common import config, counter_not_found, field_names, svc
-from .i18n import counted, current_lang
+from .i18n import counted, current_lang, ngettext, pgettext
+from .i18n import gettext as _
 
 bp = Blueprint("display", __name__)
 

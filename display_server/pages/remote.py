@@ -10,8 +10,6 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from motcua.core.queue import QueueError
@@ -22,7 +20,8 @@ from ..api.errors import QUEUE_STATUS
 from ..phones import client_address, keep_cookie, phone_id
 from .booking import refusal
 from .common import config, field_name, stale_form, svc
-from .i18n import current_lang
+from .i18n import current_lang, ngettext
+from .i18n import gettext as _
 from .track import wait_text
 
 bp = Blueprint("remote", __name__, url_prefix="/lay-so")

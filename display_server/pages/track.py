@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
-from flask_babel import gettext as _
-from flask_babel import ngettext, pgettext
 
 from motcua.core.queue import QueueError
 
 from ..present import ticket_json
 from .common import config, field_name, not_found, svc
-from .i18n import counted, current_lang
+from .i18n import counted, current_lang, ngettext, pgettext
+from .i18n import gettext as _
 
 bp = Blueprint("track", __name__)
 

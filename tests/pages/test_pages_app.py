@@ -75,8 +75,7 @@ def test_security_headers_and_a_secure_cookie_behind_https(make_config) -> None:
 
 
 def test_counts_of_one_have_their_own_words_in_english(config) -> None:
-    from flask_babel import ngettext
-
+    from display_server.pages.i18n import ngettext
     from display_server.pages.track import describe
 
     app = create_app(config)

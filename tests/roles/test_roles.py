@@ -111,6 +111,7 @@ def test_server_role(database: str, role_env, tmp_path: Path, request) -> None:
     SQLite the day's report, a backup and a call announcement."""
     env = role_env("server")
     assert env.has("psycopg") and not env.has("kivy")
+    assert not env.has("babel")  # the pages translate with the standard library's gettext
     url = ""
     if database == "postgresql":
         # written as people write it: a bare postgresql:// means psycopg 3

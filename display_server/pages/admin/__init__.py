@@ -11,11 +11,11 @@ form (and come back), officers get 403. Every form POST must carry the CSRF toke
 from __future__ import annotations
 
 from flask import Blueprint, g, redirect, request, url_for
-from flask_babel import gettext as _
 
 from motcua.core.accounts import Officer
 
 from ..common import error_page, page_officer, stale_form
+from ..i18n import gettext as _
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 
 from motcua.core.accounts import MIN_PASSWORD, ROLES, USERNAME, AccountError, Officer
 
 from ..common import config, not_found, svc
+from ..i18n import gettext as _
 from . import admin, bp
 
 log = logging.getLogger(__name__)

@@ -9,15 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import render_template, request
-from flask_babel import gettext as _
-from flask_babel import ngettext, pgettext
 from sqlalchemy import select
 
 from motcua.core.queue.events import KINDS
 from motcua.core.storage import tables as tb
 
 from ..common import config, field_name, svc
-from ..i18n import current_lang
+from ..i18n import current_lang, ngettext, pgettext
+from ..i18n import gettext as _
 from . import bp
 
 PAGE_SIZE = 50

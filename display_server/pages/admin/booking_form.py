@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 import msgspec
-from flask_babel import gettext as _
 from msgspec import Meta
 
 from config.schema import (
@@ -24,6 +23,8 @@ from config.schema import (
     SlotPlan,
 )
 from config.validate import Invalid, convert, field_type, validate
+
+from ..i18n import gettext as _
 
 Change = tuple[tuple[str, ...], Any]
 

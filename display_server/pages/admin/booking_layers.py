@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_babel import gettext as _
-
 from config.admin_settings import Key
 
+from ..i18n import gettext as _
 from .booking_form import BookingForm, FieldForm
 
 TOP_SECTIONS = ("appointments", "remote")

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 
 from config import Config, ConfigError
 from config.admin_save import StaleFile, fingerprint, reset_settings, save_settings
@@ -28,6 +27,7 @@ from config.loader import load_layers
 from config.schema import WEEKDAYS, as_data
 
 from ..common import config, field_name
+from ..i18n import gettext as _
 from . import actor, bp
 from .booking_form import BookingForm, changes, from_config, from_request
 from .booking_layers import origins, section_key, sections

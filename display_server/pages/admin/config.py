@@ -15,13 +15,13 @@ import re
 from pathlib import Path
 
 from flask import render_template
-from flask_babel import gettext as _
 
 from config import Config, ConfigError, load_config
 from config.schema import as_data
 from config.summary import Facts, facts
 
 from ..common import config
+from ..i18n import gettext as _
 from . import bp
 
 MASK = "••••••"

@@ -4,15 +4,14 @@ figures come from the admin API's ``dashboard_data``)."""
 from __future__ import annotations
 
 from flask import current_app, render_template
-from flask_babel import gettext as _
-from flask_babel import ngettext, pgettext
 
 from motcua.core.queue.events import KINDS
 
 from ...api.admin import dashboard_data
 from ..common import config, field_names, svc
 from ..display import queue_strings
-from ..i18n import counted, current_lang
+from ..i18n import counted, current_lang, ngettext, pgettext
+from ..i18n import gettext as _
 from . import bp
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..common import config, field_name, not_found, svc
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from . import actor, bp
 from .audit import local_date
 

@@ -6,11 +6,11 @@ to set it). Printed from the browser (print CSS, A4 portrait)."""
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 
 from motcua.core.i18n import DEFAULT, words
 
 from ..common import config
+from ..i18n import gettext as _
 from ..qr import qr_data_uri
 from . import bp
 

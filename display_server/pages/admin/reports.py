@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 
 from motcua.core.i18n import DEFAULT, words
 from motcua.core.reports import (
@@ -27,6 +26,7 @@ from motcua.core.reports.waiting import DIMENSIONS as WAITING_BY
 
 from ..common import config, field_name, svc
 from ..i18n import current_lang
+from ..i18n import gettext as _
 from . import bp
 from .period import PRESETS, Choice, choose, dmy, is_iso_date, trend_unit
 
