@@ -80,6 +80,12 @@ def handler_class(read_timeout_s: float):
                 self._cancel()
                 raise
 
+        def handle_one_request(self):
+            try:
+                return super().handle_one_request()
+            finally:  # a client that closed instead of sending a request (EOF), or sent too
+                self._cancel()  # long a line, never reached read_request: its timer goes too
+
         def read_request(self, raw_requestline: str):
             try:
                 return super().read_request(raw_requestline)
