@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +19,21 @@ from . import tables as t
 from .prepared import Prepared
 
 SQLITE_BUSY_TIMEOUT_S = 30
+
+
+def thread_lock():
+    """A lock whose waiters are the operating system's threads, also in ``motcua server``.
+
+    The server patches the standard library for gevent (:mod:`display_server.green`), so
+    ``threading.Lock`` is then gevent's; its requests run on a pool of real threads, and a real
+    thread waiting for gevent's lock, released by another real thread while the waiter was
+    parked, is not reliably woken: a write waited over 10 s for a free lock (measured, and
+    tests/storage/test_write_lock.py). gevent keeps the original lock for this. Looked up in
+    ``sys.modules``, not imported: the core does not depend on gevent."""
+    monkey = sys.modules.get("gevent.monkey")
+    if monkey is not None and monkey.is_module_patched("threading"):
+        return monkey.get_original("threading", "Lock")()
+    return threading.Lock()
 PG_EVENT_LOCK = 0x6D6F7463  # "motc": the advisory lock that orders audit-log ids on PostgreSQL
 EVENTS_CHANNEL = "motcua_events"
 _APPEND_PG = Prepared(text("""
@@ -63,7 +79,7 @@ class Database:
         """Where :meth:`append_audit` tells other processes (PostgreSQL NOTIFY)."""
         # Threads of one process queue on this lock rather than on SQLite's busy handler,
         # which sleeps and lets a writer starve for seconds under load.
-        self._write_lock = threading.Lock() if self.is_sqlite else nullcontext()
+        self._write_lock = thread_lock() if self.is_sqlite else nullcontext()
         self._shared_read = threading.local()  # the connection of an open ``read_together()``
         if self.is_sqlite:
             if self.url.database and self.url.database != ":memory:":
