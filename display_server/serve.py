@@ -14,6 +14,7 @@ import socket
 import sys
 
 from config.schema import Config
+from motcua.core.thread_locks import thread_rlock
 
 log = logging.getLogger("motcua.server")
 
@@ -34,11 +35,8 @@ def thread_locks_for_logging() -> None:
     a pool of real threads, and a real thread waiting for gevent's lock is not reliably woken
     when another real thread releases it (eight threads logging at once stopped for good after
     200-600 lines, measured; tests/server/test_thread_locks.py)."""
-    from gevent import monkey
-
-    rlock = monkey.get_original("_thread", "RLock")
     for handler in logging.getLogger().handlers:
-        handler.lock = rlock()
+        handler.lock = thread_rlock()
 
 
 def _libc():
@@ -86,11 +84,7 @@ def handler_class(read_timeout_s: float):
             self.socket.settimeout(read_timeout_s)
             self.deadline = Timeout.start_new(read_timeout_s,
                                               TimeoutError("request head too slow"))
-            try:
-                return super().read_requestline()
-            except BaseException:
-                self._cancel()
-                raise
+            return super().read_requestline()  # an error ends the request: see below
 
         def handle_one_request(self):
             try:

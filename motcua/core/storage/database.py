@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -14,26 +13,12 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc, text
 from sqlalchemy.engine import make_url
 
 from motcua.core.extras import require
+from motcua.core.thread_locks import thread_lock
 
 from . import tables as t
 from .prepared import Prepared
 
 SQLITE_BUSY_TIMEOUT_S = 30
-
-
-def thread_lock():
-    """A lock whose waiters are the operating system's threads, also in ``motcua server``.
-
-    The server patches the standard library for gevent (:mod:`display_server.green`), so
-    ``threading.Lock`` is then gevent's; its requests run on a pool of real threads, and a real
-    thread waiting for gevent's lock, released by another real thread while the waiter was
-    parked, is not reliably woken: a write waited over 10 s for a free lock (measured, and
-    tests/storage/test_write_lock.py). gevent keeps the original lock for this. Looked up in
-    ``sys.modules``, not imported: the core does not depend on gevent."""
-    monkey = sys.modules.get("gevent.monkey")
-    if monkey is not None and monkey.is_module_patched("threading"):
-        return monkey.get_original("threading", "Lock")()
-    return threading.Lock()
 PG_EVENT_LOCK = 0x6D6F7463  # "motc": the advisory lock that orders audit-log ids on PostgreSQL
 EVENTS_CHANNEL = "motcua_events"
 _APPEND_PG = Prepared(text("""
