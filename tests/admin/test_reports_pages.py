@@ -154,6 +154,7 @@ def test_printable_document_stays_vietnamese_in_english(admin, served) -> None:
     """The toolbar follows the page language; the document (the centre's official figures) does not."""
     doc = admin.get("/admin/reports/print?report=satisfaction&preset=today&lang=en").text
     assert "Print the report" in doc
+    assert '<html lang="vi">' in doc and '<div class="print-toolbar no-print" lang="en">' in doc
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in doc and "Độc lập - Tự do - Hạnh phúc" in doc
     assert re.search(r"ngày \d\d tháng \d\d năm \d{4}", doc)
     assert re.search(r"In lúc \d\d:\d\d \d\d/\d\d/\d{4} từ hệ thống xếp hàng motcua\.", doc)
