@@ -24,7 +24,7 @@ from kiosk.client import ServerClient
 from kiosk.controller import KioskController, Refused
 from motcua.core.storage import Database
 from printer import open_printer
-from tests.clients import Api
+from tests.clients import PASSWORD, Api
 from tests.conftest import KIOSK_TOKEN, make_live_server
 
 DISK_MB = 8
@@ -264,3 +264,25 @@ def test_which_failures_are_a_full_disk_and_the_log_is_once_a_minute(tmp_path, c
     psycopg = pytest.importorskip("psycopg")
     assert disk.is_full_error(OperationalError(
         "INSERT", {}, psycopg.errors.DiskFull("could not extend file")))
+
+
+def test_a_wrong_password_on_a_full_disk_is_still_wrong_credentials(server) -> None:
+    """The failed login's audit row cannot be written: it is left out and logged, and the
+    answer is what it would be with room (and a right password still logs in)."""
+    api = server
+    login = api.server.api("/auth/login")
+    filler = fill(api)
+    r = api.http.post(login, json={"username": "an", "password": "sai-mat-khau"}, timeout=10)
+    assert r.status_code == 401 and r.json()["error"]["code"] == "bad_credentials", r.text
+    r = api.http.post(login, json={"username": "an", "password": PASSWORD}, timeout=10)
+    assert r.status_code == 200, r.text
+    filler.unlink()
+    r = api.http.post(login, json={"username": "an", "password": "sai-mat-khau"}, timeout=10)
+    assert r.status_code == 401
+    api.server.stop()
+    with closing(sqlite3.connect(api.server.data_dir / "motcua.db")) as db:
+        kept = db.execute("SELECT count(*) FROM audit_log WHERE kind = 'account.login_failed'")
+        assert kept.fetchone()[0] == 1  # the one with room
+    log = api.server.log_path.read_text()
+    assert log.count("a failed login was not kept in the audit log") == 1, log
+    assert "Traceback" not in log

@@ -155,6 +155,10 @@ def describe(kind: str, data: dict) -> str:
             what=kind_label(kind), field=_field(data.get("service_id")), slot=data.get("slot", "?"),
             day=local_date(str(data.get("day", "?"))))
         return text + (" – " + _("số {number}").format(number=number) if data.get("number") else "")
+    if kind == "account.login_failed":
+        who = data.get("username") or _("một tên không phải tài khoản")
+        return _("{what}: {username}, từ địa chỉ {address}").format(
+            what=kind_label(kind), username=who, address=data.get("address") or "?")
     if kind.startswith("account."):
         extra = data.get("counters") or data.get("role") or ""
         text = _("{what}: {username}").format(username=data.get("username", "?"), what=kind_label(kind))
@@ -193,6 +197,7 @@ def kind_label(kind: str) -> str:
         "account.disabled": pgettext("adm_kind_account_disabled", "Khóa tài khoản"),
         "account.password_reset": pgettext("adm_kind_account_password_reset", "Đặt lại mật khẩu"),
         "account.counters": _("Phân công quầy"),
+        "account.login_failed": _("Đăng nhập sai"),
         "appointment.booked": _("Đặt lịch hẹn"),
         "appointment.cancelled": _("Hủy lịch hẹn"),
         "appointment.checked_in": _("Nhận số theo lịch hẹn"),

@@ -27,6 +27,7 @@ KINDS = (
     "account.disabled",
     "account.password_reset",
     "account.counters",
+    "account.login_failed",
     "appointment.booked",
     "appointment.cancelled",
     "appointment.checked_in",
