@@ -11,58 +11,21 @@ from __future__ import annotations
 
 import logging
 import socket
-import sys
 
 from config.schema import Config
-from motcua.core.thread_locks import thread_rlock
+
+from .process import (
+    limit_malloc_arenas,
+    share_the_gil_often,
+    thread_locks_for_logging,
+    trim_heap,
+)
 
 log = logging.getLogger("motcua.server")
 
 BACKLOG = 1024
 """Connections the kernel queues before the server accepts them (a hall of screens coming back
 at once after a restart)."""
-
-
-def setup_logging(level: int = logging.INFO) -> None:
-    """Log lines to stdout (journald picks them up under systemd)."""
-    logging.basicConfig(level=level, stream=sys.stdout,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-
-
-def thread_locks_for_logging() -> None:
-    """Give the log handlers the operating system's lock instead of gevent's: requests log from
-    a pool of real threads, and a real thread waiting for gevent's lock is not reliably woken
-    when another real thread releases it (eight threads logging at once stopped for good after
-    200-600 lines, measured; tests/server/test_thread_locks.py)."""
-    for handler in logging.getLogger().handlers:
-        handler.lock = thread_rlock()
-
-
-def _libc():
-    """The C library this process runs on (for glibc's ``mallopt`` and ``malloc_trim``)."""
-    import ctypes
-
-    return ctypes.CDLL(None)
-
-
-def trim_heap() -> None:
-    """Give the heap's free pages back to the system (glibc's ``malloc_trim``): what building the
-    app allocated and freed (the config's parsing, the database's checks) would otherwise stay
-    resident for the server's whole life."""
-    trim = getattr(_libc(), "malloc_trim", None)  # not in every C library
-    if trim is not None:
-        trim(0)
-
-
-def limit_malloc_arenas(arenas: int = 2) -> None:
-    """Fewer glibc malloc arenas (the same as MALLOC_ARENA_MAX=2): the few real threads left
-    (gevent's resolver and thread pool) otherwise each hold an arena of their own."""
-    mallopt = getattr(_libc(), "mallopt", None)
-    if mallopt is None:
-        log.debug("mallopt not available")
-    else:
-        mallopt(-8, arenas)  # M_ARENA_MAX
 
 
 class ClientStalled(ValueError):
@@ -178,10 +141,7 @@ def serve(config: Config, *, host: str | None = None, port: int | None = None) -
         patch()
     thread_locks_for_logging()
     limit_malloc_arenas()
-    # The hub (streams) and the request threads share the GIL: hand it over every 1 ms rather
-    # than every 5, so a request waiting behind a fan-out to every stream answers in about a
-    # millisecond, not several.
-    sys.setswitchinterval(0.001)
+    share_the_gil_often()
     host = host or config.server.host
     port = port or config.server.port
     server = make_server(config, host, port)

@@ -261,7 +261,8 @@ def _set_active(ctx: Context, username: str, active: bool) -> None:
 @click.pass_obj
 def server(ctx: Context, host: str | None, port: int | None, threads: int | None) -> None:
     """Run the display server: API, hall and counter screens, officer pages, phones."""
-    from display_server.serve import serve, setup_logging
+    from display_server.process import setup_logging
+    from display_server.serve import serve
 
     setup_logging()
     cfg = ctx.config()

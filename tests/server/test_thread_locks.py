@@ -17,7 +17,7 @@ from gevent import monkey
 monkey.patch_all()
 import gevent
 from gevent.threadpool import ThreadPool
-from display_server.serve import setup_logging, thread_locks_for_logging
+from display_server.process import setup_logging, thread_locks_for_logging
 
 setup_logging()  # as motcua server does, after the patching
 thread_locks_for_logging()

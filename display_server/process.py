@@ -1,0 +1,61 @@
+"""The server's process, set up for serving: its log lines, its locks among real threads, glibc's
+heap, and how often the GIL changes hands. :func:`display_server.serve.serve` calls these once,
+around building the app."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from motcua.core.thread_locks import thread_rlock
+
+log = logging.getLogger("motcua.server")
+
+
+def setup_logging(level: int = logging.INFO) -> None:
+    """Log lines to stdout (journald picks them up under systemd)."""
+    logging.basicConfig(level=level, stream=sys.stdout,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def thread_locks_for_logging() -> None:
+    """Give the log handlers the operating system's lock instead of gevent's: requests log from
+    a pool of real threads, and a real thread waiting for gevent's lock is not reliably woken
+    when another real thread releases it (eight threads logging at once stopped for good after
+    200-600 lines, measured; tests/server/test_thread_locks.py)."""
+    for handler in logging.getLogger().handlers:
+        handler.lock = thread_rlock()
+
+
+def _libc():
+    """The C library this process runs on (for glibc's ``mallopt`` and ``malloc_trim``)."""
+    import ctypes
+
+    return ctypes.CDLL(None)
+
+
+def trim_heap() -> None:
+    """Give the heap's free pages back to the system (glibc's ``malloc_trim``): what building the
+    app allocated and freed (the config's parsing, the database's checks) would otherwise stay
+    resident for the server's whole life."""
+    trim = getattr(_libc(), "malloc_trim", None)  # not in every C library
+    if trim is not None:
+        trim(0)
+
+
+def limit_malloc_arenas(arenas: int = 2) -> None:
+    """Fewer glibc malloc arenas (the same as MALLOC_ARENA_MAX=2): the few real threads left
+    (gevent's resolver and thread pool) otherwise each hold an arena of their own."""
+    mallopt = getattr(_libc(), "mallopt", None)
+    if mallopt is None:
+        log.debug("mallopt not available")
+    else:
+        mallopt(-8, arenas)  # M_ARENA_MAX
+
+
+def share_the_gil_often(interval_s: float = 0.001) -> None:
+    """The hub (streams) and the request threads share the GIL: hand it over every 1 ms rather
+    than every 5, so a request waiting behind a fan-out to every stream answers in about a
+    millisecond, not several."""
+    sys.setswitchinterval(interval_s)
