@@ -11,6 +11,9 @@ from motcua.core.thread_locks import thread_rlock
 
 log = logging.getLogger("motcua.server")
 
+HEAP_TRIM_EVERY_S = 60.0
+"""How often the server gives its heap's free pages back (:func:`keep_trimming_heap`)."""
+
 
 def setup_logging(level: int = logging.INFO) -> None:
     """Log lines to stdout (journald picks them up under systemd)."""
@@ -42,6 +45,21 @@ def trim_heap() -> None:
     trim = getattr(_libc(), "malloc_trim", None)  # not in every C library
     if trim is not None:
         trim(0)
+
+
+def keep_trimming_heap(every_s: float = HEAP_TRIM_EVERY_S, *, sleep=None, trim=None) -> None:
+    """Trim the heap every ``every_s`` seconds, for ever (a greenlet of the server's): the
+    memory a burst used and freed (a hall of screens reconnecting, a stalled screen's backlog,
+    the greenlets' saved stacks) otherwise stays resident as glibc's free chunks, and the
+    server's RSS kept the high-water mark of every burst, rising for hours without a leak
+    (Python's objects stayed flat, measured). A trim takes 0.1-0.6 ms here."""
+    import time
+
+    sleep = sleep or time.sleep  # gevent's after the patching: the hub goes on meanwhile
+    trim = trim or trim_heap
+    while True:
+        sleep(every_s)
+        trim()
 
 
 def limit_malloc_arenas(arenas: int = 2) -> None:

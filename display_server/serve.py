@@ -15,6 +15,7 @@ import socket
 from config.schema import Config
 
 from .process import (
+    keep_trimming_heap,
     limit_malloc_arenas,
     share_the_gil_often,
     thread_locks_for_logging,
@@ -146,6 +147,7 @@ def serve(config: Config, *, host: str | None = None, port: int | None = None) -
     port = port or config.server.port
     server = make_server(config, host, port)
     trim_heap()
+    gevent.spawn(keep_trimming_heap)
     streams = server.application.app.extensions["motcua"].streams
     log.info("motcua server for %s on http://%s:%d (event-driven; up to %d event streams, %d "
              "per address for anonymous ones)", config.centre.name, host, port, streams.limit,
