@@ -170,11 +170,13 @@ def clients_process(port: int, conn) -> None:
 
 def start_server(checkout: Path, tmp: Path, port: int, *,
                  lift_caps: bool = False) -> tuple[subprocess.Popen, dict]:
-    """``checkout``'s server on the demo config (``lift_caps``: no field's daily cap)."""
+    """``checkout``'s server on the demo config (``lift_caps``: no field's daily cap, and each
+    field's numbers widened from 999 a day to 99,999: a soak issues more than a day's)."""
     python = str(checkout / ".venv" / "bin" / "python")
     text = (checkout / "config" / "demo.toml").read_text(encoding="utf-8")
     if lift_caps:
         text = re.sub(r"(?m)^daily_cap = \d+", "daily_cap = 0", text)
+        text = re.sub(r'range = "(\d)001-\d999"', r'range = "\g<1>00001-\g<1>99999"', text)
     (tmp / "motcua.toml").write_text(text.replace("port = 8080", f"port = {port}"),
                                      encoding="utf-8")
     env = {**os.environ, "MOTCUA_CONFIG": str(tmp / "motcua.toml"),
