@@ -60,6 +60,12 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def without_daily_caps(config_text: str) -> str:
+    """A centre's config with every field's daily cap lifted (0: no cap): a bench issues more
+    tickets than a day's."""
+    return re.sub(r"(?m)^daily_cap = \d+", "daily_cap = 0", config_text)
+
+
 def wait_until_up(base: str, tries: int = 200) -> None:
     """Wait (up to ``tries`` tenths of a second) until the server answers its health check."""
     for _ in range(tries):
@@ -245,7 +251,7 @@ def main() -> None:
     port = free_port()
     text = (ROOT / "config" / "demo.toml").read_text(encoding="utf-8")
     text = text.replace("port = 8080", f"port = {port}")
-    text = re.sub(r"(?m)^daily_cap = \d+", "daily_cap = 0", text)  # 0: no cap
+    text = without_daily_caps(text)
     (tmp / "motcua.toml").write_text(text, encoding="utf-8")
     env = {**os.environ, "MOTCUA_CONFIG": str(tmp / "motcua.toml"), "MOTCUA_DATA_DIR": str(tmp / "data")}
     subprocess.run([sys.executable, "-m", "motcua", "init"], env=env, check=True, capture_output=True)

@@ -50,6 +50,7 @@ from latency import (  # noqa: E402
     rss_mb,
     stamp_arrivals,
     wait_until_up,
+    without_daily_caps,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,7 +176,7 @@ def start_server(checkout: Path, tmp: Path, port: int, *,
     python = str(checkout / ".venv" / "bin" / "python")
     text = (checkout / "config" / "demo.toml").read_text(encoding="utf-8")
     if lift_caps:
-        text = re.sub(r"(?m)^daily_cap = \d+", "daily_cap = 0", text)
+        text = without_daily_caps(text)
         text = re.sub(r'range = "(\d)001-\d999"', r'range = "\g<1>00001-\g<1>99999"', text)
     (tmp / "motcua.toml").write_text(text.replace("port = 8080", f"port = {port}"),
                                      encoding="utf-8")

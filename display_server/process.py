@@ -1,9 +1,10 @@
 """The server's process, set up for serving: its log lines, its locks among real threads, glibc's
-heap, and how often the GIL changes hands. :func:`display_server.serve.serve` calls these once,
-around building the app."""
+heap, and how often the GIL changes hands. :func:`display_server.serve.serve` calls these around
+building the app, and leaves :func:`keep_trimming_heap` running beside the server."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 
@@ -31,6 +32,7 @@ def thread_locks_for_logging() -> None:
         handler.lock = thread_rlock()
 
 
+@functools.cache
 def _libc():
     """The C library this process runs on (for glibc's ``mallopt`` and ``malloc_trim``)."""
     import ctypes
