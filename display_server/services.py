@@ -49,6 +49,8 @@ class Services:
     _shared: Callable[..., DisplayJSON] | None = None
     _relay: PgEventRelay | None = None
     _voice_lock: threading.Lock = field(default_factory=threading.Lock)
+    started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    """When this server process began serving (the admin dashboard's "running since")."""
     requests_seen: dict[str, tuple[datetime, str]] = field(default_factory=dict)
     """Each device's last authenticated request to this process (when, from where): a kiosk
     that issues tickets is in contact, whatever its heartbeats say."""

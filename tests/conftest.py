@@ -108,6 +108,52 @@ def utc(dt: datetime) -> datetime:
     return dt.astimezone(UTC)
 
 
+# -- a small disk: a server's data folder that really fills up ----------------------------------
+import os  # noqa: E402
+import sqlite3  # noqa: E402
+import subprocess  # noqa: E402
+from contextlib import closing  # noqa: E402
+
+DISK_MB = 8
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """``tmp_path/data``: a filesystem of its own, of DISK_MB megabytes."""
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small filesystem needs root (CI runs as root)")
+    data = tmp_path / "data"
+    data.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs", str(data)],
+                       capture_output=True, text=True)
+    if r.returncode:
+        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
+    yield data
+    r = subprocess.run(["umount", str(data)], capture_output=True, text=True)
+    if r.returncode:  # something still has a file open there: detach it anyway, and say so
+        subprocess.run(["umount", "-l", str(data)], check=False)
+        pytest.fail(f"umount {data}: {r.stderr.strip()}")
+
+
+def fill_disk(data: Path) -> Path:
+    """Fill a server's data folder to the last byte; the file to delete to make room.
+
+    The WAL is checkpointed and truncated first, so the next commit has to grow it (a WAL keeps
+    its size after a checkpoint and would otherwise take a few more transactions)."""
+    with closing(sqlite3.connect(data / "motcua.db")) as db:
+        busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    assert busy == 0
+    filler = data / "filler"
+    with open(filler, "wb", buffering=0) as f:
+        for size in (1 << 16, 1 << 12, 1 << 9, 1):
+            try:
+                while f.write(b"\0" * size):
+                    pass
+            except OSError as exc:
+                assert exc.errno == 28, exc  # ENOSPC
+    return filler
+
+
 # -- the display server: a process on 127.0.0.1, or the app in the test's process ----------------
 import socket  # noqa: E402
 import time  # noqa: E402
@@ -200,6 +246,13 @@ def live_server(tmp_path: Path):
     and admin ``admin``; passwords ``matkhau-123``. For event streams, processes and crashes:
     plain requests and answers go to :func:`app_server`."""
     yield from _with_officers(make_live_server(tmp_path))
+
+
+@pytest.fixture
+def small_disk_server(small_disk: Path, tmp_path: Path):
+    """:func:`live_server` whose data folder (database, secret key, voice cache) is
+    :func:`small_disk`; its log lines go to ``tmp_path/server.log``."""
+    yield from _with_officers(make_live_server(tmp_path, log_path=tmp_path / "server.log"))
 
 
 @pytest.fixture

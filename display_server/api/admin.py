@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 
 from flask import current_app, jsonify
 
+from motcua import __version__
 from motcua.core.queue import TicketCounts
 from motcua.core.reports import satisfaction_report
 
 from ..auth import require
+from ..machine import memory
 from ..present import fields_json
 from ..services import Services
 from . import bp
@@ -109,6 +111,19 @@ def counter_rows(s: Services) -> list[dict]:
     return out
 
 
+def server_state(s: Services) -> dict:
+    """This server process for the IT officer: version, database, running since, memory, the
+    data folder's free space (as the health check has it) and the event streams it holds."""
+    return {
+        "version": __version__,
+        "database": "SQLite" if s.db.is_sqlite else "PostgreSQL",
+        "started_at": s.started_at.astimezone(s.config.zone).isoformat(timespec="seconds"),
+        "memory": memory(),
+        "disk": s.disk.state(),
+        "streams": {"open": s.streams.open, "limit": s.streams.limit},
+    }
+
+
 def dashboard_data(s: Services) -> dict:
     """Everything the admin dashboard shows."""
     now = datetime.now(UTC)
@@ -121,6 +136,7 @@ def dashboard_data(s: Services) -> dict:
         "satisfaction": today_satisfaction(s),
         "devices": device_rows(s, now),
         "screens": s.bus.subscriber_count,
+        "server": server_state(s),
         "stale_after_s": STALE_AFTER_S,
     }
 

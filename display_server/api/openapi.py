@@ -53,14 +53,14 @@ SCHEMAS: dict = {
                                   "properties": {"open": _INT,
                                                  "limit": {"type": ["integer", "null"]},
                                                  "per_address": {"type": ["integer", "null"]}}},
-                              "disk": {
-                                  "type": "object", "description": "The data folder's disk: low "
-                                  "below low_below_bytes free; full when almost nothing is free "
-                                  "or the last write was refused for want of space",
-                                  "required": ["status", "free_bytes", "low_below_bytes"],
-                                  "properties": {"status": {"enum": ["ok", "low", "full"]},
-                                                 "free_bytes": {"type": ["integer", "null"]},
-                                                 "low_below_bytes": _INT}}}},
+                              "disk": _ref("Disk")}},
+    "Disk": {"type": "object", "description": "The data folder's disk: low below "
+             "low_below_bytes free; full when almost nothing is free or the last write was "
+             "refused for want of space",
+             "required": ["status", "free_bytes", "low_below_bytes"],
+             "properties": {"status": {"enum": ["ok", "low", "full"]},
+                            "free_bytes": {"type": ["integer", "null"]},
+                            "low_below_bytes": _INT}},
     "Service": {
         "type": "object",
         "required": ["id", "code", "name", "open", "waiting", "estimated_wait_s"],
@@ -390,7 +390,7 @@ ADMIN_SCHEMAS: dict = {
     "AdminDashboard": {
         "type": "object",
         "required": ["server_time", "day", "services", "counters", "totals", "satisfaction",
-                     "devices", "screens", "stale_after_s"],
+                     "devices", "screens", "stale_after_s", "server"],
         "properties": {
             "server_time": {"type": "string", "format": "date-time"}, "day": _STR,
             "services": {"type": "array", "items": _ref("Service")},
@@ -424,6 +424,19 @@ ADMIN_SCHEMAS: dict = {
                 }}},
             "screens": {"type": "integer", "description": "Live event-stream connections now"},
             "stale_after_s": _INT,
+            "server": {
+                "type": "object", "description": "This server process: memory in bytes (None "
+                "where it cannot be read), the data folder's disk, its event streams",
+                "required": ["version", "database", "started_at", "memory", "disk", "streams"],
+                "properties": {
+                    "version": _STR, "database": {"enum": ["SQLite", "PostgreSQL"]},
+                    "started_at": {"type": "string", "format": "date-time"},
+                    "memory": {"type": "object", "properties": {
+                        k: {"type": ["integer", "null"]}
+                        for k in ("process_bytes", "available_bytes", "total_bytes")}},
+                    "disk": _ref("Disk"),
+                    "streams": {"type": "object", "properties": {
+                        "open": _INT, "limit": {"type": ["integer", "null"]}}}}},
         },
     },
 }

@@ -10,6 +10,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+from ..machine import available_memory
+
 log = logging.getLogger(__name__)
 
 STREAM_COST_BYTES = 128 * 1024
@@ -23,18 +25,6 @@ ANONYMOUS_SHARE = 0.9
 rest stays for officers and registered screens even when a crowd has taken everything else."""
 REFUSED_LOG_INTERVAL_S = 60.0
 """Refusals are logged at most once per this many seconds (with the count meanwhile)."""
-
-
-def available_memory() -> int | None:
-    """MemAvailable from /proc/meminfo in bytes, or None where there is none."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
 
 
 def open_files_limit() -> int | None:

@@ -7,9 +7,7 @@ CI), or, without root, SQLite's ``max_page_count`` set on each connection of the
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
 from contextlib import closing
 from pathlib import Path
 
@@ -25,61 +23,15 @@ from kiosk.controller import KioskController, Refused
 from motcua.core.storage import Database
 from printer import open_printer
 from tests.clients import PASSWORD, Api
-from tests.conftest import KIOSK_TOKEN, make_live_server
-
-DISK_MB = 8
+from tests.conftest import KIOSK_TOKEN, fill_disk
 
 
 @pytest.fixture
-def small_disk(tmp_path: Path):
-    """``tmp_path/data``: a filesystem of its own, of DISK_MB megabytes."""
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small filesystem needs root (CI runs as root)")
-    data = tmp_path / "data"
-    data.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs", str(data)],
-                       capture_output=True, text=True)
-    if r.returncode:
-        pytest.skip(f"cannot mount a tmpfs here: {r.stderr.strip()}")
-    yield data
-    r = subprocess.run(["umount", str(data)], capture_output=True, text=True)
-    if r.returncode:  # something still has a file open there: detach it anyway, and say so
-        subprocess.run(["umount", "-l", str(data)], check=False)
-        pytest.fail(f"umount {data}: {r.stderr.strip()}")
-
-
-@pytest.fixture
-def server(small_disk: Path, tmp_path: Path):
-    """A live server whose data folder (database, secret key, voice cache) is ``small_disk``,
-    with officer ``an`` logged in; its log lines go to ``tmp_path/server.log``."""
-    live = make_live_server(tmp_path, log_path=tmp_path / "server.log")
-    try:
-        live.add_officer("an", counters="quay-1,quay-2")
-        api = Api(live)
-        api.login("an")
-        yield api
-    finally:
-        live.stop()
-
-
-def fill(api: Api) -> Path:
-    """Fill the server's data folder to the last byte; the file to delete to make room.
-
-    The WAL is checkpointed and truncated first, so the next commit has to grow it (a WAL keeps
-    its size after a checkpoint and would otherwise take a few more transactions)."""
-    data = api.server.data_dir
-    with closing(sqlite3.connect(data / "motcua.db")) as db:
-        busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    assert busy == 0
-    filler = data / "filler"
-    with open(filler, "wb", buffering=0) as f:
-        for size in (1 << 16, 1 << 12, 1 << 9, 1):
-            try:
-                while f.write(b"\0" * size):
-                    pass
-            except OSError as exc:
-                assert exc.errno == 28, exc  # ENOSPC
-    return filler
+def server(small_disk_server) -> Api:
+    """:func:`small_disk_server` (tests/conftest.py) with officer ``an`` logged in."""
+    api = Api(small_disk_server)
+    api.login("an")
+    return api
 
 
 def assert_refused(r) -> None:
@@ -119,7 +71,7 @@ def test_a_full_disk_refuses_clearly_stores_nothing_and_recovers_without_restart
     data = api.server.data_dir
     assert api.issue("ho-tich")["number"] == "1001"
     check_health(api, "low")  # a few MB free: below the warning threshold, not full
-    filler = fill(api)
+    filler = fill_disk(api.server.data_dir)
 
     for i in range(3):
         assert_refused(issue(api, f"kiosk-{i}"))
@@ -150,7 +102,7 @@ def test_the_kiosk_shows_the_disk_full_screen_and_issues_again_after(server, tmp
     printer = open_printer(cfg.printer, data_dir=tmp_path / "kiosk")  # previews off the full disk
     ctl = KioskController(cfg, ServerClient(live.url, KIOSK_TOKEN, timeout_s=5), printer,
                           sleep=lambda _s: None)
-    filler = fill(server)
+    filler = fill_disk(server.server.data_dir)
 
     out = ctl.issue("ho-tich")
     assert isinstance(out, Refused) and out.kind == "disk_full", out
@@ -168,7 +120,7 @@ def test_a_voice_announcement_that_cannot_be_cached_is_a_disk_full_refusal(serve
     api.issue("ho-tich")
     assert api.act("quay-1", "call-next").status_code == 200
     event_id = api.get("/display").json()["last_event_id"]
-    filler = fill(api)
+    filler = fill_disk(api.server.data_dir)
     assert_refused(api.get(f"/announcements/{event_id}.wav"))
     filler.unlink()
     r = api.get(f"/announcements/{event_id}.wav")
@@ -271,7 +223,7 @@ def test_a_wrong_password_on_a_full_disk_is_still_wrong_credentials(server) -> N
     answer is what it would be with room (and a right password still logs in)."""
     api = server
     login = api.server.api("/auth/login")
-    filler = fill(api)
+    filler = fill_disk(api.server.data_dir)
     r = api.http.post(login, json={"username": "an", "password": "sai-mat-khau"}, timeout=10)
     assert r.status_code == 401 and r.json()["error"]["code"] == "bad_credentials", r.text
     r = api.http.post(login, json={"username": "an", "password": PASSWORD}, timeout=10)

@@ -55,6 +55,7 @@ def test_real_responses_match_their_schemas(api) -> None:
         assert not errors, f"{name}: {errors[0].message}"
 
     check("Health", api.get("/health").json())
+    check("AdminDashboard", api.get("/admin/dashboard", as_="admin").json())
     for s in api.get("/services").json():
         check("Service", s)
     t = api.issue("ho-tich")

@@ -12,7 +12,9 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from tests.clients import KIOSK, PASSWORD, RATING1
+from motcua import __version__
+from tests.clients import KIOSK, PASSWORD, RATING1, Api
+from tests.conftest import fill_disk
 from tests.ui.conftest import wait_for_js
 
 expect = pytest.importorskip(
@@ -90,6 +92,13 @@ def test_dashboard_updates_live_and_shows_devices(browser, live_server, api, art
     expect(station).to_contain_text("2 lượt bị từ chối")
     expect(station.locator("td.contact")).to_have_text("Đang liên lạc")
 
+    expect(page.locator("#server-version")).to_have_text(__version__)
+    expect(page.locator("#server-database")).to_have_text("SQLite")
+    expect(page.locator("#server-disk")).to_contain_text("Đủ chỗ")
+    expect(page.locator("#server-memory")).to_contain_text(re.compile(r"^Phần mềm dùng \d+ MB; máy còn trống"))
+    expect(page.locator("#server-streams")).to_have_text(re.compile(r"^[1-9]\d* \(tối đa [\d.]+\)$"))
+    expect(page.locator("#server-alerts .alert")).to_have_count(0)
+
     page.screenshot(path=str(artifacts / "admin-dashboard-1366x768.png"), full_page=True)
     assert console.errors == []
 
@@ -101,6 +110,8 @@ def test_dashboard_in_english_on_a_narrow_screen(browser, live_server, api, arti
     page.wait_for_selector("body[data-live=online]")
     expect(page.locator("h1")).to_have_text("Today at a glance")
     expect(page.locator('#fields-table tr[data-field="dat-dai"]')).to_contain_text("Land")
+    expect(page.locator("#h-server")).to_have_text("Server")
+    expect(page.locator("#server-disk")).to_contain_text(re.compile(r"Enough space.*[\d.,]+ GB free"))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 1024, "the dashboard must not scroll sideways at 1024 px"
     page.screenshot(path=str(artifacts / "admin-dashboard-en-1024.png"), full_page=True)
@@ -218,4 +229,32 @@ def test_a_kiosk_out_of_paper_is_raised_on_top_for_the_admin_and_the_officers(
     heartbeat(live_server, KIOSK, printer_status="ok")
     expect(alerts).to_have_count(0, timeout=15_000)
     expect(banner).to_have_count(0, timeout=30_000)
+    assert console.errors == []
+
+
+def test_a_disk_filling_up_is_raised_on_top_for_the_admin(browser, small_disk_server,
+                                                          artifacts) -> None:
+    page, console = admin_page(browser, small_disk_server.url)  # its data folder: 8 MB
+    alerts = page.locator("#server-alerts .alert")
+    expect(alerts).to_have_count(1)
+    expect(alerts).to_contain_text(re.compile(r"^Ổ đĩa của máy chủ sắp đầy: chỉ còn trống \d(,\d)? MB\. "
+                                              r"Hãy chép các bản sao lưu cũ sang USB"))
+    expect(page.locator("#server-disk .badge")).to_have_text("Sắp đầy")
+    top = page.evaluate("document.querySelector('#server-alerts').getBoundingClientRect().top")
+    assert top < page.evaluate("document.querySelector('.dash-top').getBoundingClientRect().top")
+
+    filler = fill_disk(small_disk_server.data_dir)
+    api = Api(small_disk_server)
+    assert api.post("/tickets", as_="kiosk", json={"service_id": "ho-tich"}).status_code == 503
+    page.evaluate("window.__adminDashboard.refresh()")
+    expect(alerts).to_have_text("Ổ đĩa của máy chủ đã đầy: máy chủ đang từ chối cấp số mới. Hãy giải "
+                                "phóng chỗ trống ngay (Hướng dẫn vận hành, mục 9); không cần khởi "
+                                "động lại.")
+    expect(page.locator("#server-disk")).to_contain_text("Đã đầy")
+    page.screenshot(path=str(artifacts / "admin-dashboard-disk-full.png"))
+
+    filler.unlink()
+    api.issue("ho-tich")  # space again: a ticket, and the dashboard follows its event
+    expect(page.locator("#server-disk .badge")).to_have_text("Sắp đầy")
+    expect(alerts).to_contain_text("sắp đầy")
     assert console.errors == []

@@ -49,6 +49,19 @@ def dashboard_strings() -> dict[str, str]:
         "adm_printer_none": _("Chưa báo trạng thái máy in"),
         "adm_counters_of": _("quầy {list}"),
         "adm_version": _("phiên bản {v}"),
+        "adm_memory": _("Phần mềm dùng {used}; máy còn trống {free} trên {total}"),
+        "adm_disk_free": _("còn trống {free}"),
+        "adm_disk_ok": _("Đủ chỗ"),
+        "adm_disk_low": _("Sắp đầy"),
+        "adm_disk_full": _("Đã đầy"),
+        "adm_streams": _("{open} (tối đa {limit})"),
+        "adm_unknown": _("không rõ"),
+        "adm_alert_disk_low": _("Ổ đĩa của máy chủ sắp đầy: chỉ còn trống {free}. Hãy chép các bản "
+                                "sao lưu cũ sang USB rồi xóa khỏi máy chủ (Hướng dẫn vận hành, "
+                                "mục 9)."),
+        "adm_alert_disk_full": _("Ổ đĩa của máy chủ đã đầy: máy chủ đang từ chối cấp số mới. Hãy "
+                                 "giải phóng chỗ trống ngay (Hướng dẫn vận hành, mục 9); không "
+                                 "cần khởi động lại."),
         "adm_alert_printer": _("{device}: {status}. Máy lấy số đang tạm ngừng phát số: thay giấy hoặc "
                                "kiểm tra máy in."),
     }

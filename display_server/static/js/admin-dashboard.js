@@ -189,6 +189,37 @@
     }));
   }
 
+  function bytes(n) {
+    if (n === null || n === undefined) return S.adm_unknown;
+    var gb = n >= 1073741824, v = n / (gb ? 1073741824 : 1048576); // as df -h and free -h count
+    return v.toLocaleString(en ? "en-US" : "vi-VN", { maximumFractionDigits: gb || v < 10 ? 1 : 0 }) +
+      (gb ? " GB" : " MB");
+  }
+
+  var DISK = { ok: "ok", low: "warn", full: "bad" };
+
+  // This server process, for the IT officer; a disk filling up is raised on top.
+  function renderServer() {
+    var v = data.server, m = v.memory, d = v.disk;
+    $("server-version").textContent = v.version;
+    $("server-database").textContent = v.database;
+    var started = $("server-started");
+    started.textContent = dateTime(v.started_at) + " (" + ago(v.started_at) + ")";
+    $("server-memory").textContent = fmt(S.adm_memory, {
+      used: bytes(m.process_bytes), free: bytes(m.available_bytes), total: bytes(m.total_bytes) });
+    var disk = $("server-disk");
+    disk.textContent = "";
+    disk.appendChild(badge(DISK[d.status] || "muted", S["adm_disk_" + d.status] || d.status));
+    disk.appendChild(el("span", "", fmt(S.adm_disk_free, { free: bytes(d.free_bytes) })));
+    $("server-streams").textContent = v.streams.limit === null ? num(v.streams.open)
+      : fmt(S.adm_streams, { open: num(v.streams.open), limit: num(v.streams.limit) });
+    var alerts = [];
+    if (d.status === "low" || d.status === "full") {
+      alerts.push(el("p", "alert", fmt(S["adm_alert_disk_" + d.status], { free: bytes(d.free_bytes) })));
+    }
+    replace($("server-alerts"), alerts);
+  }
+
   function renderAll() {
     renderTotals();
     renderSatisfaction();
@@ -196,6 +227,7 @@
     renderCounters();
     renderDevices();
     renderAlerts();
+    renderServer();
     $("updated").textContent = fmt(S.adm_updated_at, { t: clock(new Date(Motcua.now()).toISOString()) });
     document.body.dataset.renders = String(Number(document.body.dataset.renders || 0) + 1);
   }
