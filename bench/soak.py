@@ -3,8 +3,9 @@ log stays quiet. One ``motcua server`` (SQLite, demo config) from ``--checkout``
 ``--tickets-per-min`` tickets, each counter calls and finishes them; ``--screens`` event streams
 that reload every 30-90 s (a new connection resuming with Last-Event-ID, half of them dropped
 without a goodbye), ``--phones`` phone streams that follow a ticket and fetch it now and then.
-Prints RSS every ``--sample-s``, then the RSS at the start and the end, the growth over the
-second half, and the server's WARNING and ERROR lines.
+Prints RSS every ``--sample-s``, then the RSS at the start and the end, the median of each
+quarter of the run, the slope over the second half (MB an hour, least squares), and the
+server's WARNING and ERROR lines.
 
     .venv/bin/python bench/soak.py --minutes 240         # hours: the figure for docs
     .venv/bin/python bench/soak.py --minutes 10 --sample-s 30
@@ -16,6 +17,7 @@ import argparse
 import os
 import random
 import socket
+import statistics
 import sys
 import tempfile
 import threading
@@ -114,6 +116,24 @@ class Soak:
                 self.stop.wait(2)
 
 
+def quarter_medians(samples: list[tuple[float, float]], minutes: float) -> str:
+    """The median RSS of each quarter of the run, as ``"0-60 min 68.1 MB, ..."``."""
+    parts = []
+    for q in range(4):
+        lo, hi = minutes * q / 4, minutes * (q + 1) / 4
+        mbs = [mb for minute, mb in samples if lo <= minute < hi or (q == 3 and minute >= hi)]
+        if mbs:
+            parts.append(f"{lo:g}-{hi:g} min {statistics.median(mbs):.1f} MB")
+    return ", ".join(parts)
+
+
+def slope_mb_per_hour(samples: list[tuple[float, float]]) -> float:
+    """The least-squares slope of RSS against time, in MB an hour (0 with fewer than 2)."""
+    if len(samples) < 2:
+        return 0.0
+    return statistics.linear_regression([m for m, _ in samples], [mb for _, mb in samples]).slope * 60
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--checkout", type=Path, default=ROOT)
@@ -155,12 +175,14 @@ def main() -> None:
             samples.append((minute, rss_mb(server.pid)))
             print(f"{minute:7.1f} min  RSS {samples[-1][1]:6.1f} MB  {soak.counts}", flush=True)
         stop.set()
-        half = [mb for minute, mb in samples if minute >= args.minutes / 2]
+        half = [(minute, mb) for minute, mb in samples if minute >= args.minutes / 2]
         log = (tmp / "server.log").read_text(encoding="utf-8", errors="replace").splitlines()
         noisy = [ln for ln in log if " WARNING " in ln or " ERROR " in ln]
         print(f"RSS first sample {samples[0][1]:.1f} MB, last {samples[-1][1]:.1f} MB, "
               f"max {max(mb for _, mb in samples):.1f} MB; second half "
-              f"{min(half):.1f}-{max(half):.1f} MB")
+              f"{min(mb for _, mb in half):.1f}-{max(mb for _, mb in half):.1f} MB")
+        print(f"RSS medians by quarter: {quarter_medians(samples, args.minutes)}; "
+              f"slope over the second half {slope_mb_per_hour(half):+.2f} MB/hour")
         print(f"{soak.counts} (errors by kind: {soak.kinds}); server log: {len(log)} lines, "
               f"{len(noisy)} WARNING/ERROR")
         for line in noisy[:10]:
