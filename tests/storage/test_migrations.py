@@ -226,3 +226,26 @@ def test_attempts_revision_upgrades_and_downgrades(backend, tmp_path, request) -
         _down_and_up_again(db, "0007")
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_service_times_index_revision_upgrades_and_downgrades(backend, tmp_path, request) -> None:
+    """0009 indexes a field's finished tickets for the wait estimate; down to 0008 and up again
+    gives the declared schema."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from motcua.core.storage.migrate import _alembic_config
+
+    url = (f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite"
+           else request.getfixturevalue("pg_url"))
+    db = _at_0003_with_data(url)
+    try:
+        command.upgrade(_alembic_config(db), "0008")
+        assert upgrade(db) == ("0008", head_revision())
+        with db.engine.connect() as conn:
+            indexes = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("tickets")}
+        assert indexes["ix_tickets_field_finished"] == ["field_id", "state", "finished_at"]
+        _down_and_up_again(db, "0008")
+    finally:
+        db.dispose()

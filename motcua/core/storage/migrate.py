@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 from .database import Database
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0008"
+HEAD = "0009"
 """The newest revision in migrations/versions (a test keeps this in step)."""
 
 

@@ -73,6 +73,8 @@ tickets = Table(
     UniqueConstraint("day", "round", "origin_field_id", "seq", name="uq_tickets_day_number"),
     Index("ix_tickets_day_state", "day", "state"),
     Index("ix_tickets_counter_called", "counter_id", "called_at"),
+    # the wait estimate: a field's last services, newest first, without reading every day's
+    Index("ix_tickets_field_finished", "field_id", "state", "finished_at"),
 )
 
 sequences = Table(
