@@ -155,97 +155,78 @@ def _down_and_up_again(db: Database, revision: str) -> None:
         assert compare_metadata(MigrationContext.configure(conn), metadata) == []
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_appointments_revision_upgrades_and_downgrades(backend, tmp_path, request) -> None:
-    """0006 adds the appointments tables and ``tickets.booked`` (false for the tickets there
-    were); going back to 0005 and up again gives the declared schema."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def data_at(request, tmp_path):
+    """Make a database holding :func:`_at_0003_with_data`'s rows, migrated up to a revision (on
+    SQLite and on PostgreSQL); disposed of after the test."""
     from alembic import command
 
-    from motcua.core.storage import tables as t
     from motcua.core.storage.migrate import _alembic_config
 
-    url = (f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite"
-           else request.getfixturevalue("pg_url"))
-    db = _at_0003_with_data(url)
-    try:
-        command.upgrade(_alembic_config(db), "0005")
-        assert upgrade(db) == ("0005", head_revision())
-        with db.read() as conn:
-            assert [r.booked for r in conn.execute(t.tickets.select())] == [False, False]
-        _down_and_up_again(db, "0005")
-    finally:
+    made: list[Database] = []
+
+    def at(revision: str) -> Database:
+        url = (f"sqlite:///{tmp_path / 'old.db'}" if request.param == "sqlite"
+               else request.getfixturevalue("pg_url"))
+        made.append(_at_0003_with_data(url))
+        command.upgrade(_alembic_config(made[-1]), revision)
+        return made[-1]
+
+    yield at
+    for db in made:
         db.dispose()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_remote_tickets_revision_gives_each_ticket_its_channel(backend, tmp_path, request) -> None:
+def test_appointments_revision_upgrades_and_downgrades(data_at) -> None:
+    """0006 adds the appointments tables and ``tickets.booked`` (false for the tickets there
+    were); going back to 0005 and up again gives the declared schema."""
+    from motcua.core.storage import tables as t
+
+    db = data_at("0005")
+    assert upgrade(db) == ("0005", head_revision())
+    with db.read() as conn:
+        assert [r.booked for r in conn.execute(t.tickets.select())] == [False, False]
+    _down_and_up_again(db, "0005")
+
+
+def test_remote_tickets_revision_gives_each_ticket_its_channel(data_at) -> None:
     """0007 adds ``tickets.channel`` (``appointment`` for the tickets an appointment's check-in
     issued, ``kiosk`` for the others) and ``remote_counts``; down to 0006 and up again gives
     the declared schema."""
-    from alembic import command
     from sqlalchemy import select
 
     from motcua.core.storage import tables as t
-    from motcua.core.storage.migrate import _alembic_config
 
-    url = (f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite"
-           else request.getfixturevalue("pg_url"))
-    db = _at_0003_with_data(url)
-    try:
-        command.upgrade(_alembic_config(db), "0006")
-        with db.write() as conn:
-            conn.exec_driver_sql(
-                "INSERT INTO appointments (id, field_id, day, slot, starts_at, slot_minutes, code,"
-                " secret_hash, state, booked_at, ticket_id) VALUES (1, 'ho-tich', '2026-11-01',"
-                " '08:00', '2026-11-01 01:00:00', 30, '123454', 'h', 'checked_in',"
-                " '2026-10-30 01:00:00', 2)")
-        assert upgrade(db) == ("0006", head_revision())
-        with db.read() as conn:
-            assert conn.execute(select(t.tickets.c.id, t.tickets.c.channel)
-                                .order_by(t.tickets.c.id)).all() == [(1, "kiosk"),
-                                                                     (2, "appointment")]
-        _down_and_up_again(db, "0006")
-    finally:
-        db.dispose()
+    db = data_at("0006")
+    with db.write() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO appointments (id, field_id, day, slot, starts_at, slot_minutes, code,"
+            " secret_hash, state, booked_at, ticket_id) VALUES (1, 'ho-tich', '2026-11-01',"
+            " '08:00', '2026-11-01 01:00:00', 30, '123454', 'h', 'checked_in',"
+            " '2026-10-30 01:00:00', 2)")
+    assert upgrade(db) == ("0006", head_revision())
+    with db.read() as conn:
+        assert conn.execute(select(t.tickets.c.id, t.tickets.c.channel)
+                            .order_by(t.tickets.c.id)).all() == [(1, "kiosk"), (2, "appointment")]
+    _down_and_up_again(db, "0006")
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_attempts_revision_upgrades_and_downgrades(backend, tmp_path, request) -> None:
+def test_attempts_revision_upgrades_and_downgrades(data_at) -> None:
     """0008 adds ``attempts`` (the booking limit shared by the server processes); down to 0007
     and up again gives the declared schema."""
-    from alembic import command
-
-    from motcua.core.storage.migrate import _alembic_config
-
-    url = (f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite"
-           else request.getfixturevalue("pg_url"))
-    db = _at_0003_with_data(url)
-    try:
-        command.upgrade(_alembic_config(db), "0007")
-        assert upgrade(db) == ("0007", head_revision())
-        _down_and_up_again(db, "0007")
-    finally:
-        db.dispose()
+    db = data_at("0007")
+    assert upgrade(db) == ("0007", head_revision())
+    _down_and_up_again(db, "0007")
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_service_times_index_revision_upgrades_and_downgrades(backend, tmp_path, request) -> None:
+def test_service_times_index_revision_upgrades_and_downgrades(data_at) -> None:
     """0009 indexes a field's finished tickets for the wait estimate; down to 0008 and up again
     gives the declared schema."""
-    from alembic import command
     from sqlalchemy import inspect
 
-    from motcua.core.storage.migrate import _alembic_config
-
-    url = (f"sqlite:///{tmp_path / 'old.db'}" if backend == "sqlite"
-           else request.getfixturevalue("pg_url"))
-    db = _at_0003_with_data(url)
-    try:
-        command.upgrade(_alembic_config(db), "0008")
-        assert upgrade(db) == ("0008", head_revision())
-        with db.engine.connect() as conn:
-            indexes = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("tickets")}
-        assert indexes["ix_tickets_field_finished"] == ["field_id", "state", "finished_at"]
-        _down_and_up_again(db, "0008")
-    finally:
-        db.dispose()
+    db = data_at("0008")
+    assert upgrade(db) == ("0008", head_revision())
+    with db.engine.connect() as conn:
+        indexes = {i["name"]: i["column_names"] for i in inspect(conn).get_indexes("tickets")}
+    assert indexes["ix_tickets_field_finished"] == ["field_id", "state", "finished_at"]
+    _down_and_up_again(db, "0008")
