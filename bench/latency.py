@@ -11,7 +11,9 @@ system-wide monotonic clock on Linux, so times from both processes compare.
 The figures are the server's steady state: ``--warmup`` rounds of issue and call go first,
 untimed in the figures (a fresh process compiles its SQL statements and fills its caches; the
 first calls after a start took up to 10 ms, measured), and are printed apart as "cold". The
-bench's centre has no daily caps (it issues more tickets than a day's).
+bench's centre has no daily caps (it issues more tickets than a day's). ``--history-days 300``
+puts a year of a busy centre in its database first (bench/reports.py's generator, 1,500 tickets
+a working day): a statement that reads every day's tickets shows in the figures.
 """
 
 from __future__ import annotations
@@ -231,12 +233,32 @@ def screens_process(port: int, n: int, ready, stop, out) -> None:
     out.send(screens.arrivals)
 
 
+def add_history(config_path: Path, data_dir: Path, days: int) -> None:
+    """``days`` past working days of a busy centre in the database (before the bench's officer:
+    the generator numbers its officers from 1)."""
+    from reports import generate, working_days
+
+    from config import load_config
+    from motcua.core.storage import Database
+
+    cfg = load_config(config_path, env={"MOTCUA_DATA_DIR": str(data_dir)})
+    db = Database(cfg.database_url)
+    try:
+        t0 = time.perf_counter()
+        generate(db, cfg, working_days(days), 1500, 0.8, 7)
+        print(f"history: {days} working days x 1,500 tickets in {time.perf_counter() - t0:.0f} s")
+    finally:
+        db.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--screens", type=int, default=50)
     ap.add_argument("--calls", type=int, default=500)
     ap.add_argument("--warmup", type=int, default=20,
                     help="rounds of issue and call before the timed ones (printed as cold)")
+    ap.add_argument("--history-days", type=int, default=0,
+                    help="past working days of 1,500 tickets in the database (300: a year)")
     ap.add_argument("--client", choices=CLIENTS, default="http.client",
                     help="how the timed requests are sent (a kept-alive connection each)")
     args = ap.parse_args()
@@ -249,6 +271,8 @@ def main() -> None:
     (tmp / "motcua.toml").write_text(text, encoding="utf-8")
     env = {**os.environ, "MOTCUA_CONFIG": str(tmp / "motcua.toml"), "MOTCUA_DATA_DIR": str(tmp / "data")}
     subprocess.run([sys.executable, "-m", "motcua", "init"], env=env, check=True, capture_output=True)
+    if args.history_days:
+        add_history(tmp / "motcua.toml", tmp / "data", args.history_days)
     subprocess.run([sys.executable, "-m", "motcua", "officer", "add", "bench", "--role", "admin",
                     "--password-stdin"], input="bench-password\n", text=True, env=env, check=True,
                    capture_output=True)
