@@ -112,6 +112,7 @@ def test_dashboard_in_english_on_a_narrow_screen(browser, live_server, api, arti
     expect(page.locator('#fields-table tr[data-field="dat-dai"]')).to_contain_text("Land")
     expect(page.locator("#h-server")).to_have_text("Server")
     expect(page.locator("#server-disk")).to_contain_text(re.compile(r"Enough space.*[\d.,]+ GB free"))
+    expect(page.locator("#server-streams")).to_have_text(re.compile(r"^[1-9]\d* \(at most [\d,]+\)$"))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 1024, "the dashboard must not scroll sideways at 1024 px"
     page.screenshot(path=str(artifacts / "admin-dashboard-en-1024.png"), full_page=True)

@@ -211,8 +211,10 @@
     disk.textContent = "";
     disk.appendChild(badge(DISK[d.status] || "muted", S["adm_disk_" + d.status] || d.status));
     disk.appendChild(el("span", "", fmt(S.adm_disk_free, { free: bytes(d.free_bytes) })));
-    $("server-streams").textContent = v.streams.limit === null ? num(v.streams.open)
-      : fmt(S.adm_streams, { open: num(v.streams.open), limit: num(v.streams.limit) });
+    // as with the screens above: this page's own stream, once connected, even in an older copy
+    var open = num(Math.max(v.streams.open, document.body.dataset.live === "online" ? 1 : 0));
+    $("server-streams").textContent = v.streams.limit === null ? open
+      : fmt(S.adm_streams, { open: open, limit: num(v.streams.limit) });
     var alerts = [];
     if (d.status === "low" || d.status === "full") {
       alerts.push(el("p", "alert", fmt(S["adm_alert_disk_" + d.status], { free: bytes(d.free_bytes) })));
