@@ -4,13 +4,14 @@ the counters, today's totals and satisfaction, devices and connected screens."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app, jsonify
 
 from motcua import __version__
 from motcua.core.queue import TicketCounts
 from motcua.core.reports import satisfaction_report
+from motcua.core.storage.backup_status import read_status
 
 from ..auth import require
 from ..machine import memory
@@ -18,6 +19,8 @@ from ..present import fields_json
 from ..services import Services
 from . import bp
 
+BACKUP_OLD_AFTER = timedelta(hours=48)
+"""A backup older than this (the timer makes one a night) is raised on the dashboard."""
 STALE_AFTER_S = 90
 """A device is shown as not in contact after this long without a heartbeat (3 x 30 s)."""
 _DEAD = re.compile(r"(\d+) ratings? refused")
@@ -111,9 +114,36 @@ def counter_rows(s: Services) -> list[dict]:
     return out
 
 
+def _when(entry: dict | None) -> datetime | None:
+    """The aware time of a backup-status entry (None: no entry, or none readable)."""
+    try:
+        at = datetime.fromisoformat(str(entry["at"])) if entry else None
+    except (TypeError, KeyError, ValueError):
+        return None
+    return at if at and at.tzinfo else None
+
+
+def backup_state(s: Services, now: datetime) -> dict:
+    """How the nightly backups go (``motcua backup`` notes it): ``state`` ``ok``, ``failed`` (the
+    last attempt, after the last good backup), ``old`` (none for 48 h), ``none`` yet, or
+    ``untracked`` (PostgreSQL: pg_dump's job), with the last good one and the last failure."""
+    status = read_status(s.config.data_path)
+    ok_at, error_at = (_when(status[k]) for k in ("last_ok", "last_error"))
+    if not s.db.is_sqlite:
+        state = "untracked"
+    elif error_at and (not ok_at or error_at >= ok_at):
+        state = "failed"
+    elif not ok_at:
+        state = "none"
+    else:
+        state = "old" if now - ok_at >= BACKUP_OLD_AFTER else "ok"
+    return {"state": state, **status}
+
+
 def server_state(s: Services) -> dict:
     """This server process for the IT officer: version, database, running since, memory, the
-    data folder's free space (as the health check has it) and the event streams it holds."""
+    data folder's free space (as the health check has it), the event streams it holds and the
+    backups."""
     return {
         "version": __version__,
         "database": "SQLite" if s.db.is_sqlite else "PostgreSQL",
@@ -121,6 +151,7 @@ def server_state(s: Services) -> dict:
         "memory": memory(),
         "disk": s.disk.state(),
         "streams": {"open": s.streams.open, "limit": s.streams.limit},
+        "backup": backup_state(s, datetime.now(UTC)),
     }
 
 

@@ -427,7 +427,8 @@ ADMIN_SCHEMAS: dict = {
             "server": {
                 "type": "object", "description": "This server process: memory in bytes (None "
                 "where it cannot be read), the data folder's disk, its event streams",
-                "required": ["version", "database", "started_at", "memory", "disk", "streams"],
+                "required": ["version", "database", "started_at", "memory", "disk", "streams",
+                             "backup"],
                 "properties": {
                     "version": _STR, "database": {"enum": ["SQLite", "PostgreSQL"]},
                     "started_at": {"type": "string", "format": "date-time"},
@@ -436,7 +437,18 @@ ADMIN_SCHEMAS: dict = {
                         for k in ("process_bytes", "available_bytes", "total_bytes")}},
                     "disk": _ref("Disk"),
                     "streams": {"type": "object", "properties": {
-                        "open": _INT, "limit": {"type": ["integer", "null"]}}}}},
+                        "open": _INT, "limit": {"type": ["integer", "null"]}}},
+                    "backup": {
+                        "type": "object", "required": ["state", "last_ok", "last_error"],
+                        "description": "The nightly backups as `motcua backup` noted them: ok, "
+                        "failed (after the last good one), old (none for 48 h), none yet, "
+                        "untracked (PostgreSQL)",
+                        "properties": {
+                            "state": {"enum": ["ok", "failed", "old", "none", "untracked"]},
+                            "last_ok": _nullable({"type": "object", "properties": {
+                                "at": _STR, "file": _STR, "size": _INT}}),
+                            "last_error": _nullable({"type": "object", "properties": {
+                                "at": _STR, "message": _STR}})}}}},
         },
     },
 }

@@ -6,7 +6,8 @@ work side by side). Each backup is checked with ``PRAGMA integrity_check``, gzip
 default, written under a temporary name and renamed into place, so a half-written file never
 looks like a backup. Only the newest ``--keep`` backups are kept (with the daily timer: N days).
 The admin page's settings file (``admin-settings.toml`` in the data directory) is copied beside
-each backup as ``motcua-<time>.admin-settings.toml`` and pruned with it.
+each backup as ``motcua-<time>.admin-settings.toml`` and pruned with it. ``motcua backup`` notes
+how it went in ``backup-status.json`` in the data directory, for the admin dashboard.
 
 A restore checks that the file is a sound motcua database, refuses while a server seems to be
 running (unless ``--force``), keeps a copy of the current database, copies the backup in through
@@ -412,13 +413,22 @@ def backup_command(folder: Path | None, keep: int, no_compress: bool) -> None:
 
     Writes motcua-YYYYMMDD-HHMMSS.db.gz and keeps only the newest --keep backups.
     """
+    from motcua.core.storage.backup_status import record_failure, record_success, status_path
+
     cfg = _config()
     try:
         db_path = sqlite_path(cfg.database_url)
+    except BackupError as exc:
+        _fail(str(exc))
+    try:
         result = backup_database(db_path, folder or cfg.data_path / "backups", keep=keep,
                                  compress=not no_compress, settings=settings_path(cfg.data_path))
     except BackupError as exc:
+        record_failure(cfg.data_path, datetime.now().astimezone(), str(exc))  # for the dashboard
+        _match_owner([status_path(cfg.data_path)], like=cfg.data_path)
         _fail(str(exc))
+    record_success(cfg.data_path, datetime.now().astimezone(), result.path, result.size)
+    _match_owner([status_path(cfg.data_path)], like=cfg.data_path)
     click.echo(f"backup written: {result.path} ({_size(result.size)})")
     if result.settings:
         click.echo(f"admin page settings saved beside it: {result.settings}")

@@ -1,13 +1,14 @@
 """The admin dashboard's server figures: version, database, running since, memory, the data
-folder's free space and the event streams, as a real server process reports them."""
+folder's free space, the event streams and the backups, as a real server process reports them."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -66,3 +67,31 @@ def test_a_small_disk_is_low_on_the_dashboard(small_disk_server) -> None:
     api.login("admin")
     disk = api.get("/admin/dashboard", as_="admin").json()["server"]["disk"]
     assert disk["status"] == "low" and 0 < disk["free_bytes"] < 8 * 2**20
+
+
+def test_the_dashboard_follows_the_backups(live_server, tmp_path) -> None:
+    api = Api(live_server)
+    api.login("admin")
+
+    def backup() -> dict:
+        return api.get("/admin/dashboard", as_="admin").json()["server"]["backup"]
+
+    assert backup() == {"state": "none", "last_ok": None, "last_error": None}
+    assert live_server.motcua("backup", "--to", str(tmp_path / "b")).returncode == 0
+    made = backup()
+    assert made["state"] == "ok" and made["last_ok"]["file"].startswith(str(tmp_path / "b"))
+
+    (tmp_path / "a-file").write_text("")
+    assert live_server.motcua("backup", "--to", str(tmp_path / "a-file" / "b")).returncode == 1
+    failed = backup()
+    assert failed["state"] == "failed" and failed["last_ok"] == made["last_ok"]
+    assert "cannot create the backup folder" in failed["last_error"]["message"]
+
+    # the last good backup three days old, and no failure since: old
+    status = live_server.data_dir / "backup-status.json"
+    three_days = (datetime.now().astimezone() - timedelta(days=3)).isoformat(timespec="seconds")
+    status.write_text(json.dumps({"last_ok": {**made["last_ok"], "at": three_days},
+                                  "last_error": None}))
+    assert backup()["state"] == "old"
+    status.write_text("{not json")  # a damaged note: as if none, not a broken dashboard
+    assert backup() == {"state": "none", "last_ok": None, "last_error": None}

@@ -347,3 +347,29 @@ def test_postgresql_configs_are_sent_to_pg_dump(tmp_path: Path) -> None:
         r = motcua(env, *args)
         assert r.returncode == 1
         assert "pg_dump" in r.stderr and "pg_restore" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_each_backup_notes_how_it_went_for_the_dashboard(env: dict, tmp_path: Path) -> None:
+    from motcua.core.storage.backup_status import read_status
+
+    data = tmp_path / "data"
+    assert read_status(data) == {"last_ok": None, "last_error": None}
+    assert motcua(env, "backup", "--to", str(tmp_path / "b")).returncode == 0
+    [made] = list_backups(tmp_path / "b")
+    ok = read_status(data)["last_ok"]
+    assert (ok["file"], ok["size"]) == (str(made), made.stat().st_size)
+    assert datetime.fromisoformat(ok["at"]).tzinfo is not None
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    r = motcua(env, "backup", "--to", str(blocked / "backups"))
+    assert r.returncode == 1
+    status = read_status(data)
+    assert status["last_ok"] == ok  # the last good backup is still known
+    assert status["last_error"]["message"] == r.stderr.strip().removeprefix("error: ")
+    assert "cannot create the backup folder" in status["last_error"]["message"]
+
+    assert motcua(env, "backup", "--to", str(tmp_path / "b")).returncode == 0
+    assert read_status(data)["last_error"] is None
+    assert sorted(p.name for p in data.iterdir() if p.name.startswith(("backup-status", ".backup"))) \
+        == ["backup-status.json"]  # nothing half written beside it

@@ -97,6 +97,8 @@ def test_dashboard_updates_live_and_shows_devices(browser, live_server, api, art
     expect(page.locator("#server-disk")).to_contain_text("Đủ chỗ")
     expect(page.locator("#server-memory")).to_contain_text(re.compile(r"^Phần mềm dùng \d+ MB; máy còn trống"))
     expect(page.locator("#server-streams")).to_have_text(re.compile(r"^[1-9]\d* \(tối đa [\d.]+\)$"))
+    expect(page.locator("#server-backup")).to_have_text(
+        "Chưa có bản sao lưu nàomáy chủ tự sao lưu lúc 2 giờ 30 mỗi đêm")
     expect(page.locator("#server-alerts .alert")).to_have_count(0)
 
     page.screenshot(path=str(artifacts / "admin-dashboard-1366x768.png"), full_page=True)
@@ -258,4 +260,27 @@ def test_a_disk_filling_up_is_raised_on_top_for_the_admin(browser, small_disk_se
     api.issue("ho-tich")  # space again: a ticket, and the dashboard follows its event
     expect(page.locator("#server-disk .badge")).to_have_text("Sắp đầy")
     expect(alerts).to_contain_text("sắp đầy")
+    assert console.errors == []
+
+
+def test_a_failed_backup_is_raised_on_top_until_one_works(browser, live_server, tmp_path,
+                                                          artifacts) -> None:
+    page, console = admin_page(browser, live_server.url)
+    alerts = page.locator("#server-alerts .alert")
+    (tmp_path / "a-file").write_text("")
+    assert live_server.motcua("backup", "--to", str(tmp_path / "a-file" / "b")).returncode == 1
+    page.evaluate("window.__adminDashboard.refresh()")
+    expect(alerts).to_have_count(1)
+    expect(alerts.locator("p").first).to_have_text(re.compile(
+        r"^Sao lưu dữ liệu lúc \d\d:\d\d:\d\d \d+/\d+/\d{4} không thành công\. Xem mục 7 của Hướng dẫn vận hành\.$"))
+    expect(alerts.locator(".detail")).to_contain_text(
+        "Chi tiết cho cán bộ kỹ thuật: cannot create the backup folder")
+    expect(page.locator("#server-backup .badge")).to_have_text("Sao lưu bị lỗi")
+    page.screenshot(path=str(artifacts / "admin-dashboard-backup-failed.png"))
+
+    assert live_server.motcua("backup", "--to", str(tmp_path / "b")).returncode == 0
+    page.evaluate("window.__adminDashboard.refresh()")
+    expect(alerts).to_have_count(0)
+    expect(page.locator("#server-backup .badge")).to_have_text("Đã sao lưu")
+    expect(page.locator("#server-backup")).to_contain_text(re.compile(r"lần gần nhất .+ \(\d+ giây trước\), \d+(,\d)? KB$"))
     assert console.errors == []

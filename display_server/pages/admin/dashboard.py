@@ -56,6 +56,18 @@ def dashboard_strings() -> dict[str, str]:
         "adm_disk_full": _("Đã đầy"),
         "adm_streams": _("{open} (tối đa {limit})"),
         "adm_unknown": _("không rõ"),
+        "adm_backup_ok": _("Đã sao lưu"),
+        "adm_backup_failed": _("Sao lưu bị lỗi"),
+        "adm_backup_old": _("Quá 2 ngày chưa sao lưu"),
+        "adm_backup_none": _("Chưa có bản sao lưu nào"),
+        "adm_backup_untracked": _("PostgreSQL: sao lưu bằng pg_dump"),
+        "adm_backup_last": _("lần gần nhất {t}, {size}"),
+        "adm_backup_nightly": _("máy chủ tự sao lưu lúc 2 giờ 30 mỗi đêm"),
+        "adm_alert_backup_failed": _("Sao lưu dữ liệu lúc {t} không thành công. Xem mục 7 của "
+                                     "Hướng dẫn vận hành."),
+        "adm_detail": _("Chi tiết cho cán bộ kỹ thuật: {message}"),
+        "adm_alert_backup_old": _("Đã hơn 2 ngày chưa sao lưu dữ liệu (lần gần nhất: {t}). Kiểm "
+                                  "tra theo mục 7 của Hướng dẫn vận hành."),
         "adm_alert_disk_low": _("Ổ đĩa của máy chủ sắp đầy: chỉ còn trống {free}. Hãy chép các bản "
                                 "sao lưu cũ sang USB rồi xóa khỏi máy chủ (Hướng dẫn vận hành, "
                                 "mục 9)."),

@@ -191,12 +191,15 @@
 
   function bytes(n) {
     if (n === null || n === undefined) return S.adm_unknown;
-    var gb = n >= 1073741824, v = n / (gb ? 1073741824 : 1048576); // as df -h and free -h count
-    return v.toLocaleString(en ? "en-US" : "vi-VN", { maximumFractionDigits: gb || v < 10 ? 1 : 0 }) +
-      (gb ? " GB" : " MB");
+    // as df -h and free -h count: 1 KB = 1024 bytes
+    var unit = n >= 1073741824 ? ["GB", 1073741824] : n >= 1048576 ? ["MB", 1048576] : ["KB", 1024];
+    var v = n / unit[1];
+    return v.toLocaleString(en ? "en-US" : "vi-VN", { maximumFractionDigits: unit[0] === "GB" || v < 10 ? 1 : 0 }) +
+      " " + unit[0];
   }
 
   var DISK = { ok: "ok", low: "warn", full: "bad" };
+  var BACKUP = { ok: "ok", failed: "bad", old: "warn", none: "muted", untracked: "muted" };
 
   // This server process, for the IT officer; a disk filling up is raised on top.
   function renderServer() {
@@ -218,6 +221,24 @@
     var alerts = [];
     if (d.status === "low" || d.status === "full") {
       alerts.push(el("p", "alert", fmt(S["adm_alert_disk_" + d.status], { free: bytes(d.free_bytes) })));
+    }
+    var b = v.backup, ok = b.last_ok, backup = $("server-backup");
+    backup.textContent = "";
+    backup.appendChild(badge(BACKUP[b.state] || "muted", S["adm_backup_" + b.state] || b.state));
+    if (ok && b.state !== "untracked") {
+      backup.appendChild(el("span", "", fmt(S.adm_backup_last, {
+        t: dateTime(ok.at) + " (" + ago(ok.at) + ")", size: bytes(ok.size) })));
+    } else if (b.state === "none") {
+      backup.appendChild(el("span", "muted", S.adm_backup_nightly));
+    }
+    if (b.state === "failed") {
+      var failed = el("div", "alert");
+      failed.appendChild(el("p", "", fmt(S.adm_alert_backup_failed, { t: dateTime(b.last_error.at) })));
+      // the command's own words (English): for the IT officer, under the alert
+      failed.appendChild(el("p", "detail", fmt(S.adm_detail, { message: b.last_error.message })));
+      alerts.push(failed);
+    } else if (b.state === "old") {
+      alerts.push(el("p", "alert", fmt(S.adm_alert_backup_old, { t: dateTime(ok.at) })));
     }
     replace($("server-alerts"), alerts);
   }
