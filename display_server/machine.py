@@ -1,6 +1,6 @@
 """This server process and the machine under it, as the admin dashboard shows them: the memory
-the process holds, the memory the machine has left, since when the process runs (Linux's
-``/proc``; None where a figure cannot be read)."""
+the process holds and the memory the machine has left (Linux's ``/proc``; None where a figure
+cannot be read)."""
 
 from __future__ import annotations
 

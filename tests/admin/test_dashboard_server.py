@@ -93,5 +93,6 @@ def test_the_dashboard_follows_the_backups(live_server, tmp_path) -> None:
     status.write_text(json.dumps({"last_ok": {**made["last_ok"], "at": three_days},
                                   "last_error": None}))
     assert backup()["state"] == "old"
-    status.write_text("{not json")  # a damaged note: as if none, not a broken dashboard
-    assert backup() == {"state": "none", "last_ok": None, "last_error": None}
+    for damaged in ("{not json", '{"last_ok": "yesterday", "last_error": [1]}'):
+        status.write_text(damaged)  # a damaged note: as if none, not a broken dashboard
+        assert backup() == {"state": "none", "last_ok": None, "last_error": None}

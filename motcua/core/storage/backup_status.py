@@ -33,7 +33,8 @@ def read_status(data_path: Path) -> dict:
         data = {}
     if not isinstance(data, dict):
         data = {}
-    return {"last_ok": data.get("last_ok"), "last_error": data.get("last_error")}
+    return {key: entry if isinstance(entry := data.get(key), dict) else None
+            for key in ("last_ok", "last_error")}
 
 
 def _write(data_path: Path, status: dict) -> None:
