@@ -201,13 +201,32 @@
   var DISK = { ok: "ok", low: "warn", full: "bad" };
   var BACKUP = { ok: "ok", failed: "bad", old: "warn", none: "muted", untracked: "muted" };
 
-  // This server process, for the IT officer; a disk filling up is raised on top.
+  // The last backup in the server's facts; an alert when one failed or none came for 2 days.
+  function renderBackup(b) {
+    var ok = b.last_ok, cell = $("server-backup");
+    cell.textContent = "";
+    cell.appendChild(badge(BACKUP[b.state] || "muted", S["adm_backup_" + b.state] || b.state));
+    if (ok && b.state !== "untracked") {
+      cell.appendChild(el("span", "", fmt(S.adm_backup_last, {
+        t: dateTime(ok.at) + " (" + ago(ok.at) + ")", size: bytes(ok.size) })));
+    } else if (b.state === "none") {
+      cell.appendChild(el("span", "muted", S.adm_backup_nightly));
+    }
+    if (b.state === "old") return el("p", "alert", fmt(S.adm_alert_backup_old, { t: dateTime(ok.at) }));
+    if (b.state !== "failed") return null;
+    var failed = el("div", "alert");
+    failed.appendChild(el("p", "", fmt(S.adm_alert_backup_failed, { t: dateTime(b.last_error.at) })));
+    // the command's own words (English): for the IT officer, under the alert
+    failed.appendChild(el("p", "detail", fmt(S.adm_detail, { message: b.last_error.message })));
+    return failed;
+  }
+
+  // This server process, for the IT officer; a disk filling up and a backup gone wrong go on top.
   function renderServer() {
     var v = data.server, m = v.memory, d = v.disk;
     $("server-version").textContent = v.version;
     $("server-database").textContent = v.database;
-    var started = $("server-started");
-    started.textContent = dateTime(v.started_at) + " (" + ago(v.started_at) + ")";
+    $("server-started").textContent = dateTime(v.started_at) + " (" + ago(v.started_at) + ")";
     $("server-memory").textContent = fmt(S.adm_memory, {
       used: bytes(m.process_bytes), free: bytes(m.available_bytes), total: bytes(m.total_bytes) });
     var disk = $("server-disk");
@@ -222,24 +241,8 @@
     if (d.status === "low" || d.status === "full") {
       alerts.push(el("p", "alert", fmt(S["adm_alert_disk_" + d.status], { free: bytes(d.free_bytes) })));
     }
-    var b = v.backup, ok = b.last_ok, backup = $("server-backup");
-    backup.textContent = "";
-    backup.appendChild(badge(BACKUP[b.state] || "muted", S["adm_backup_" + b.state] || b.state));
-    if (ok && b.state !== "untracked") {
-      backup.appendChild(el("span", "", fmt(S.adm_backup_last, {
-        t: dateTime(ok.at) + " (" + ago(ok.at) + ")", size: bytes(ok.size) })));
-    } else if (b.state === "none") {
-      backup.appendChild(el("span", "muted", S.adm_backup_nightly));
-    }
-    if (b.state === "failed") {
-      var failed = el("div", "alert");
-      failed.appendChild(el("p", "", fmt(S.adm_alert_backup_failed, { t: dateTime(b.last_error.at) })));
-      // the command's own words (English): for the IT officer, under the alert
-      failed.appendChild(el("p", "detail", fmt(S.adm_detail, { message: b.last_error.message })));
-      alerts.push(failed);
-    } else if (b.state === "old") {
-      alerts.push(el("p", "alert", fmt(S.adm_alert_backup_old, { t: dateTime(ok.at) })));
-    }
+    var backup = renderBackup(v.backup);
+    if (backup) alerts.push(backup);
     replace($("server-alerts"), alerts);
   }
 
