@@ -140,7 +140,7 @@ def backup_state(s: Services, now: datetime) -> dict:
     return {"state": state, **status}
 
 
-def server_state(s: Services) -> dict:
+def server_state(s: Services, now: datetime) -> dict:
     """This server process for the IT officer: version, database, running since, memory, the
     data folder's free space (as the health check has it), the event streams it holds and the
     backups."""
@@ -151,7 +151,7 @@ def server_state(s: Services) -> dict:
         "memory": memory(),
         "disk": s.disk.state(),
         "streams": {"open": s.streams.open, "limit": s.streams.limit},
-        "backup": backup_state(s, datetime.now(UTC)),
+        "backup": backup_state(s, now),
     }
 
 
@@ -167,7 +167,7 @@ def dashboard_data(s: Services) -> dict:
         "satisfaction": today_satisfaction(s),
         "devices": device_rows(s, now),
         "screens": s.bus.subscriber_count,
-        "server": server_state(s),
+        "server": server_state(s, now),
         "stale_after_s": STALE_AFTER_S,
     }
 

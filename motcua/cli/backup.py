@@ -413,9 +413,14 @@ def backup_command(folder: Path | None, keep: int, no_compress: bool) -> None:
 
     Writes motcua-YYYYMMDD-HHMMSS.db.gz and keeps only the newest --keep backups.
     """
-    from motcua.core.storage.backup_status import record_failure, record_success, status_path
+    from motcua.core.storage import backup_status
 
     cfg = _config()
+
+    def note(record, *args) -> None:  # how it went, for the admin dashboard
+        record(cfg.data_path, datetime.now().astimezone(), *args)
+        _match_owner([backup_status.status_path(cfg.data_path)], like=cfg.data_path)
+
     try:
         db_path = sqlite_path(cfg.database_url)
     except BackupError as exc:
@@ -424,11 +429,9 @@ def backup_command(folder: Path | None, keep: int, no_compress: bool) -> None:
         result = backup_database(db_path, folder or cfg.data_path / "backups", keep=keep,
                                  compress=not no_compress, settings=settings_path(cfg.data_path))
     except BackupError as exc:
-        record_failure(cfg.data_path, datetime.now().astimezone(), str(exc))  # for the dashboard
-        _match_owner([status_path(cfg.data_path)], like=cfg.data_path)
+        note(backup_status.record_failure, str(exc))
         _fail(str(exc))
-    record_success(cfg.data_path, datetime.now().astimezone(), result.path, result.size)
-    _match_owner([status_path(cfg.data_path)], like=cfg.data_path)
+    note(backup_status.record_success, result.path, result.size)
     click.echo(f"backup written: {result.path} ({_size(result.size)})")
     if result.settings:
         click.echo(f"admin page settings saved beside it: {result.settings}")
