@@ -21,15 +21,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from config.schema import DeviceConfig
 from motcua.core.accounts import Officer
 from motcua.core.i18n import DEFAULT, words
+from motcua.core.storage.database import error_reason
 
 from .api.errors import ApiError
-from .login_throttle import LoginThrottle
 
 log = logging.getLogger(__name__)
 
 TOKEN_MAX_AGE_S = 12 * 3600
 csrf = CSRFProtect()
-throttle = LoginThrottle()  # the process's: failed page and API logins add up
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,7 @@ def attempt_login(username: str, password: str) -> LoginAttempt:
     """Check an officer's credentials from this request's address, through the login throttle
     (per address and account); the page and the API answer the result each in their own way."""
     keys = (request.remote_addr or "", username)
+    throttle = _services().login_throttle  # failed page and API logins add up
     wait = throttle.retry_after(*keys)
     if wait:
         return LoginAttempt(retry_after_s=wait)
@@ -98,8 +98,7 @@ def _keep_failure(username: str, address: str) -> None:
         services.engine.record("account.login_failed", "anonymous",
                                username=username if known else "", address=address)
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        log.warning("a failed login was not kept in the audit log: %s", reason)
+        log.warning("a failed login was not kept in the audit log: %s", error_reason(exc))
 
 
 def issue_token(officer: Officer, password_hash: str) -> str:

@@ -23,6 +23,7 @@ from motcua.core.storage import Database
 from .disk import DiskSpace
 from .events import EventBus
 from .events.admission import StreamAdmission
+from .login_throttle import LoginThrottle
 from .present import DisplayJSON, display_snapshot
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ class Services:
     remote: RemoteDesk | None = None
     """Remote tickets (lấy số từ xa), on the engine, within the centre's limits."""
     streams: StreamAdmission = field(default_factory=StreamAdmission)
+    login_throttle: LoginThrottle | None = None
+    """Failed logins per address and account, in the database (every process counts them)."""
     _voice: object | None = None
     _shared: Callable[..., DisplayJSON] | None = None
     _relay: PgEventRelay | None = None
@@ -65,7 +68,8 @@ class Services:
                        bus=EventBus(), disk=DiskSpace(_folders(config, db)),
                        streams=StreamAdmission.sized(config.server.streams_per_address),
                        appointments=AppointmentBook(engine, salt=salt),
-                       remote=RemoteDesk(engine, salt=salt))
+                       remote=RemoteDesk(engine, salt=salt),
+                       login_throttle=LoginThrottle(db, lambda: engine.now()[0], salt=salt))
         services.bus.snapshot = services.display_json
         if db.is_sqlite:  # one process: the engine hands events over directly
             engine.publishers.append(services.bus.publish)

@@ -92,13 +92,7 @@ _ROUTES: dict[str, TestClientAdapter] = {}
 
 
 def route_requests(monkeypatch) -> None:
-    """For one test: send ``requests`` calls to the URL of an :class:`AppServer` to its app, and
-    start with no failed logins, as a new server process does (the login throttle is the
-    process's, shared by the apps of one process)."""
-    from display_server import auth
-    from display_server.login_throttle import LoginThrottle
-
-    monkeypatch.setattr(auth, "throttle", LoginThrottle())
+    """For one test: send ``requests`` calls to the URL of an :class:`AppServer` to its app."""
     original = requests.Session.get_adapter
 
     def get_adapter(self, url: str):

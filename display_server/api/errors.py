@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 
 from motcua.core.i18n import DEFAULT, N_, words
 from motcua.core.queue import QueueError
+from motcua.core.storage.database import error_reason
 
 from ..disk import RETRY_AFTER_S
 
@@ -160,7 +161,7 @@ def install(app: Flask, page_error: Callable[[HTTPException], object] | None = N
         # the database is down, restarting or unreachable: the change was not made (or, if the
         # connection broke at commit, the audit log tells); the client tries again
         log.error("database unavailable on %s %s: %s", request.method, request.path,
-                  str(exc.orig or exc).strip().splitlines()[0])
+                  error_reason(exc))
         code, message = http_message(503)
         if is_api():
             return error_response(503, code, message)

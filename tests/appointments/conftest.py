@@ -10,25 +10,10 @@ from motcua.core.appointments import AppointmentBook
 from motcua.core.queue import QueueError
 
 
-class Ticks:
-    """A monotonic clock for the attempt limits, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def ticks() -> Ticks:
-    return Ticks()
-
-
-@pytest.fixture
-def make_book(make_engine, ticks) -> Callable[..., AppointmentBook]:
+def make_book(make_engine) -> Callable[..., AppointmentBook]:
     def make(cfg) -> AppointmentBook:
-        return AppointmentBook(make_engine(cfg), clock=ticks)
+        return AppointmentBook(make_engine(cfg))
 
     return make
 

@@ -14,10 +14,10 @@ TODAY = "2026-11-25"  # the clock starts at 09:00
 
 @pytest.mark.parametrize("plan", [SlotPlan(slot_minutes=15, capacity=1, days_ahead=0), None],
                          ids=["smaller", "switched-off"])
-def test_bookings_outlive_a_smaller_or_switched_off_plan(book, ticks, clock, plan) -> None:
+def test_bookings_outlive_a_smaller_or_switched_off_plan(book, clock, plan) -> None:
     made = [book.book("ho-tich", TODAY, "09:30", name="Trần Văn Ba", phone=f"091234567{i}").appointment
             for i in range(3)]  # the demo plan: 3 citizens per half hour
-    changed = AppointmentBook(book.engine, plans={"ho-tich": plan}, clock=ticks)
+    changed = AppointmentBook(book.engine, plans={"ho-tich": plan})
     if plan is None:
         assert refused(changed.search, "ho-tich").code == "not_bookable"
     else:

@@ -6,7 +6,8 @@ number series as the kiosk's, so no number is ever given twice. In time (from
 it waits as if taken at the slot's start and, with ``order = "first"``, is called before the
 other tickets once the slot has started. Later, the booking is ``late``: with ``after_grace =
 "walk_in"`` checking in gives an ordinary ticket; with ``"no_show"`` it is refused. Wrong codes
-count per device or officer; after ``wrong_codes`` in a row they wait.
+count per device or officer, in the database (every server process counts the same); after
+``wrong_codes`` in a row they wait.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ class Arrivals:
         """Check in today's booking ``code``: (ticket, appointment, created). Checking in again
         answers the same ticket with ``created`` False (a kiosk may retry). ``who`` (a device or
         an officer) is refused for a while after too many wrong codes in a row."""
-        pause = self.wrong_codes.wait_s(who)
+        wrong = self.wrong_codes.recent(who)
+        pause = self.wrong_codes.wait_for(wrong)
         if pause:
             refuse("too_many_codes", minutes=-(-pause // 60), retry_after_s=pause)
         clean = clean_code(code)
@@ -68,12 +70,13 @@ class Arrivals:
         try:
             found = self.engine.run(op)
         except _WrongCode:
-            left = self.wrong_codes.add(who)
+            left = max(0, self.wrong_codes.limit - self.wrong_codes.add(who).count)
             if left == 0:
                 refuse("too_many_codes", minutes=self.config.appointments.wrong_code_pause_minutes,
                        retry_after_s=self.wrong_codes.wait_s(who))
             refuse("wrong_code", attempts_left=left)
-        self.wrong_codes.clear(who)
+        if wrong.count:  # in a row: a right code starts the count again
+            self.wrong_codes.clear(who)
         return found
 
     def _arrive(self, tx, row, device_id: str | None, actor: str) -> tuple[Ticket, Appointment, bool]:

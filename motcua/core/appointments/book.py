@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from config.schema import FieldConfig, SlotPlan
 
@@ -11,7 +10,6 @@ from ..queue.engine import QueueEngine
 from ..storage.attempts import StoredWindow
 from .arrivals import Arrivals
 from .booking import Bookings
-from .limits import Window
 from .reads import Reads
 from .retention import Retention
 
@@ -27,12 +25,12 @@ class AppointmentBook(Bookings, Arrivals, Retention, Reads):
     :mod:`.codes` makes booking codes and secrets.
 
     ``plans`` overrides the config's slot plan of some fields (an admin's edit, stored
-    elsewhere). The public bookings per client address are counted in the database, on the
-    engine's clock (``salt``, the server's secret, keys the hashes of the addresses kept);
-    ``clock`` (monotonic seconds) drives the wrong codes' limit, kept in memory."""
+    elsewhere). The public bookings per client address and the wrong codes per device or
+    officer are counted in the database, which every server process shares, on the engine's
+    clock (``salt``, the server's secret, keys the hashes kept)."""
 
     def __init__(self, engine: QueueEngine, *, plans: Mapping[str, SlotPlan] | None = None,
-                 clock: Callable[[], float] = time.monotonic, salt: str = ""):
+                 salt: str = ""):
         self.engine = engine
         self.config = engine.config
         self.db = engine.db
@@ -40,7 +38,9 @@ class AppointmentBook(Bookings, Arrivals, Retention, Reads):
         rules = self.config.appointments
         self.bookings = StoredWindow(self.db, "booking", rules.bookings_per_address_per_hour,
                                      3600.0, lambda: engine.now()[0], salt=salt)
-        self.wrong_codes = Window(rules.wrong_codes, rules.wrong_code_pause_minutes * 60.0, clock)
+        self.wrong_codes = StoredWindow(self.db, "wrongcode", rules.wrong_codes,
+                                        rules.wrong_code_pause_minutes * 60.0,
+                                        lambda: engine.now()[0], salt=salt)
         self._erased_day: str | None = None
 
     def plan(self, field: FieldConfig) -> SlotPlan | None:

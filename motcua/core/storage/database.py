@@ -156,6 +156,12 @@ class Database:
         return f"Database({self.url.render_as_string(hide_password=True)!r})"
 
 
+def error_reason(exc: Exception) -> str:
+    """The database driver's own words of a failed statement, first line (for a log line)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _mark_used(_dbapi_conn, record) -> None:
     record.info["used_at"] = time.monotonic()
 
