@@ -4,7 +4,8 @@
 #   ./install.sh                 the demo: system packages and a virtual environment in ./.venv
 #   ./install.sh dev             the demo plus what the test suite needs (Chromium, PostgreSQL...)
 #   sudo ./install.sh ROLE...    a centre machine, one or more roles:
-#     server           display server, database, daily backup   (motcua-server, motcua-backup.timer)
+#     server           display server, database, daily backup   (motcua-server, motcua-backup.timer,
+#                      and a fresh server process each night: motcua-server-restart.timer)
 #     kiosk            touch kiosk and its ticket printer        (motcua-kiosk)
 #     screen           hall or counter screen: Chromium kiosk    (motcua-screen)
 #     rating-station   satisfaction buttons on GPIO              (motcua-rating-station)
@@ -487,7 +488,8 @@ EOF
 # Units each role runs (the first of each list is started; timers are started too).
 role_units() {
   case "$1" in
-    server) echo motcua-server.service motcua-backup.service motcua-backup.timer ;;
+    server) echo motcua-server.service motcua-backup.service motcua-backup.timer \
+      motcua-server-restart.service motcua-server-restart.timer ;;
     kiosk) echo motcua-kiosk.service ;;
     screen) echo motcua-screen.service ;;
     rating-station) echo motcua-rating-station.service ;;
@@ -512,9 +514,9 @@ start_services() {
   say "starting services"
   if has_role server; then
     run_sys runuser -u "$SERVICE_USER" -- "$APP_DIR/bin/motcua" --config "$CONF_FILE" init
-    run_sys systemctl enable motcua-server.service motcua-backup.timer
+    run_sys systemctl enable motcua-server.service motcua-backup.timer motcua-server-restart.timer
     run_sys systemctl restart motcua-server.service
-    run_sys systemctl start motcua-backup.timer
+    run_sys systemctl start motcua-backup.timer motcua-server-restart.timer
   fi
   local role unit
   for role in kiosk screen rating-station; do

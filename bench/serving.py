@@ -186,10 +186,16 @@ def start_server(checkout: Path, tmp: Path, port: int, *,
     subprocess.run([python, "-m", "motcua", "init"], **run)
     subprocess.run([python, "-m", "motcua", "officer", "add", "bench", "--role", "admin",
                     "--password-stdin"], input=b"bench-password\n", **run)
-    with open(tmp / "server.log", "wb") as log:
-        server = subprocess.Popen([python, "-m", "motcua", "server", "--port", str(port)],
-                                  env=env, cwd=checkout, stdout=log, stderr=subprocess.STDOUT)
-    return server, env
+    return spawn_server(checkout, tmp, port, env), env
+
+
+def spawn_server(checkout: Path, tmp: Path, port: int, env: dict) -> subprocess.Popen:
+    """Start (or start again) the server :func:`start_server` set up in ``tmp``; its log lines
+    are added to ``tmp/server.log``."""
+    with open(tmp / "server.log", "ab") as log:
+        return subprocess.Popen([str(checkout / ".venv" / "bin" / "python"), "-m", "motcua",
+                                 "server", "--port", str(port)],
+                                env=env, cwd=checkout, stdout=log, stderr=subprocess.STDOUT)
 
 
 def cpu_s(pid: int) -> float:

@@ -7,7 +7,14 @@ Prints RSS every ``--sample-s``, then the RSS at the start and the end, the medi
 quarter of the run, the slope over the second half (MB an hour, least squares), and the
 server's WARNING and ERROR lines.
 
+``--day-min N`` restarts the server every N minutes, as ``motcua-server-restart.timer`` does each
+night (SIGTERM, then a new process on the same database): 25 minutes at the default pace are a
+busy centre's day. The clients wait for it as real ones do (what fails meanwhile is counted apart,
+as ``night``, not as errors; streams resume with Last-Event-ID), and it prints each day's highest
+RSS: flat from day to day is the figure.
+
     .venv/bin/python bench/soak.py --minutes 240         # hours: the figure for docs
+    .venv/bin/python bench/soak.py --minutes 150 --day-min 25    # six days, restarted nightly
     .venv/bin/python bench/soak.py --minutes 10 --sample-s 30
 """
 
@@ -18,6 +25,7 @@ import os
 import random
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -28,7 +36,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from latency import KIOSK, officer_headers, rss_mb, wait_until_up  # noqa: E402
-from serving import ROOT, free_port, start_server  # noqa: E402
+from serving import ROOT, free_port, spawn_server, start_server  # noqa: E402
 
 COUNTERS = ["quay-1", "quay-2", "quay-3", "quay-4", "quay-5"]
 FIELDS = ["ho-tich", "chung-thuc", "dat-dai", "kinh-doanh", "van-hoa-xa-hoi"]
@@ -40,7 +48,10 @@ class Soak:
         self.port = port
         self.stop = stop
         self.lock = threading.Lock()
-        self.counts = {"tickets": 0, "calls": 0, "reconnects": 0, "errors": 0}
+        self.counts = {"tickets": 0, "calls": 0, "reconnects": 0, "errors": 0, "night": 0}
+        self.night = threading.Event()
+        """Set while the server restarts (and a few seconds after): failures then are not
+        errors, the clients wait and try again."""
         self.tokens: list[str] = []
         self.kinds: dict[str, int] = {}
 
@@ -49,7 +60,12 @@ class Soak:
             self.counts[key] += n
 
     def error(self, exc: Exception) -> None:
-        """Count an error, by kind (an HTTP status, or the exception's name)."""
+        """Count an error, by kind (an HTTP status, or the exception's name); during a restart,
+        a failure to wait out."""
+        if self.night.is_set():
+            self.add("night")
+            self.stop.wait(0.5)
+            return
         response = getattr(exc, "response", None)
         kind = f"HTTP {response.status_code}" if response is not None else type(exc).__name__
         with self.lock:
@@ -116,6 +132,19 @@ class Soak:
                 self.stop.wait(2)
 
 
+def night(soak: Soak, server: subprocess.Popen, spawn, base: str) -> subprocess.Popen:
+    """Restart the server as the nightly timer does (SIGTERM, a new process); the clients wait
+    for it meanwhile and a few seconds after."""
+    soak.night.set()
+    server.terminate()
+    server.wait(30)
+    server = spawn()
+    wait_until_up(base)
+    soak.stop.wait(5)
+    soak.night.clear()
+    return server
+
+
 def quarter_medians(samples: list[tuple[float, float]], minutes: float) -> str:
     """The median RSS of each quarter of the run, as ``"0-60 min 68.1 MB, ..."``."""
     parts = []
@@ -143,11 +172,14 @@ def main() -> None:
                     help="20x a busy centre (about 540 tickets an hour)")
     ap.add_argument("--screens", type=int, default=30)
     ap.add_argument("--phones", type=int, default=20)
+    ap.add_argument("--day-min", type=float, default=0,
+                    help="restart the server every N minutes, as each night (0: never)")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="motcua-soak-"))
     port = free_port()
-    server, _ = start_server(args.checkout.resolve(), tmp, port, lift_caps=True)
+    checkout = args.checkout.resolve()
+    server, env = start_server(checkout, tmp, port, lift_caps=True)
     stop = threading.Event()
     try:
         base = f"http://127.0.0.1:{port}/api/v1"
@@ -165,6 +197,7 @@ def main() -> None:
             w.daemon = True
             w.start()
         samples: list[tuple[float, float]] = []
+        days: list[list[float]] = [[]]
         started = time.monotonic()
         print(f"soak: {args.minutes:g} min, {args.tickets_per_min:g} tickets/min, "
               f"{args.screens} screens, {args.phones} phones; checkout {args.checkout}; "
@@ -173,7 +206,13 @@ def main() -> None:
             stop.wait(min(args.sample_s, args.minutes * 60 - elapsed))
             minute = (time.monotonic() - started) / 60
             samples.append((minute, rss_mb(server.pid)))
+            days[-1].append(samples[-1][1])
             print(f"{minute:7.1f} min  RSS {samples[-1][1]:6.1f} MB  {soak.counts}", flush=True)
+            if args.day_min and minute >= len(days) * args.day_min and \
+                    minute < args.minutes - args.sample_s / 60:
+                server = night(soak, server, lambda: spawn_server(checkout, tmp, port, env), base)
+                days.append([])
+                print(f"{minute:7.1f} min  restarted: day {len(days)}", flush=True)
         stop.set()
         half = [(minute, mb) for minute, mb in samples if minute >= args.minutes / 2]
         log = (tmp / "server.log").read_text(encoding="utf-8", errors="replace").splitlines()
@@ -183,6 +222,11 @@ def main() -> None:
               f"{min(mb for _, mb in half):.1f}-{max(mb for _, mb in half):.1f} MB")
         print(f"RSS medians by quarter: {quarter_medians(samples, args.minutes)}; "
               f"slope over the second half {slope_mb_per_hour(half):+.2f} MB/hour")
+        if len(days) > 1:
+            highs = [max(day) for day in days if day]
+            print(f"each day's highest RSS: {', '.join(f'{mb:.1f}' for mb in highs)} MB "
+                  f"(spread {max(highs) - min(highs):.1f} MB; days after the first "
+                  f"{min(highs[1:]):.1f}-{max(highs[1:]):.1f} MB)")
         print(f"{soak.counts} (errors by kind: {soak.kinds}); server log: {len(log)} lines, "
               f"{len(noisy)} WARNING/ERROR")
         for line in noisy[:10]:

@@ -44,7 +44,7 @@ KIOSK_DROPIN = NO_DISPLAY + ("ExecStart=/opt/motcua/bin/motcua kiosk --offscreen
 SCREEN_DROPIN = NO_DISPLAY + "ExecStart=/opt/motcua/libexec/motcua-screen\n"
 HEADLESS_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking"
 # The nightly backup, due a few seconds after the timer starts instead of at 02:30.
-BACKUP_SOON = """# centre-test: the backup now, not at 02:30
+TIMER_SOON = """# centre-test: now, not in the night
 [Timer]
 OnCalendar=
 OnActiveSec=3s

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from .centre import BACKUP_SOON, PASSWORD, STATION, Centre, server_url
+from .centre import PASSWORD, STATION, TIMER_SOON, Centre, server_url
 from .host import log, wait_for
 from .install import cache_binds, install
 from .lanform import LanBrowser, form_fields
@@ -294,6 +294,7 @@ class Day:
                 os.killpg(load.pid, signal.SIGKILL)  # nsenter and what it started in the machine
             out, err = load.communicate(timeout=30)
         rows = self._tickets(out)
+        wait_for(lambda: self.health().status == 200, timeout=60, what="the server after the fault")
         lost = [r for r in rows if "unacknowledged" in r or "refused" in r]
         self.check(f"{label}: the kiosk's tickets are acknowledged (retried until the server "
                    "is back)", len(rows) == 20 and not lost, f"{len(rows)} rows, {lost[:3]} "
@@ -392,7 +393,7 @@ class Day:
         s = self.server
         d = s.path("/etc/systemd/system/motcua-backup.timer.d")
         d.mkdir(parents=True, exist_ok=True)
-        (d / "centre-test.conf").write_text(BACKUP_SOON)
+        (d / "centre-test.conf").write_text(TIMER_SOON)
         before = set(s.run("ls /var/lib/motcua/backups").stdout.split())
         s.run("systemctl daemon-reload && systemctl restart motcua-backup.timer")
         made = wait_for(lambda: set(s.run("ls /var/lib/motcua/backups").stdout.split()) - before,
@@ -419,6 +420,36 @@ class Day:
                    and "exit=0" in out.stdout, f"backup {figures}, restored {got}; "
                    f"{out.stdout.strip()[-300:]}")
         r.poweroff()
+
+    def nightly_restart(self) -> None:
+        """7. The nightly restart timer, brought forward, under load: a fresh server process;
+        nothing lost, and the hall screen shows the next call by itself."""
+        s = self.server
+        old = s.main_pid("motcua-server")
+        d = s.path("/etc/systemd/system/motcua-server-restart.timer.d")
+        d.mkdir(parents=True, exist_ok=True)
+        new = 0
+
+        def fault() -> None:  # the timer fires while the kiosk issues tickets
+            nonlocal new
+            (d / "centre-test.conf").write_text(TIMER_SOON)
+            s.run("systemctl daemon-reload && systemctl restart motcua-server-restart.timer")
+            new = wait_for(lambda: (lambda p: p not in (0, old) and p)(s.main_pid("motcua-server")),
+                           timeout=60, every=0.5, what="the server restarted by the timer") or 0
+        self._under_load(fault, "7. nightly restart")
+        (d / "centre-test.conf").unlink()
+        s.run("systemctl daemon-reload && systemctl restart motcua-server-restart.timer")
+        result = s.run("systemctl show -p Result --value motcua-server-restart.service"
+                       ).stdout.strip()
+        self.check("7. the nightly restart timer started a fresh server process", bool(new) and
+                   result == "success" and s.unit_state("motcua-server") == "active",
+                   f"pid {old} -> {new}, result {result}")
+        officer = self.officer()
+        t = self.serve_one(officer) if officer else None
+        if t:
+            self.press(PIN_QUAY1)
+        self.check("7. after the nightly restart the hall screen shows the next call",
+                   bool(t and t["seen_on_screen"]), str(t))
 
     def upgrade(self) -> None:
         """8. install.sh ROLE again on every machine: config, data and tokens kept."""
@@ -503,4 +534,5 @@ class Day:
 PENDING = 'id="pending"'
 """The admin page's note that saved settings wait for a restart."""
 POINTS = ["boot_in_wrong_order", "ordinary_day", "kill_server_process", "power_cut",
-          "station_off_the_lan", "disk_full", "backup_and_restore", "upgrade", "last_count"]
+          "station_off_the_lan", "disk_full", "backup_and_restore", "nightly_restart", "upgrade",
+          "last_count"]
