@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.utils import make_default_short_help
 
 from config import Config, ConfigError, find_config, load_config
 from motcua import __version__
@@ -74,13 +75,14 @@ def _opened_database(ctx: Context):
 class LazyGroup(click.Group):
     """A group some of whose commands live in modules imported only when that command is asked
     for (click's "lazily loading subcommands" pattern): ``motcua server`` does not load the
-    kiosk, rating-station or backup code. ``motcua --help`` imports them to list them (their
-    modules import only the standard library, click and the config at load time)."""
+    kiosk, printer, voice, report, rating-station or backup code, and ``motcua --help`` lists
+    them from their help lines here without importing them (so it stays quick, and works in a
+    role without the printer's or the voice's packages)."""
 
-    def __init__(self, *args, lazy: dict[str, str] | None = None, **kwargs):
+    def __init__(self, *args, lazy: dict[str, tuple[str, str]] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.lazy = lazy or {}
-        """Command name -> ``module:attribute`` of the click command."""
+        """Command name -> (``module:attribute`` of the click command, its help line)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
@@ -88,15 +90,36 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.lazy:
             return super().get_command(ctx, name)
-        module, attr = self.lazy[name].split(":")
+        module, attr = self.lazy[name][0].split(":")
         return getattr(importlib.import_module(module), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)  # as click's own
+        rows = []
+        for name in names:
+            if name in self.lazy:
+                rows.append((name, make_default_short_help(self.lazy[name][1], limit)))
+            elif (command := super().get_command(ctx, name)) and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 LAZY_COMMANDS = {
-    "kiosk": "motcua.cli.kiosk:kiosk",  # Kivy is imported only when the command runs
-    "rating-station": "motcua.cli.rating_station:rating_station",
-    "backup": "motcua.cli.backup:backup_command",
-    "restore": "motcua.cli.backup:restore_command",
+    "kiosk": ("motcua.cli.kiosk:kiosk",  # Kivy is imported only when the command runs
+              "Run the touch kiosk that issues and prints tickets."),
+    "rating-station": ("motcua.cli.rating_station:rating_station",
+                       "Run a rating station: GPIO buttons -> local outbox -> server."),
+    "backup": ("motcua.cli.backup:backup_command",
+               "Back up the database (safe while the server runs)."),
+    "restore": ("motcua.cli.backup:restore_command", "Replace the database with a backup FILE."),
+    "voice": ("motcua.cli.voice:voice", "Voice announcements of calls (say, check)."),
+    "printer": ("motcua.cli.printer:printer", "The ticket printer (test, status, preview)."),
+    "report": ("motcua.cli.report:report",
+               "Reports: satisfaction, waiting times, dissatisfied cases."),
 }
 
 
@@ -324,34 +347,6 @@ def demo_kiosk(ctx: Context, offscreen: bool, server_url: str) -> None:
     from .demo import run_demo_kiosk
 
     run_demo_kiosk(ctx.config().with_server_url(server_url), offscreen=offscreen)
-
-
-class _LazyCommand(click.Group):
-    """A group whose real commands live in another package, imported only when used (so the
-    server does not load the printer stack, and ``motcua --help`` stays quick and works in a
-    role without the printer's or the voice's packages)."""
-
-    def __init__(self, name: str, target: str, help_text: str):
-        super().__init__(name, help=help_text)
-        self.target = target
-
-    def _real(self) -> click.Group:
-        module, attr = self.target.split(":")
-        return getattr(__import__(module, fromlist=[attr]), attr)
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return self._real().list_commands(ctx)
-
-    def get_command(self, ctx: click.Context, name: str):
-        return self._real().get_command(ctx, name)
-
-
-cli.add_command(_LazyCommand("voice", "motcua.cli.voice:voice",
-                             "Voice announcements of calls (say, check)."))
-cli.add_command(_LazyCommand("printer", "motcua.cli.printer:printer",
-                             "The ticket printer (test, status, preview)."))
-cli.add_command(_LazyCommand("report", "motcua.cli.report:report",
-                             "Reports: satisfaction, waiting times, dissatisfied cases."))
 
 
 def main() -> None:
