@@ -16,10 +16,10 @@ from config.schema import Config
 
 from .process import (
     keep_trimming_heap,
-    limit_malloc_arenas,
     share_the_gil_often,
     thread_locks_for_logging,
     trim_heap,
+    tune_malloc,
 )
 
 log = logging.getLogger("motcua.server")
@@ -141,7 +141,7 @@ def serve(config: Config, *, host: str | None = None, port: int | None = None) -
     if not patched():  # called from Python rather than through ``motcua server``
         patch()
     thread_locks_for_logging()
-    limit_malloc_arenas()
+    tune_malloc()
     share_the_gil_often()
     host = host or config.server.host
     port = port or config.server.port
