@@ -28,6 +28,9 @@ def test_the_script_takes_the_remote_ticket_pages(tmp_path: Path) -> None:
         pytest.skip("needs the 'playwright' Python package")
     r = subprocess.run([sys.executable, str(SCRIPT), "--only", "lay-so", "--out", str(tmp_path)],
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    if r.returncode != 0 and "no ho-tich slot left today" in r.stderr:
+        pytest.skip("the demo centre's day has no appointment slot left (the last hour before "
+                    "midnight, Viet Nam time): the script books one today")
     assert r.returncode == 0, r.stderr[-4000:]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lay-so-phieu.png", "lay-so.png"]
     for name in ("lay-so.png", "lay-so-phieu.png"):
