@@ -185,7 +185,10 @@ def open_stream(port: int, source: str = "127.0.0.1",
 
 
 def reset(s: socket.socket) -> None:
-    """Close with a reset, as when a screen loses power: no goodbye reaches the server."""
+    """Close with a reset, as when a screen loses power: no goodbye reaches the server. A socket
+    already closed is left as it is (a test's cleanup must not hide the failure before it)."""
+    if s.fileno() < 0:
+        return
     s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
     s.close()
 
