@@ -96,8 +96,12 @@ def events():
     s = svc()
     raw = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
     last_id = db_int(raw)
-    return EventStreamResponse(s.bus, {
-        "snapshot": s.display_json, "events_after": s.engine.events_after, "last_event_id": last_id,
+    def events_after(after: int, limit: int):
+        return s.bus.aside(lambda: s.engine.events_after(after, limit))
+
+    return EventStreamResponse(s.bus, {  # the stream's reads on a request thread, not the hub
+        "snapshot": lambda: s.bus.aside(s.display_json), "events_after": events_after,
+        "last_event_id": last_id,
         "keepalive_s": current_app.config["SSE_KEEPALIVE_S"],
         "snapshots": request.args.get("snapshots") != "0"}, s.streams,
         anonymous=not registered_caller())
@@ -107,7 +111,7 @@ def events():
 def announcement(event_id: int):
     """The voice announcement of one call (``ticket.called`` or ``ticket.recalled`` event)."""
     s = svc()
-    found = s.engine.events_after(event_id - 1, 1)
+    found = s.bus.aside(lambda: s.engine.events_after(event_id - 1, 1))  # served on the hub
     if not found or found[0].id != event_id or found[0].kind not in ("ticket.called",
                                                                       "ticket.recalled"):
         raise ApiError(404)

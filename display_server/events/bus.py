@@ -14,6 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import Any
 
 from motcua.core.queue.events import Event
 
@@ -162,9 +163,11 @@ class EventBus:
         self.snapshot = snapshot
         self.wait_idle = wait_idle
         """Sleeps until no HTTP request is in progress or the timeout passes (see REQUESTS_FIRST_S)."""
-        self.build_aside: Callable[[Callable[[], DisplayJSON]], DisplayJSON] | None = None
-        """Runs the snapshot's build and returns it, off the bus's thread (the server: on a pool
-        thread, so its SQLite queries do not stop gevent's hub and every stream with it)."""
+        self.build_aside: Callable[[Callable[[], Any]], Any] | None = None
+        """Runs a database read and returns its result, off the bus's thread (the server: on a
+        pool thread, so its SQLite queries do not stop gevent's hub and every stream with it, and
+        the hub never shares the database's locks with the request threads): the snapshots,
+        and a stream's opening (:meth:`aside`)."""
         self._subs: set[Subscription] = set()
         self._lock = threading.Lock()
         self._inbox: queue.Queue[Event] = queue.Queue()
@@ -246,8 +249,7 @@ class EventBus:
             deadline = time.monotonic() + REQUESTS_FIRST_S
             self._let_requests_go_first(deadline)
             try:
-                display = (self.snapshot() if self.build_aside is None
-                           else self.build_aside(self.snapshot))
+                display = self.aside(self.snapshot)
             except Exception:
                 if not failing:
                     log.exception("display snapshot failed; trying again")
@@ -278,6 +280,10 @@ class EventBus:
                 batch.append(self._inbox.get_nowait())
             except queue.Empty:
                 return batch
+
+    def aside(self, read: Callable[[], Any]) -> Any:
+        """``read()``, through :attr:`build_aside` when there is one."""
+        return read() if self.build_aside is None else self.build_aside(read)
 
     def _let_requests_go_first(self, deadline: float) -> None:
         if self.wait_idle is not None:
