@@ -77,4 +77,3 @@ class LoginThrottle:
                 self._pairs.clear(pair)
         except SQLAlchemyError as exc:
             log.warning("a login's earlier failures were not forgotten: %s", error_reason(exc))
-

@@ -96,12 +96,8 @@ def events():
     s = svc()
     raw = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
     last_id = db_int(raw)
-    def events_after(after: int, limit: int):
-        return s.bus.aside(lambda: s.engine.events_after(after, limit))
-
-    return EventStreamResponse(s.bus, {  # the stream's reads on a request thread, not the hub
-        "snapshot": lambda: s.bus.aside(s.display_json), "events_after": events_after,
-        "last_event_id": last_id,
+    return EventStreamResponse(s.bus, {
+        "snapshot": s.display_json, "events_after": s.engine.events_after, "last_event_id": last_id,
         "keepalive_s": current_app.config["SSE_KEEPALIVE_S"],
         "snapshots": request.args.get("snapshots") != "0"}, s.streams,
         anonymous=not registered_caller())

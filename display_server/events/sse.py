@@ -71,8 +71,9 @@ def sse_stream(bus: EventBus, *, snapshot: Callable[[], DisplayJSON],
     ``snapshots=False``: after the opening, events only (see :meth:`EventBus.subscribe`)."""
     sub = bus.subscribe(snapshots=snapshots)
     try:
-        first, sent = opening(snapshot=snapshot, events_after=events_after,
-                              last_event_id=last_event_id, retry_ms=retry_ms)
+        first, sent = bus.aside(lambda: opening(  # its reads off the hub, in one hand-over
+            snapshot=snapshot, events_after=events_after, last_event_id=last_event_id,
+            retry_ms=retry_ms))
         yield b"".join(first)
         fresh = _Fresh(sent)
         while True:
