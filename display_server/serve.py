@@ -97,6 +97,7 @@ def connection_class():
 
 def make_server(config: Config, host: str, port: int):
     """The app for ``config`` behind a gevent WSGI server listening on ``host``:``port``."""
+    import gevent
     from gevent.pywsgi import LoggingLogAdapter, WSGIServer
     from gevent.threadpool import ThreadPool
 
@@ -121,6 +122,7 @@ def make_server(config: Config, host: str, port: int):
     app = create_app(config)
     bus = app.extensions["motcua"].bus
     bus.start()  # its greenlets belong on the hub, not on a pool thread
+    bus.hand_over = gevent.get_hub().loop.run_callback_threadsafe  # events come from the threads
     pool = ThreadPool(THREADS)
     bus.build_aside = pool.apply  # a snapshot's queries would stop the hub (1-2 ms)
     listener = socket.create_server((host, port), backlog=BACKLOG)

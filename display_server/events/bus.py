@@ -168,6 +168,10 @@ class EventBus:
         pool thread, so its SQLite queries do not stop gevent's hub and every stream with it, and
         the hub never shares the database's locks with the request threads): the snapshots,
         and a stream's opening (:meth:`aside`)."""
+        self.hand_over: Callable[..., Any] | None = None
+        """``hand_over(fn, arg)`` runs ``fn(arg)`` on the bus's thread soon, called from any
+        thread (the server: gevent's ``loop.run_callback_threadsafe``, as the inbox is then
+        gevent's queue, which only the hub's thread may use); None: at once."""
         self._subs: set[Subscription] = set()
         self._lock = threading.Lock()
         self._inbox: queue.Queue[Event] = queue.Queue()
@@ -177,7 +181,10 @@ class EventBus:
     # called by the engine (any thread) after a commit
     def publish(self, ev: Event) -> None:
         self.start()
-        self._inbox.put(ev)
+        if self.hand_over is None:
+            self._inbox.put(ev)
+        else:
+            self.hand_over(self._inbox.put, ev)
 
     def subscribe(self, *, snapshots: bool = True) -> Subscription:
         """A new subscriber; ``snapshots=False``: events only, no display snapshots (a phone

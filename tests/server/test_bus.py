@@ -253,3 +253,22 @@ def test_the_snapshot_is_built_where_build_aside_runs_it() -> None:
     _events(sub, 1)
     assert _next_snapshot(sub)["last_event_id"] == 1
     assert ran == ["event-bus-display"]
+
+
+def test_events_published_on_other_threads_reach_the_bus_through_hand_over() -> None:
+    """In the server the inbox is gevent's queue, which only the hub's thread may use: events
+    published on a request thread are handed over (gevent's ``run_callback_threadsafe``) and
+    put into the inbox on the bus's side, in the order published."""
+    handed: list = []
+    bus = EventBus()
+    bus.hand_over = lambda fn, ev: handed.append((fn, ev))
+    sub = bus.subscribe()
+    publishers = [threading.Thread(target=bus.publish, args=(_event(i),)) for i in (1, 2)]
+    for t in publishers:
+        t.start()
+        t.join()
+    assert sub.get(timeout=0.3) is None  # nothing reached the inbox behind hand_over's back
+    assert [ev.id for _, ev in handed] == [1, 2]
+    for put, ev in handed:
+        put(ev)
+    assert [i for batch in _events(sub, 2)[0] for i, _ in batch] == [1, 2]
