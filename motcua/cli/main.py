@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-from click.utils import make_default_short_help
 
 from config import Config, ConfigError, find_config, load_config
 from motcua import __version__
@@ -101,7 +100,8 @@ class LazyGroup(click.Group):
         rows = []
         for name in names:
             if name in self.lazy:
-                rows.append((name, make_default_short_help(self.lazy[name][1], limit)))
+                stand_in = click.Command(name, help=self.lazy[name][1])  # not imported for --help
+                rows.append((name, stand_in.get_short_help_str(limit)))
             elif (command := super().get_command(ctx, name)) and not command.hidden:
                 rows.append((name, command.get_short_help_str(limit)))
         with formatter.section("Commands"):

@@ -6,7 +6,9 @@ waiting for gevent's lock, released by another real thread while the waiter was 
 reliably woken: a write waited over 10 s for a free lock, and eight threads logging at once
 stopped for good (measured; tests/storage/test_write_lock.py, tests/server/test_thread_locks.py).
 gevent keeps the originals; they are looked up in ``sys.modules``, not imported, so the core
-does not depend on gevent.
+does not depend on gevent. ``motcua server`` also gives ``threading`` back a lock of the
+operating system's (:mod:`display_server.shared_locks`), for the libraries' locks; these stay
+the operating system's in any process patched for gevent, whoever patched it.
 """
 
 from __future__ import annotations
