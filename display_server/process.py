@@ -8,8 +8,6 @@ import functools
 import logging
 import sys
 
-from motcua.core.thread_locks import thread_rlock
-
 log = logging.getLogger("motcua.server")
 
 HEAP_TRIM_EVERY_S = 60.0
@@ -21,15 +19,6 @@ def setup_logging(level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, stream=sys.stdout,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-
-
-def thread_locks_for_logging() -> None:
-    """Give the log handlers the operating system's lock instead of gevent's: requests log from
-    a pool of real threads, and a real thread waiting for gevent's lock is not reliably woken
-    when another real thread releases it (eight threads logging at once stopped for good after
-    200-600 lines, measured; tests/server/test_thread_locks.py)."""
-    for handler in logging.getLogger().handlers:
-        handler.lock = thread_rlock()
 
 
 @functools.cache

@@ -17,7 +17,6 @@ from config.schema import Config
 from .process import (
     keep_trimming_heap,
     share_the_gil_often,
-    thread_locks_for_logging,
     trim_heap,
     tune_malloc,
 )
@@ -142,7 +141,6 @@ def serve(config: Config, *, host: str | None = None, port: int | None = None) -
 
     if not patched():  # called from Python rather than through ``motcua server``
         patch()
-    thread_locks_for_logging()
     tune_malloc()
     share_the_gil_often()
     host = host or config.server.host

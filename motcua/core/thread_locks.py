@@ -13,7 +13,6 @@ the operating system's in any process patched for gevent, whoever patched it.
 
 from __future__ import annotations
 
-import _thread
 import sys
 import threading
 
@@ -29,7 +28,3 @@ def thread_lock():
     """A lock for real threads (``threading.Lock`` where nothing is patched)."""
     return _original("threading", "Lock", threading.Lock)()
 
-
-def thread_rlock():
-    """A re-entrant lock for real threads (the C ``RLock``, which gevent leaves alone)."""
-    return _original("_thread", "RLock", _thread.RLock)()

@@ -1,7 +1,8 @@
 """The server's requests run on a pool of real threads in a process patched for gevent, where
 ``threading``'s locks are gevent's: a real thread waiting for one that another real thread
 released was not woken, and stayed so. What those threads share takes the operating system's
-locks: the log handlers here, the SQLite write lock in tests/storage/test_write_lock.py."""
+locks: ``threading``'s lock itself in the server (display_server/shared_locks.py), so the log
+handlers' locks here; the SQLite write lock in tests/storage/test_write_lock.py."""
 
 from __future__ import annotations
 
@@ -13,14 +14,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 _LOGGING_FROM_A_POOL = r"""
 import logging, os, sys
-from gevent import monkey
-monkey.patch_all()
+from display_server.green import patch
+patch()  # as motcua server does first: threading's lock the operating system's
 import gevent
 from gevent.threadpool import ThreadPool
-from display_server.process import setup_logging, thread_locks_for_logging
+from display_server.process import setup_logging
 
 setup_logging()  # as motcua server does, after the patching
-thread_locks_for_logging()
 log = logging.getLogger("motcua.test")
 
 def logs(n):
